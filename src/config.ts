@@ -1,0 +1,136 @@
+// __ENV -> one typed, validated config object. Pure: no k6 imports, so it is unit-tested under Node.
+import type { DataProfile } from './data/profile.ts';
+
+export type Operation = 'read' | 'query' | 'update' | 'create' | 'delete';
+export const OPERATIONS: readonly Operation[] = ['read', 'query', 'update', 'create', 'delete'];
+
+export interface Thresholds {
+  p95MsLoad: number;
+  p95MsReadwrite: number;
+  errorRate: number;
+  checksRate: number;
+}
+
+export interface SuiteConfig {
+  apiBaseUrl: string;
+  dataApiUrl: string;
+  oauthTokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  tokenBrokerUrl: string;
+  tokenBrokerKey: string;
+  tokenRefreshMarginSeconds: number;
+  profileName: string;
+  data: DataProfile;
+  vusLoad: number;
+  vusReadwrite: number;
+  durationLoad: string;
+  durationReadwrite: string;
+  readwriteMix: Record<Operation, number>;
+  thresholds: Thresholds;
+  resultsDir: string;
+  runId: string;
+}
+
+export type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {}
+
+const DURATION = /^(\d+h)?(\d+m)?(\d+(\.\d+)?s)?$/;
+
+function text(env: Env, name: string, fallback: string): string {
+  const value = env[name];
+  return value === undefined || value === '' ? fallback : value.trim();
+}
+
+function integer(env: Env, name: string, fallback: number, min: number): number {
+  const raw = text(env, name, String(fallback));
+  if (!/^\d+$/.test(raw) || Number(raw) < min) {
+    throw new ConfigError(`${name}='${raw}' must be a whole number >= ${min}`);
+  }
+  return Number(raw);
+}
+
+function fraction(env: Env, name: string, fallback: number): number {
+  const raw = text(env, name, String(fallback));
+  const value = Number(raw);
+  if (!/^\d*\.?\d+$/.test(raw) || value > 1) {
+    throw new ConfigError(`${name}='${raw}' must be a number between 0 and 1`);
+  }
+  return value;
+}
+
+function duration(env: Env, name: string, fallback: string): string {
+  const raw = text(env, name, fallback);
+  if (raw === '' || !DURATION.test(raw)) {
+    throw new ConfigError(`${name}='${raw}' is not a duration; use forms like 30s, 5m, 1h30m`);
+  }
+  return raw;
+}
+
+/** Parses 'read=35,query=20,...' into weights; unknown operations or non-numbers are errors. */
+export function parseMix(raw: string): Record<Operation, number> {
+  const mix: Record<Operation, number> = { read: 0, query: 0, update: 0, create: 0, delete: 0 };
+  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [name, weight] = part.split('=').map((s) => s.trim());
+    if (!(OPERATIONS as readonly string[]).includes(name) || !/^\d+$/.test(weight ?? '')) {
+      throw new ConfigError(
+        `READWRITE_MIX part '${part}' is invalid; use op=weight with op one of ${OPERATIONS.join(', ')}`,
+      );
+    }
+    mix[name as Operation] = Number(weight);
+  }
+  if (OPERATIONS.every((op) => mix[op] === 0)) {
+    throw new ConfigError('READWRITE_MIX gives every operation weight 0');
+  }
+  return mix;
+}
+
+/** Seconds of a k6 duration string such as '1h30m' or '45s'. */
+export function durationSeconds(value: string): number {
+  const match = DURATION.exec(value);
+  if (!match) throw new ConfigError(`'${value}' is not a duration`);
+  const [, h, m, s] = match;
+  return (h ? parseInt(h, 10) * 3600 : 0) + (m ? parseInt(m, 10) * 60 : 0) + (s ? parseFloat(s) : 0);
+}
+
+export function loadConfig(env: Env): SuiteConfig {
+  const apiBaseUrl = text(env, 'API_BASE_URL', '').replace(/\/+$/, '');
+  if (!/^https?:\/\/\S+$/.test(apiBaseUrl)) {
+    throw new ConfigError(`API_BASE_URL='${apiBaseUrl}' must be an http(s) URL of the DMS, e.g. http://localhost:8080`);
+  }
+  const data: DataProfile = {
+    schoolCount: integer(env, 'SCHOOL_COUNT', 2, 1),
+    studentCount: integer(env, 'STUDENT_COUNT', 2, 1),
+    staffCount: integer(env, 'STAFF_COUNT', 2, 0),
+    coursesPerSchool: integer(env, 'COURSES_PER_SCHOOL', 1, 1),
+    sectionsPerCourse: integer(env, 'SECTIONS_PER_COURSE', 1, 1),
+    sectionsPerStudent: integer(env, 'SECTIONS_PER_STUDENT', 1, 0),
+    schoolYear: integer(env, 'SCHOOL_YEAR', 2026, 1991),
+  };
+  return {
+    apiBaseUrl,
+    dataApiUrl: text(env, 'DATA_API_URL', `${apiBaseUrl}/data`).replace(/\/+$/, ''),
+    oauthTokenUrl: text(env, 'OAUTH_TOKEN_URL', `${apiBaseUrl}/oauth/token`),
+    clientId: text(env, 'CLIENT_ID', ''),
+    clientSecret: text(env, 'CLIENT_SECRET', ''),
+    tokenBrokerUrl: text(env, 'TOKEN_BROKER_URL', '').replace(/\/+$/, ''),
+    tokenBrokerKey: text(env, 'TOKEN_BROKER_KEY', ''),
+    tokenRefreshMarginSeconds: integer(env, 'TOKEN_REFRESH_MARGIN_SECONDS', 60, 0),
+    profileName: text(env, 'PROFILE', 'custom'),
+    data,
+    vusLoad: integer(env, 'VUS_LOAD_PHASE', 2, 1),
+    vusReadwrite: integer(env, 'VUS_READWRITE_PHASE', 2, 1),
+    durationLoad: duration(env, 'DURATION_LOAD_PHASE', '10m'),
+    durationReadwrite: duration(env, 'DURATION_READWRITE_PHASE', '1m'),
+    readwriteMix: parseMix(text(env, 'READWRITE_MIX', 'read=35,query=20,update=20,create=15,delete=10')),
+    thresholds: {
+      p95MsLoad: integer(env, 'THRESHOLD_P95_MS_LOAD', 1000, 1),
+      p95MsReadwrite: integer(env, 'THRESHOLD_P95_MS_READWRITE', 500, 1),
+      errorRate: fraction(env, 'THRESHOLD_ERROR_RATE', 0.01),
+      checksRate: fraction(env, 'THRESHOLD_CHECKS_RATE', 0.99),
+    },
+    resultsDir: text(env, 'RESULTS_DIR', ''),
+    runId: text(env, 'RUN_ID', 'adhoc'),
+  };
+}

@@ -1,0 +1,36 @@
+// Thresholds of a phase. Besides the pass/fail gates, empty threshold lists make k6 keep sub-metrics per
+// resource and operation, so the summary (and the HTML report) can break results down without streaming
+// every sample to a file.
+import type { SuiteConfig } from '../config.ts';
+
+export type ThresholdMap = Record<string, string[]>;
+
+const RETRY_REASONS = ['unauthorized', 'rate-limited', 'unavailable', 'network', 'dependency'];
+
+export function phaseThresholds(config: SuiteConfig, p95Ms: number): ThresholdMap {
+  const map: ThresholdMap = {
+    'http_req_duration{api:data}': [`p(95)<${p95Ms}`],
+    'http_req_failed{api:data}': [`rate<${config.thresholds.errorRate}`],
+    checks: [`rate>${config.thresholds.checksRate}`],
+    'http_reqs{api:data}': [],
+    'http_req_duration{api:token}': [],
+    'http_req_duration{api:broker}': [],
+  };
+  for (const reason of RETRY_REASONS) map[`dms_retries{reason:${reason}}`] = [];
+  return map;
+}
+
+/** Sub-metrics per resource and operation for the breakdown tables. */
+export function breakdownThresholds(pairs: ReadonlyArray<readonly [string, string]>): ThresholdMap {
+  const map: ThresholdMap = {};
+  for (const [resource, op] of pairs) {
+    const tags = `{resource:${resource},op:${op}}`;
+    map[`http_req_duration${tags}`] = [];
+    map[`http_reqs${tags}`] = [];
+    map[`http_req_failed${tags}`] = [];
+    map[`dms_unexpected_status${tags}`] = [];
+  }
+  return map;
+}
+
+export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max', 'count'];

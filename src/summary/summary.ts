@@ -1,0 +1,99 @@
+// End-of-test output: the summary JSON for the results folder (secrets scrubbed) and a short text
+// summary for the console. Pure: unit-tested under Node with saved k6 summary data.
+
+export interface MetricSummary {
+  type: 'counter' | 'gauge' | 'rate' | 'trend';
+  contains?: string;
+  values: Record<string, number>;
+  thresholds?: Record<string, { ok: boolean }>;
+}
+
+export interface SummaryData {
+  metrics: Record<string, MetricSummary>;
+  state?: { testRunDurationMs?: number };
+  setup_data?: unknown;
+  [key: string]: unknown;
+}
+
+/** setup() data holds the bearer token and k6 copies it into every summary: drop it. */
+export function scrubSummary(data: SummaryData): SummaryData {
+  const { setup_data: _dropped, ...rest } = data;
+  void _dropped;
+  return rest as SummaryData;
+}
+
+export interface ThresholdResult {
+  metric: string;
+  expression: string;
+  ok: boolean;
+}
+
+export function thresholdResults(data: SummaryData): ThresholdResult[] {
+  const out: ThresholdResult[] = [];
+  for (const [metric, summary] of Object.entries(data.metrics)) {
+    for (const [expression, result] of Object.entries(summary.thresholds ?? {})) {
+      out.push({ metric, expression, ok: result.ok });
+    }
+  }
+  return out.sort((a, b) => Number(a.ok) - Number(b.ok) || a.metric.localeCompare(b.metric));
+}
+
+/** Values of the sub-metrics of `metric` split by one tag, e.g. entities_ensured by resource. */
+export function byTag(data: SummaryData, metric: string, tag: string): Record<string, MetricSummary> {
+  const out: Record<string, MetricSummary> = {};
+  const prefix = `${metric}{${tag}:`;
+  for (const [name, summary] of Object.entries(data.metrics)) {
+    if (name.startsWith(prefix) && name.endsWith('}') && !name.slice(prefix.length).includes(',')) {
+      out[name.slice(prefix.length, -1)] = summary;
+    }
+  }
+  return out;
+}
+
+function value(data: SummaryData, metric: string, key: string): number | undefined {
+  return data.metrics[metric]?.values[key];
+}
+
+const fmt = {
+  ms: (v: number | undefined) => (v === undefined ? '-' : `${v.toFixed(1)} ms`),
+  pct: (v: number | undefined) => (v === undefined ? '-' : `${(v * 100).toFixed(2)}%`),
+  n: (v: number | undefined) => (v === undefined ? '-' : String(Math.round(v))),
+};
+
+export function textSummary(data: SummaryData, phase: string): string {
+  const lines: string[] = [];
+  const seconds = (data.state?.testRunDurationMs ?? 0) / 1000;
+  lines.push(`── ${phase} phase summary (${seconds.toFixed(1)} s) ──`);
+  lines.push(
+    `data requests ${fmt.n(value(data, 'http_reqs{api:data}', 'count'))}` +
+      ` (${(value(data, 'http_reqs{api:data}', 'rate') ?? 0).toFixed(1)}/s)` +
+      `  p95 ${fmt.ms(value(data, 'http_req_duration{api:data}', 'p(95)'))}` +
+      `  p99 ${fmt.ms(value(data, 'http_req_duration{api:data}', 'p(99)'))}` +
+      `  errors ${fmt.pct(value(data, 'http_req_failed{api:data}', 'rate'))}` +
+      `  checks ${fmt.pct(value(data, 'checks', 'rate'))}`,
+  );
+  lines.push(
+    `token requests ${fmt.n(value(data, 'token_requests', 'count') ?? 0)}` +
+      `  token p95 ${fmt.ms(value(data, 'token_request_duration', 'p(95)'))}` +
+      `  retries ${fmt.n(value(data, 'dms_retries', 'count') ?? 0)}`,
+  );
+  const ensured = byTag(data, 'entities_ensured', 'resource');
+  if (Object.keys(ensured).length > 0) {
+    lines.push('entities (ensured / expected):');
+    for (const [resource, summary] of Object.entries(ensured).sort()) {
+      const expected = Object.keys(summary.thresholds ?? {})[0]?.replace(/^count==/, '') ?? '?';
+      lines.push(`  ${resource.padEnd(52)} ${fmt.n(summary.values.count).padStart(8)} / ${expected}`);
+    }
+  }
+  const thresholds = thresholdResults(data);
+  lines.push(`thresholds: ${thresholds.filter((t) => t.ok).length}/${thresholds.length} passed`);
+  for (const t of thresholds.filter((r) => !r.ok)) lines.push(`  FAILED ${t.metric}: ${t.expression}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The handleSummary return value: text to stdout, scrubbed JSON into the phase's results folder. */
+export function summaryOutputs(data: SummaryData, phase: string, resultsDir: string): Record<string, string> {
+  const outputs: Record<string, string> = { stdout: textSummary(data, phase) };
+  if (resultsDir) outputs[`${resultsDir}/summary.json`] = JSON.stringify(scrubSummary(data), null, 2);
+  return outputs;
+}

@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, durationSeconds, loadConfig, parseMix } from '../../src/config.ts';
+import { pickOperation, runTag } from '../../src/phase/mix.ts';
+
+const base = { API_BASE_URL: 'http://localhost:8080/' };
+
+test('defaults and derived URLs', () => {
+  const config = loadConfig(base);
+  assert.equal(config.apiBaseUrl, 'http://localhost:8080');
+  assert.equal(config.dataApiUrl, 'http://localhost:8080/data');
+  assert.equal(config.oauthTokenUrl, 'http://localhost:8080/oauth/token');
+  assert.equal(config.data.schoolCount, 2);
+  assert.equal(config.readwriteMix.read, 35);
+});
+
+test('numbers, durations and URLs are validated with the variable named', () => {
+  assert.throws(() => loadConfig({ ...base, VUS_LOAD_PHASE: '-3' }), /VUS_LOAD_PHASE='-3' must be a whole number >= 1/);
+  assert.throws(() => loadConfig({ ...base, VUS_LOAD_PHASE: '0' }), ConfigError);
+  assert.throws(() => loadConfig({ ...base, STUDENT_COUNT: 'lots' }), /STUDENT_COUNT/);
+  assert.throws(() => loadConfig({ ...base, DURATION_LOAD_PHASE: '5 minutes' }), /DURATION_LOAD_PHASE.*30s, 5m, 1h30m/);
+  assert.throws(() => loadConfig({ ...base, THRESHOLD_ERROR_RATE: '2' }), /between 0 and 1/);
+  assert.throws(() => loadConfig({ API_BASE_URL: 'localhost:8080' }), /API_BASE_URL/);
+});
+
+test('durations convert to seconds', () => {
+  assert.equal(durationSeconds('1h30m'), 5400);
+  assert.equal(durationSeconds('45s'), 45);
+  assert.equal(durationSeconds('2m0.5s'), 120.5);
+});
+
+test('the readwrite mix parses weights and rejects unknown operations', () => {
+  assert.deepEqual(parseMix('read=1, create=3'), { read: 1, query: 0, update: 0, create: 3, delete: 0 });
+  assert.throws(() => parseMix('reed=1'), /READWRITE_MIX part 'reed=1'/);
+  assert.throws(() => parseMix('read=0'), /weight 0/);
+});
+
+test('operations are picked in proportion to their weights', () => {
+  const mix = parseMix('read=1,create=3');
+  assert.equal(pickOperation(mix, 0), 'read');
+  assert.equal(pickOperation(mix, 0.24), 'read');
+  assert.equal(pickOperation(mix, 0.25), 'create');
+  assert.equal(pickOperation(mix, 0.9999), 'create');
+});
+
+test('run tags are short, stable and differ between runs', () => {
+  assert.equal(runTag('a'), runTag('a'));
+  assert.notEqual(runTag('20261124T030000Z-smoke-full'), runTag('20261124T030001Z-smoke-full'));
+  assert.equal(runTag('x').length, 7);
+});

@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { backoffMs, brokerShouldRefresh, effectiveMarginMs, maxTokensForRun, parseRetryAfter, vuShouldAskBroker } from '../../src/auth/token-timing.ts';
+import { decideRetry, MAX_ATTEMPTS, MAX_DEPENDENCY_ATTEMPTS } from '../../src/dms/retry-policy.ts';
+
+test('margin is the configured one, capped at a quarter of the lifetime', () => {
+  assert.equal(effectiveMarginMs(60, 1800), 60_000);
+  assert.equal(effectiveMarginMs(60, 20), 5_000);
+});
+
+test('the broker refreshes before a VU asks, so VUs always find a fresh token', () => {
+  const token = { expiresAtMs: 100_000 };
+  assert.equal(brokerShouldRefresh(token, 94_999, 5_000), false);
+  assert.equal(brokerShouldRefresh(token, 95_000, 5_000), true);
+  assert.equal(vuShouldAskBroker(token, 97_499, 5_000), false);
+  assert.equal(vuShouldAskBroker(token, 97_500, 5_000), true);
+  assert.equal(brokerShouldRefresh(undefined, 0, 5_000), true);
+});
+
+test('token bound matches the issue example: 90 s run, 20 s tokens -> at most 7 (+1 pre-flight)', () => {
+  assert.equal(maxTokensForRun(90, 20, 60), 7);
+  assert.equal(maxTokensForRun(3600, 1800, 60), 4);
+});
+
+test('backoff honours Retry-After with at most 20% jitter and is always bounded', () => {
+  assert.equal(backoffMs(1, 2, () => 0), 2000);
+  assert.equal(backoffMs(1, 2, () => 1), 2400);
+  assert.equal(backoffMs(1, 600, () => 0.5), 10_000);
+  for (let attempt = 1; attempt < 30; attempt++) assert.ok(backoffMs(attempt, undefined, () => 0.999) <= 10_000);
+  assert.ok(backoffMs(1, undefined, () => 0.999) <= 200);
+});
+
+test('Retry-After parses seconds and HTTP dates', () => {
+  assert.equal(parseRetryAfter('3', 0), 3);
+  assert.equal(parseRetryAfter(undefined, 0), undefined);
+  assert.equal(parseRetryAfter('soon', 0), undefined);
+  assert.equal(parseRetryAfter(new Date(10_000).toUTCString(), 0), 10);
+});
+
+test('401 renews the token once, then gives up', () => {
+  assert.deepEqual(decideRetry(401, { attempt: 1, renewedToken: false }, false), { kind: 'renew-token' });
+  assert.deepEqual(decideRetry(401, { attempt: 2, renewedToken: true }, false), { kind: 'done' });
+});
+
+test('429, 503 and dropped connections retry up to the attempt limit', () => {
+  assert.deepEqual(decideRetry(429, { attempt: 1, renewedToken: false }, false), { kind: 'wait-and-retry', reason: 'rate-limited' });
+  assert.deepEqual(decideRetry(503, { attempt: 1, renewedToken: false }, false), { kind: 'wait-and-retry', reason: 'unavailable' });
+  assert.deepEqual(decideRetry(0, { attempt: 1, renewedToken: false }, false), { kind: 'wait-and-retry', reason: 'network' });
+  assert.deepEqual(decideRetry(429, { attempt: MAX_ATTEMPTS, renewedToken: false }, false), { kind: 'done' });
+  assert.deepEqual(decideRetry(500, { attempt: 1, renewedToken: false }, false), { kind: 'done' });
+});
+
+test('an unresolved reference is waited for only while loading, and only so long', () => {
+  const type = 'urn:ed-fi:api:data-conflict:unresolved-reference';
+  assert.deepEqual(decideRetry(409, { attempt: 1, renewedToken: false }, true, type), { kind: 'wait-and-retry', reason: 'dependency' });
+  assert.deepEqual(decideRetry(409, { attempt: 1, renewedToken: false }, false, type), { kind: 'done' });
+  assert.deepEqual(decideRetry(409, { attempt: 1, renewedToken: false }, true, 'urn:ed-fi:api:identity-conflict'), { kind: 'done' });
+  assert.deepEqual(decideRetry(409, { attempt: MAX_DEPENDENCY_ATTEMPTS, renewedToken: false }, true, type), { kind: 'done' });
+});

@@ -1,0 +1,104 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CredentialsRejected, TokenSource } from '../../tools/token-broker/token-source.ts';
+import { effectiveMarginMs, maxTokensForRun, vuShouldAskBroker } from '../../src/auth/token-timing.ts';
+
+/** A token endpoint double: answers from a script of statuses, counting calls. */
+function fakeEndpoint(statuses: number[], lifetimeSeconds = 20) {
+  const calls = { count: 0 };
+  let next = 0;
+  const fetchImpl = (async () => {
+    calls.count++;
+    const status = statuses[Math.min(next++, statuses.length - 1)];
+    const body = status === 200 ? JSON.stringify({ access_token: `tok-${calls.count}`, expires_in: lifetimeSeconds, token_type: 'Bearer' }) : '{"detail":"no"}';
+    return new Response(body, { status, headers: status === 503 ? { 'retry-after': '1' } : {} });
+  }) as typeof fetch;
+  return { calls, fetchImpl };
+}
+
+function source(statuses: number[], clock: { now: number }, extra: Partial<ConstructorParameters<typeof TokenSource>[0]> = {}) {
+  const endpoint = fakeEndpoint(statuses);
+  const slept: number[] = [];
+  const src = new TokenSource({
+    tokenUrl: 'http://dms/oauth/token', clientId: 'id', clientSecret: 'secret', marginSeconds: 60,
+    now: () => clock.now, fetchImpl: endpoint.fetchImpl, sleep: async (ms) => { slept.push(ms); }, ...extra,
+  });
+  return { src, calls: endpoint.calls, slept };
+}
+
+test('many concurrent callers share one fetch', async () => {
+  const clock = { now: 0 };
+  const { src, calls } = source([200], clock);
+  const tokens = await Promise.all(Array.from({ length: 50 }, () => src.get()));
+  assert.equal(calls.count, 1);
+  assert.ok(tokens.every((t) => t.accessToken === 'tok-1'));
+});
+
+test('refreshes once the token is inside the margin (a quarter of a 20 s lifetime)', async () => {
+  const clock = { now: 0 };
+  const { src, calls } = source([200], clock);
+  await src.get();
+  clock.now = 14_900;
+  assert.equal((await src.get()).generation, 1);
+  clock.now = 15_000;
+  assert.equal((await src.get()).generation, 2);
+  assert.equal(calls.count, 2);
+});
+
+test('a burst of 401 reports for one generation causes one refresh', async () => {
+  const clock = { now: 0 };
+  const { src, calls } = source([200], clock);
+  const first = await src.get();
+  await Promise.all(Array.from({ length: 20 }, () => src.refreshIfCurrent(first.generation)));
+  await src.refreshIfCurrent(first.generation); // stale report: already refreshed
+  assert.equal(calls.count, 2);
+});
+
+test('rejected credentials fail at once and are never retried', async () => {
+  const clock = { now: 0 };
+  const { src, calls } = source([401], clock);
+  await assert.rejects(src.get(), CredentialsRejected);
+  await assert.rejects(src.get(), CredentialsRejected);
+  assert.equal(calls.count, 1);
+});
+
+test('initial retries cover a client that is not usable yet', async () => {
+  const clock = { now: 0 };
+  const { src, calls } = source([401, 401, 200], clock, { initialRetries: 3 });
+  assert.equal((await src.get()).accessToken, 'tok-3');
+  assert.equal(calls.count, 3);
+});
+
+test('a failing endpoint is retried with bounded, Retry-After based backoff', async () => {
+  const clock = { now: 0 };
+  const { src, calls, slept } = source([503, 503, 200], clock);
+  assert.equal((await src.get()).accessToken, 'tok-3');
+  assert.equal(calls.count, 3);
+  assert.equal(slept.length, 2);
+  assert.ok(slept.every((ms) => ms >= 1000 && ms <= 1200), `slept ${slept.join(',')}`);
+});
+
+test('keeps serving a still-valid token while the endpoint is down', async () => {
+  const clock = { now: 0 };
+  const { src } = source([200, 503], clock);
+  await src.get();
+  clock.now = 16_000;
+  const token = await src.get();
+  assert.equal(token.generation, 1);
+  assert.equal(src.stats.fetchFailures, 1);
+});
+
+test('50 VUs over a 90 s run with 20 s tokens stay within ceil(run/(lifetime-margin))+1 tokens', async () => {
+  const clock = { now: 0 };
+  const { src, calls } = source([200], clock);
+  const marginMs = effectiveMarginMs(60, 20);
+  const vuTokens = await Promise.all(Array.from({ length: 50 }, () => src.get()));
+  for (clock.now = 0; clock.now <= 90_000; clock.now += 250) {
+    for (let vu = 0; vu < vuTokens.length; vu++) {
+      if (vuShouldAskBroker(vuTokens[vu], clock.now, marginMs)) vuTokens[vu] = await src.get();
+      assert.ok(vuTokens[vu].expiresAtMs > clock.now, 'a VU never holds an expired token');
+    }
+  }
+  assert.ok(calls.count <= maxTokensForRun(90, 20, 60), `fetched ${calls.count}`);
+  assert.ok(calls.count >= 6);
+});

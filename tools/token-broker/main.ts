@@ -1,0 +1,44 @@
+// CLI of the token broker. Configuration comes from the environment only, so secrets never show in `ps`.
+// Exit codes: 2 bad configuration, 3 credentials rejected, 4 token endpoint unreachable or failing.
+import { CredentialsRejected, TokenSource } from './token-source.ts';
+import { startBrokerServer } from './server.ts';
+
+function fail(code: number, message: string): never {
+  process.stderr.write(`token-broker: ${message}\n`);
+  process.exit(code);
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) fail(2, `${name} is not set; the runner passes it in the environment`);
+  return value;
+}
+
+function wholeNumber(name: string, fallback: number): number {
+  const raw = process.env[name] ?? String(fallback);
+  if (!/^\d+$/.test(raw)) fail(2, `${name}='${raw}' must be a whole number`);
+  return Number(raw);
+}
+
+async function main(): Promise<void> {
+  const source = new TokenSource({
+    tokenUrl: required('BROKER_TOKEN_URL'),
+    clientId: required('CLIENT_ID'),
+    clientSecret: required('CLIENT_SECRET'),
+    marginSeconds: wholeNumber('TOKEN_REFRESH_MARGIN_SECONDS', 60),
+    initialRetries: wholeNumber('BROKER_INITIAL_RETRIES', 0),
+  });
+  const key = required('BROKER_KEY');
+  try {
+    await source.get(); // the pre-flight credential check: the first token of the run
+  } catch (error) {
+    fail(error instanceof CredentialsRejected ? 3 : 4, (error as Error).message);
+  }
+  const broker = await startBrokerServer(source, key, process.env.BROKER_HOST ?? '127.0.0.1', wholeNumber('BROKER_PORT', 0));
+  process.stdout.write(`token-broker listening on ${broker.url}\n`);
+  const stop = () => broker.close().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error: Error) => fail(4, error.message));

@@ -1,0 +1,80 @@
+// Loopback HTTP front of the TokenSource: VUs ask here instead of the token endpoint.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { CredentialsRejected, type Token, type TokenSource } from './token-source.ts';
+
+export interface BrokerServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startBrokerServer(source: TokenSource, key: string, host = '127.0.0.1', port = 0): Promise<BrokerServer> {
+  const server = createServer((req, res) => {
+    handle(source, key, req, res).catch((error: Error) => send(res, 500, { error: 'broker-failure', detail: error.message }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  return {
+    server,
+    url: `http://${host}:${boundPort}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function handle(source: TokenSource, key: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0];
+  if (req.method === 'GET' && path === '/health') return send(res, 200, { status: 'ok' });
+  if (!keyMatches(req.headers['x-broker-key'], key)) return send(res, 403, { error: 'forbidden', detail: 'missing or wrong X-Broker-Key' });
+  if (req.method === 'GET' && path === '/stats') {
+    const { tokensFetched, fetchFailures, lastError, fetchDurationsMs } = source.stats;
+    return send(res, 200, { tokensFetched, fetchFailures, lastError, fetchDurationsMs });
+  }
+  if (req.method === 'GET' && path === '/token') return answerWithToken(res, () => source.get(), source);
+  if (req.method === 'POST' && path === '/token/refresh') {
+    const body = await readBody(req);
+    const generation = Number((JSON.parse(body || '{}') as { generation?: unknown }).generation);
+    return answerWithToken(res, () => source.refreshIfCurrent(generation), source);
+  }
+  return send(res, 404, { error: 'not-found', detail: `${req.method} ${path}` });
+}
+
+async function answerWithToken(res: ServerResponse, obtain: () => Promise<Token>, source: TokenSource): Promise<void> {
+  try {
+    const token = await obtain();
+    send(res, 200, {
+      access_token: token.accessToken,
+      expires_at_ms: token.expiresAtMs,
+      generation: token.generation,
+      fetched_ms: source.takeUnreportedFetchMs(),
+    });
+  } catch (error) {
+    const status = error instanceof CredentialsRejected ? 401 : 502;
+    send(res, status, { error: status === 401 ? 'credentials-rejected' : 'token-endpoint-failed', detail: (error as Error).message });
+  }
+}
+
+function keyMatches(given: string | string[] | undefined, key: string): boolean {
+  if (typeof given !== 'string' || given.length !== key.length) return false;
+  return timingSafeEqual(Buffer.from(given), Buffer.from(key));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => resolve(body));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.end(text);
+}
