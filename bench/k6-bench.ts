@@ -1,0 +1,117 @@
+// Benchmarks of the k6 side (issue 4), against the stand-in on this machine:
+//  1. harness overhead: load-phase request rate vs. a minimal k6 script POSTing the same student bodies
+//     with a fixed token, same VUs, run back to back (best of two each);
+//  2. k6 peak RSS of the load phase per VU.
+// Usage: npm run bench:k6 -- [--vus 100] [--students 5000]
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const vus = arg('vus', 100);
+const students = arg('students', 5000);
+const work = mkdtempSync(join(tmpdir(), 'k6-bench-'));
+const k6 = process.env.K6_BIN ?? execFileSync(join(root, 'scripts/install-k6.sh'), { encoding: 'utf8' }).trim().split('\n').pop()!;
+
+async function startSim(): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'sim/main.ts'), '--port', '0'], {
+    env: { ...process.env, SIM_RATE_LIMIT_PERMITS: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      const match = /listening on (\S+)/.exec(chunk.toString());
+      if (match) resolve(match[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`stand-in exited with ${code}`)));
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+async function json(url: string, init: RequestInit): Promise<Record<string, unknown>> {
+  const res = await fetch(url, init);
+  if (!res.ok) throw new Error(`${init.method} ${url}: HTTP ${res.status}`);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+/** An API client made through the stand-in's Configuration Service endpoints. */
+async function createClient(url: string): Promise<{ key: string; secret: string }> {
+  const form = 'client_id=DmsConfigurationService&client_secret=ValidClientSecret1234567890!Abcd&grant_type=client_credentials&scope=edfi_admin_api/full_access';
+  const admin = await json(`${url}/connect/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+  const headers = { authorization: `Bearer ${String(admin.access_token)}`, 'content-type': 'application/json' };
+  const vendor = await fetch(`${url}/v3/vendors`, { method: 'POST', headers, body: JSON.stringify({ company: 'Bench', contactName: 'Bench', contactEmailAddress: 'bench@example.com', namespacePrefixes: 'uri://ed-fi.org' }) });
+  const vendorId = Number(vendor.headers.get('location')?.split('/').pop());
+  const app = await json(`${url}/v3/applications`, { method: 'POST', headers, body: JSON.stringify({ vendorId, applicationName: 'Bench', claimSetName: 'EdFiSandbox', educationOrganizationIds: [777000], dataStoreIds: [1] }) });
+  return { key: String(app.key), secret: String(app.secret) };
+}
+
+async function token(url: string, client: { key: string; secret: string }): Promise<string> {
+  const basic = Buffer.from(`${client.key}:${client.secret}`).toString('base64');
+  const body = await json(`${url}/oauth/token`, { method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
+  return String(body.access_token);
+}
+
+/** Runs k6 and samples its resident memory; VmHWM is the kernel's own peak. */
+function runK6(script: string, env: Record<string, string>): Promise<{ peakRssMb: number; seconds: number }> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(k6, ['run', '--quiet', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+    let peakKb = 0;
+    const timer = setInterval(() => {
+      try {
+        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+      } catch { /* exited */ }
+    }, 100);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      if (code !== 0 && code !== 99) reject(new Error(`k6 ${script} exited with ${code}`));
+      else resolve({ peakRssMb: peakKb / 1024, seconds: (Date.now() - started) / 1000 });
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  execFileSync(process.execPath, [join(root, 'build.mjs')], { stdio: 'inherit' });
+  await build({ entryPoints: [join(root, 'bench/k6/minimal-post.ts')], outfile: join(work, 'minimal-post.js'), bundle: true, format: 'esm', platform: 'browser', external: ['k6'], logLevel: 'warning' });
+  const sim = await startSim();
+  try {
+    const client = await createClient(sim.url);
+    const profileEnv = { SCHOOL_COUNT: '10', STUDENT_COUNT: String(students), STAFF_COUNT: '20', COURSES_PER_SCHOOL: '5', SECTIONS_PER_COURSE: '2', SECTIONS_PER_STUDENT: '0' };
+    const minimalRates: number[] = [];
+    const loadRates: number[] = [];
+    let loadPeak = 0;
+    for (let round = 1; round <= 2; round++) {
+      await fetch(`${sim.url}/_sim/reset`, { method: 'POST' });
+      const minimalSummary = join(work, `minimal-${round}.json`);
+      await runK6(join(work, 'minimal-post.js'), { API_BASE_URL: sim.url, ACCESS_TOKEN: await token(sim.url, client), VUS: String(vus), STUDENT_COUNT: String(students), SUMMARY_FILE: minimalSummary });
+      minimalRates.push((JSON.parse(readFileSync(minimalSummary, 'utf8')) as { rate: number }).rate);
+
+      await fetch(`${sim.url}/_sim/reset`, { method: 'POST' });
+      const resultsDir = join(work, `load-${round}`);
+      const run = await runK6(join(root, 'dist/load.js'), { ...profileEnv, API_BASE_URL: sim.url, CLIENT_ID: client.key, CLIENT_SECRET: client.secret, VUS_LOAD_PHASE: String(vus), RESULTS_DIR: resultsDir, THRESHOLD_P95_MS_LOAD: '60000' });
+      const summary = JSON.parse(readFileSync(join(resultsDir, 'summary.json'), 'utf8')) as { metrics: Record<string, { values: Record<string, number> }> };
+      loadRates.push(summary.metrics['http_reqs{api:data}'].values.rate);
+      loadPeak = Math.max(loadPeak, run.peakRssMb);
+      console.log(`round ${round}: minimal ${minimalRates[round - 1].toFixed(0)} req/s, load phase ${loadRates[round - 1].toFixed(0)} req/s, k6 peak RSS ${run.peakRssMb.toFixed(0)} MB (${run.seconds.toFixed(1)} s)`);
+    }
+    const best = (xs: number[]) => Math.max(...xs);
+    console.log(`\nharness overhead: load phase ${best(loadRates).toFixed(0)} req/s / minimal ${best(minimalRates).toFixed(0)} req/s = ${(best(loadRates) / best(minimalRates)).toFixed(2)} (target >= 0.85)`);
+    console.log(`k6 memory: peak RSS ${loadPeak.toFixed(0)} MB at ${vus} VUs = ${(loadPeak / vus).toFixed(2)} MB per VU (target <= 5)`);
+    console.log(`(work files in ${work}: ${readdirSync(work).length} entries)`);
+  } finally {
+    sim.stop();
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(`bench:k6: ${error.message}`);
+  process.exit(1);
+});
