@@ -1,0 +1,218 @@
+// /data/ed-fi/{resource}[/{id}]: authentication, data store resolution, then the DMS handlers
+// (upsert, get by id, query, update by id, delete by id).
+
+import type { Ctx } from './http-io.ts';
+import { readBody, rootUrl, send, sendProblem, sendTooLarge } from './http-io.ts';
+import { JSON_CONTENT, problems, type Problem } from './problem.ts';
+import { getValue } from './json-path.ts';
+import type { SimState } from './state.ts';
+import type { Resource, ResourceIndex } from './resource-index.ts';
+import { etagOf, type Doc } from './store.ts';
+import { validateDocument } from './validate.ts';
+import { parseQuery } from './query.ts';
+
+export interface DataTarget {
+  resource: Resource | undefined;
+  id: string | undefined;
+  /** Too many segments, wrong project or unknown resource. */
+  notFound: boolean;
+  route: string;
+}
+
+/** '/data/ed-fi/students/{id}' -> resource and id; also the normalised stats route. */
+export function parseDataPath(path: string, resources: ResourceIndex): DataTarget {
+  const parts = path.split('/');
+  const [, , project, endpoint, id] = parts;
+  const resource = project?.toLowerCase() === 'ed-fi' && endpoint ? resources.get(endpoint) : undefined;
+  if (!resource || parts.length > 5 || id === '') return { resource: undefined, id: undefined, notFound: true, route: path };
+  const route = `/data/ed-fi/${resource.def.endpoint}${id !== undefined ? '/{id}' : ''}`;
+  return { resource, id, notFound: false, route };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function handleData(ctx: Ctx, state: SimState, resources: ResourceIndex, target: DataTarget): Promise<void> {
+  const header = ctx.req.headers.authorization;
+  if (!header) return sendProblem(ctx, problems.unauthenticated('Authorization header is missing.'));
+  const token = /^bearer\s+/i.test(header) ? state.tokens.lookup(header.replace(/^bearer\s+/i, '').trim()) : undefined;
+  if (!token || token.kind !== 'client') return sendProblem(ctx, problems.unauthenticated('Invalid token'));
+  // DMS picks the database from the token's dataStoreIds; all data stores share this one store.
+  if (token.dataStoreIds.length === 0) return sendProblem(ctx, problems.routeResolution());
+  if (target.notFound || !target.resource) return sendProblem(ctx, problems.routeNotFound());
+
+  const { resource, id } = target;
+  if (id !== undefined && !UUID.test(id)) {
+    return sendProblem(ctx, problems.dataValidation({ '$.id': [`The value '${id}' is not valid.`] }));
+  }
+  switch (ctx.method) {
+    case 'GET':
+      return id === undefined ? getCollection(ctx, state, resource) : getById(ctx, state, resource, id);
+    case 'POST':
+      if (id !== undefined) {
+        return sendProblem(
+          ctx,
+          problems.methodNotAllowed(
+            "Resource items can only be updated using PUT. To 'upsert' an item in the resource collection using POST, remove the 'id' from the route.",
+            'GET, PUT, DELETE',
+          ),
+        );
+      }
+      return upsert(ctx, state, resources, resource);
+    case 'PUT':
+      if (id === undefined) {
+        return sendProblem(ctx, problems.methodNotAllowed("Resource collections cannot be replaced. To 'upsert' an item in the collection, use POST.", 'GET, POST'));
+      }
+      return updateById(ctx, state, resources, resource, id);
+    case 'DELETE':
+      if (id === undefined) {
+        return sendProblem(ctx, problems.methodNotAllowed("Resource collections cannot be deleted. To delete a specific item, use DELETE and include the 'id' in the route.", 'GET, POST'));
+      }
+      return deleteById(ctx, state, resource, id);
+    default:
+      return sendProblem(ctx, problems.methodNotAllowed(`The ${ctx.method} method is not supported.`, id === undefined ? 'GET, POST' : 'GET, PUT, DELETE'));
+  }
+}
+
+function getCollection(ctx: Ctx, state: SimState, resource: Resource): void {
+  const table = state.store.table(resource);
+  const q = parseQuery(ctx.query, table);
+  if (!q.ok) return sendProblem(ctx, q.problem);
+  const { docs, total } = state.store.query(table, q.filters, q.offset, q.limit);
+  let body = '[';
+  for (let i = 0; i < docs.length; i++) body += (i > 0 ? ',' : '') + state.store.render(docs[i]);
+  const headers: Record<string, string> = { 'Content-Type': JSON_CONTENT };
+  if (q.totalCount) headers['Total-Count'] = String(total);
+  send(ctx, 200, headers, body + ']');
+}
+
+function getById(ctx: Ctx, state: SimState, resource: Resource, id: string): void {
+  const doc = findDoc(state, resource, id);
+  if (!doc) return send(ctx, 404, {});
+  const etag = etagOf(doc);
+  if (ctx.req.headers['if-none-match'] === etag) return send(ctx, 304, { ETag: etag });
+  send(ctx, 200, { 'Content-Type': JSON_CONTENT, ETag: etag }, state.store.render(doc));
+}
+
+async function upsert(ctx: Ctx, state: SimState, resources: ResourceIndex, resource: Resource): Promise<void> {
+  const body = await readDocument(ctx);
+  if (!body) return;
+  if ('id' in body) {
+    return sendProblem(
+      ctx,
+      problems.dataValidation({}, ["Resource identifiers cannot be assigned by the client. The 'id' property should not be included in the request body."]),
+    );
+  }
+  const v = validateDocument(resource, body, state.store, resources);
+  if (!v.ok) return sendProblem(ctx, v.problem);
+
+  const table = state.store.table(resource);
+  const existing = table.byKey.get(v.key);
+  if (existing) {
+    state.store.replace(existing, v.key, body, v.refs);
+    return sendWritten(ctx, 200, existing);
+  }
+  if (resource.def.isEducationOrganization && state.store.findEducationOrganization(v.key)) {
+    return sendProblem(ctx, identityConflict(resource, body));
+  }
+  sendWritten(ctx, 201, state.store.insert(table, v.key, body, v.refs));
+}
+
+async function updateById(ctx: Ctx, state: SimState, resources: ResourceIndex, resource: Resource, id: string): Promise<void> {
+  const doc = findDoc(state, resource, id);
+  if (!doc) {
+    if (ctx.req.headers['if-match'] === '*') return sendProblem(ctx, problems.preconditionMissingResource());
+    return sendProblem(ctx, problems.updateTargetNotFound());
+  }
+  const body = await readDocument(ctx);
+  if (!body) return;
+  if (body.id === undefined || body.id === null) return sendProblem(ctx, problems.dataValidation({ '$.id': ['id is required.'] }));
+  if (typeof body.id !== 'string' || body.id.toLowerCase() !== id.toLowerCase()) {
+    return sendProblem(ctx, problems.badRequest(['Request body id must match the id in the url.']));
+  }
+  delete body.id;
+  const v = validateDocument(resource, body, state.store, resources);
+  if (!v.ok) return sendProblem(ctx, v.problem);
+  if (v.key !== doc.key) {
+    if (!resource.def.allowIdentityUpdates) return sendProblem(ctx, problems.keyChangeNotSupported(resource.def.resourceName));
+    const clash = state.store.findByKey(resource, v.key) ?? (resource.def.isEducationOrganization ? state.store.findEducationOrganization(v.key) : undefined);
+    if (clash) return sendProblem(ctx, identityConflict(resource, body));
+  }
+  // Checked last so a stale If-Match on an otherwise invalid body still reports the body's problem.
+  if (ifMatchFails(ctx, doc)) return sendProblem(ctx, problems.optimisticLockFailed());
+  state.store.replace(doc, v.key, body, v.refs);
+  sendWritten(ctx, 204, doc);
+}
+
+function deleteById(ctx: Ctx, state: SimState, resource: Resource, id: string): void {
+  const doc = findDoc(state, resource, id);
+  if (!doc) {
+    if (ctx.req.headers['if-match'] === '*') return sendProblem(ctx, problems.preconditionMissingResource());
+    return send(ctx, 404, {});
+  }
+  if (ifMatchFails(ctx, doc)) return sendProblem(ctx, problems.optimisticLockFailed());
+  const dependents = state.store.dependents(doc);
+  if (dependents.length > 0) return sendProblem(ctx, problems.dependentItemExists(dependents));
+  state.store.remove(doc);
+  send(ctx, 204, {});
+}
+
+function findDoc(state: SimState, resource: Resource, id: string): Doc | undefined {
+  const doc = state.store.findById(id.toLowerCase());
+  return doc && doc.table.resource === resource ? doc : undefined;
+}
+
+function sendWritten(ctx: Ctx, status: number, doc: Doc): void {
+  const location = `${rootUrl(ctx)}/data/ed-fi/${doc.table.resource.def.endpoint}/${doc.id}`;
+  send(ctx, status, { Location: location, ETag: etagOf(doc) });
+}
+
+/** If-Match: '*' or a list of quoted/unquoted (optionally weak) ETags; a mismatch means 412. */
+function ifMatchFails(ctx: Ctx, doc: Doc): boolean {
+  const header = ctx.req.headers['if-match'];
+  if (header === undefined || header.trim() === '*') return false;
+  const current = String(doc.version);
+  return !header.split(',').some((tag) => tag.trim().replace(/^W\//, '').replace(/^"|"$/g, '') === current);
+}
+
+const ACCEPTED_CONTENT = /^(application\/json|text\/json|application\/vnd\.ed-fi\.[^;]*)\s*(;|$)/i;
+
+/** Content type, size and JSON checks; answers the request and returns undefined on failure. */
+async function readDocument(ctx: Ctx): Promise<Record<string, unknown> | undefined> {
+  const type = ctx.req.headers['content-type'];
+  // Only a missing Content-Type is exempt (ValidateContentTypeMiddleware).
+  if (type !== undefined && !ACCEPTED_CONTENT.test(type.trim())) {
+    sendProblem(ctx, problems.unsupportedMediaType());
+    return undefined;
+  }
+  const result = await readBody(ctx.req);
+  if (!result.ok) {
+    sendTooLarge(ctx);
+    return undefined;
+  }
+  if (result.text.trim() === '') {
+    sendProblem(ctx, problems.badRequest(['A non-empty request body is required.']));
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(result.text);
+  } catch (err) {
+    sendProblem(ctx, problems.dataValidation({ '$.': [(err as Error).message] }));
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    sendProblem(ctx, problems.dataValidation({ '$.': ['The request body must be a JSON object.'] }));
+    return undefined;
+  }
+  const body = value as Record<string, unknown>;
+  // DMS ignores _etag and _lastModifiedDate in a body and drops null properties.
+  delete body._etag;
+  delete body._lastModifiedDate;
+  for (const key in body) if (body[key] === null) delete body[key];
+  return body;
+}
+
+function identityConflict(resource: Resource, body: Record<string, unknown>): Problem {
+  const keys = resource.identity.map((p) => `${p.name} = ${String(getValue(body, p.segs))}`).join(', ');
+  return problems.identityConflict(resource.def.resourceName, keys);
+}

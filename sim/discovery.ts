@@ -1,0 +1,71 @@
+// Token-free DMS endpoints: discovery (GET /), /metadata, /metadata/dependencies, /health.
+
+import type { Ctx } from './http-io.ts';
+import { rootUrl, send, sendJson } from './http-io.ts';
+import { EDUCATION_ORGANIZATIONS, KNOWN_DESCRIPTORS, RESOURCES, type ResourceDef } from './resources.ts';
+
+export const DMS_VERSION = '8.0.0';
+
+const ROUTES: Record<string, (ctx: Ctx, storedDescriptors: () => string[]) => void> = {
+  '/': (ctx) => {
+    const root = rootUrl(ctx);
+    sendJson(ctx, 200, {
+      version: DMS_VERSION,
+      applicationName: 'Ed-Fi API',
+      informationalVersion: DMS_VERSION,
+      dataModels: [{ name: 'Ed-Fi', version: '5.2.0', informationalVersion: 'The Ed-Fi Data Standard v5.2.0' }],
+      urls: {
+        dependencies: `${root}/metadata/dependencies`,
+        openApiMetadata: `${root}/metadata/specifications`,
+        oauth: `${root}/oauth/token`,
+        tokenInfo: `${root}/oauth/token_info`,
+        dataManagementApi: `${root}/data`,
+        changeQueries: `${root}/changeQueries/v1/`,
+        xsdMetadata: `${root}/metadata/xsd`,
+      },
+    });
+  },
+  '/metadata': (ctx) => {
+    const root = rootUrl(ctx);
+    sendJson(ctx, 200, {
+      dependencies: `${root}/metadata/dependencies`,
+      specifications: `${root}/metadata/specifications`,
+      xsdMetadata: `${root}/metadata/xsd`,
+    });
+  },
+  '/metadata/dependencies': (ctx, storedDescriptors) => sendJson(ctx, 200, dependencies(storedDescriptors())),
+  '/health': (ctx) =>
+    sendJson(ctx, 200, { Status: 'Healthy', Results: [{ Name: 'dms-sim', Status: 'Healthy', Description: 'The stand-in is running.' }] }),
+};
+
+export function isDiscoveryPath(path: string): boolean {
+  return path.toLowerCase() in ROUTES;
+}
+
+export function handleDiscovery(ctx: Ctx, storedDescriptors: () => string[]): void {
+  const path = ctx.path.toLowerCase();
+  ctx.route = path;
+  if (ctx.method !== 'GET') return send(ctx, 405, { Allow: 'GET' });
+  ROUTES[path](ctx, storedDescriptors);
+}
+
+/** Load order: descriptors and schoolYearTypes first, then each resource after everything it references. */
+export function dependencies(extraDescriptors: string[] = []): { resource: string; order: number; operations: string[] }[] {
+  const order = new Map<string, number>();
+  const orderOf = (def: ResourceDef): number => {
+    if (def.endpoint === 'schoolYearTypes') return 1;
+    const known = order.get(def.endpoint);
+    if (known !== undefined) return known;
+    const targets = def.references.flatMap((r) =>
+      r.target === EDUCATION_ORGANIZATIONS ? RESOURCES.filter((d) => d.isEducationOrganization && d !== def) : RESOURCES.filter((d) => d.endpoint === r.target && d !== def),
+    );
+    const value = 1 + Math.max(1, ...targets.map(orderOf));
+    order.set(def.endpoint, value);
+    return value;
+  };
+  const descriptors = [...new Set([...KNOWN_DESCRIPTORS, ...extraDescriptors])].sort();
+  const rows = descriptors.map((d) => ({ resource: `/ed-fi/${d}`, order: 1 }));
+  for (const def of RESOURCES) rows.push({ resource: `/ed-fi/${def.endpoint}`, order: orderOf(def) });
+  rows.sort((a, b) => a.order - b.order || a.resource.localeCompare(b.resource));
+  return rows.map((r) => ({ ...r, operations: ['Create', 'Update'] }));
+}

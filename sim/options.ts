@@ -1,0 +1,179 @@
+// Stand-in settings: defaults, SIM_* environment variables and CLI flags, each value validated with a
+// message that says what is wrong, where it came from and how to fix it.
+
+export interface SimOptions {
+  port: number;
+  host: string;
+  adminClientId: string;
+  adminClientSecret: string;
+  tokenLifetimeSeconds: number;
+  /** Active (unexpired, unrevoked) tokens allowed per client; 0 turns the cap off. */
+  tokenCap: number;
+  /** Requests per window per Host header; 0 turns the limiter off. */
+  rateLimitPermits: number;
+  rateLimitWindowSeconds: number;
+  latencyMs: number;
+  latencyJitterMs: number;
+  /** Share (0..1) of data requests answered 500 or 503 instead of being handled. */
+  errorRate: number;
+  /** Share (0..1) of data requests whose connection is destroyed without an answer. */
+  dropRate: number;
+  tokenLatencyMs: number;
+  /** Milliseconds since the epoch; tests may pass a fake clock. */
+  clock: () => number;
+}
+
+export const DEFAULT_OPTIONS: SimOptions = {
+  port: 0,
+  host: '127.0.0.1',
+  adminClientId: 'DmsConfigurationService',
+  adminClientSecret: 'ValidClientSecret1234567890!Abcd',
+  tokenLifetimeSeconds: 1800,
+  tokenCap: 15,
+  rateLimitPermits: 20000,
+  rateLimitWindowSeconds: 10,
+  latencyMs: 0,
+  latencyJitterMs: 0,
+  errorRate: 0,
+  dropRate: 0,
+  tokenLatencyMs: 0,
+  clock: Date.now,
+};
+
+/** The CLI listens on DMS's usual port unless told otherwise; startSim() defaults to a free port. */
+export const CLI_DEFAULT_PORT = 8080;
+
+/** Bad input to the stand-in itself; main.ts prints the message and exits 2. */
+export class SimConfigError extends Error {}
+
+type Parser = (raw: string) => number | string;
+
+function integer(min: number, max: number, hint: string): Parser {
+  return (raw) => {
+    const n = Number(raw.trim());
+    if (raw.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+      throw new Error(`must be a whole number from ${min} to ${max}${hint}`);
+    }
+    return n;
+  };
+}
+
+function fraction(raw: string): number {
+  const n = Number(raw.trim());
+  if (raw.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) {
+    throw new Error('must be a fraction from 0 to 1 (e.g. 0.05 for 5%)');
+  }
+  return n;
+}
+
+function text(raw: string): string {
+  if (raw.trim() === '') throw new Error('must not be empty');
+  return raw;
+}
+
+const MAX_MS = 600_000;
+
+/** Every setting that can come from the environment, with its parser and help line. */
+export const ENV_SETTINGS: ReadonlyArray<{ env: string; key: keyof SimOptions; parse: Parser; help: string }> = [
+  { env: 'SIM_PORT', key: 'port', parse: integer(0, 65535, ' (0 picks a free port)'), help: 'port to listen on (CLI default 8080; 0 picks a free port)' },
+  { env: 'SIM_HOST', key: 'host', parse: text, help: 'address to bind (default 127.0.0.1, loopback only)' },
+  { env: 'SIM_ADMIN_CLIENT_ID', key: 'adminClientId', parse: text, help: 'Configuration Service admin client id (default DmsConfigurationService)' },
+  { env: 'SIM_ADMIN_CLIENT_SECRET', key: 'adminClientSecret', parse: text, help: 'admin client secret (default ValidClientSecret1234567890!Abcd)' },
+  { env: 'SIM_TOKEN_LIFETIME_SECONDS', key: 'tokenLifetimeSeconds', parse: integer(1, 86400, ''), help: 'token lifetime, expires_in (default 1800)' },
+  { env: 'SIM_TOKEN_CAP', key: 'tokenCap', parse: integer(0, 1_000_000, ' (0 turns the cap off)'), help: 'active tokens per client before 429 too-many-tokens (default 15; 0 = no cap)' },
+  { env: 'SIM_RATE_LIMIT_PERMITS', key: 'rateLimitPermits', parse: integer(0, 1_000_000_000, ' (0 turns the limiter off)'), help: 'requests per window per Host header (default 20000; 0 = off)' },
+  { env: 'SIM_RATE_LIMIT_WINDOW_SECONDS', key: 'rateLimitWindowSeconds', parse: integer(1, 3600, ''), help: 'rate-limit window in seconds (default 10)' },
+  { env: 'SIM_LATENCY_MS', key: 'latencyMs', parse: integer(0, MAX_MS, ''), help: 'added latency on data requests (default 0)' },
+  { env: 'SIM_LATENCY_JITTER_MS', key: 'latencyJitterMs', parse: integer(0, MAX_MS, ''), help: 'extra random latency 0..N ms on data requests (default 0)' },
+  { env: 'SIM_ERROR_RATE', key: 'errorRate', parse: fraction, help: 'share of data requests answered 500/503 with Retry-After (default 0)' },
+  { env: 'SIM_DROP_RATE', key: 'dropRate', parse: fraction, help: 'share of data requests whose connection is dropped (default 0)' },
+  { env: 'SIM_TOKEN_LATENCY_MS', key: 'tokenLatencyMs', parse: integer(0, MAX_MS, ''), help: 'added latency on /oauth/token (default 0)' },
+];
+
+/** Settings changeable at runtime through /_sim/faults, validated with the same parsers. */
+export const FAULT_KEYS = [
+  'latencyMs',
+  'latencyJitterMs',
+  'errorRate',
+  'dropRate',
+  'tokenLatencyMs',
+  'rateLimitPermits',
+  'rateLimitWindowSeconds',
+] as const;
+export type FaultKey = (typeof FAULT_KEYS)[number];
+export type FaultSettings = Pick<SimOptions, FaultKey>;
+
+/** Validates one value of a known key; throws SimConfigError naming `where` on bad input. */
+export function parseSetting(key: keyof SimOptions, raw: string, where: string, fix: string): number | string {
+  const setting = ENV_SETTINGS.find((s) => s.key === key);
+  if (!setting) throw new SimConfigError(`${where}: unknown setting`);
+  try {
+    return setting.parse(raw);
+  } catch (err) {
+    throw new SimConfigError(`${where}=${JSON.stringify(raw)} is invalid: ${(err as Error).message}. ${fix}`);
+  }
+}
+
+export interface EnvResult {
+  options: Partial<SimOptions>;
+  /** SIM_* names that no setting uses: reported, not fatal, since other tools may share the prefix. */
+  unknown: string[];
+}
+
+export function optionsFromEnv(env: NodeJS.ProcessEnv): EnvResult {
+  const options: Record<string, number | string> = {};
+  for (const s of ENV_SETTINGS) {
+    const raw = env[s.env];
+    if (raw === undefined) continue;
+    options[s.key] = parseSetting(s.key, raw, s.env, `Fix or unset ${s.env} (${s.help}).`);
+  }
+  const known = new Set(ENV_SETTINGS.map((s) => s.env));
+  const unknown = Object.keys(env).filter((k) => k.startsWith('SIM_') && !known.has(k));
+  return { options: options as Partial<SimOptions>, unknown };
+}
+
+export type CliResult = { help: true } | { help: false; options: Partial<SimOptions> };
+
+const FLAGS: Record<string, keyof SimOptions> = { '--port': 'port', '--host': 'host' };
+
+/** Accepts --port N, --port=N, --host H, --host=H and --help / -h. */
+export function parseCliArgs(argv: readonly string[]): CliResult {
+  const options: Record<string, number | string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') return { help: true };
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const key = FLAGS[flag];
+    if (!key) {
+      throw new SimConfigError(`unknown argument ${JSON.stringify(arg)}. Valid flags: --port N, --host H, --help (other settings are SIM_* environment variables; see --help).`);
+    }
+    let value: string | undefined;
+    if (eq > 0) value = arg.slice(eq + 1);
+    else value = argv[++i];
+    if (value === undefined) throw new SimConfigError(`${flag} needs a value, e.g. ${flag} ${key === 'port' ? '8080' : '127.0.0.1'}.`);
+    options[key] = parseSetting(key, value, flag, `Pass a valid value to ${flag}.`);
+  }
+  return { help: false, options: options as Partial<SimOptions> };
+}
+
+export function usage(): string {
+  const lines = [
+    'Usage: npm run dms-sim -- [--port N] [--host H]',
+    '       node --import tsx sim/main.ts [--port N] [--host H]',
+    '',
+    'A stand-in for the Ed-Fi Data Management Service and its Configuration Service on one port.',
+    'Prints "dms-sim listening on http://HOST:PORT" when ready. Flags win over environment variables.',
+    '',
+    'Flags:',
+    '  --port N   port to listen on (default 8080; 0 picks a free port)',
+    '  --host H   address to bind (default 127.0.0.1)',
+    '  --help     this text',
+    '',
+    'Environment:',
+    ...ENV_SETTINGS.map((s) => `  ${s.env.padEnd(30)} ${s.help}`),
+    '',
+    'See docs/dms-sim.md for the endpoints and what is modelled.',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,210 @@
+// DMS problem-details bodies (FailureResponse.cs): keys always in the order
+// detail, type, title, status, correlationId, validationErrors, errors.
+
+export const JSON_CONTENT = 'application/json; charset=utf-8';
+export const PROBLEM_CONTENT = 'application/problem+json; charset=utf-8';
+
+export type ValidationErrors = Record<string, string[]>;
+
+export interface Problem {
+  status: number;
+  type: string;
+  title: string;
+  detail: string;
+  validationErrors?: ValidationErrors;
+  errors?: string[];
+  /** DMS serves most 4xx as application/json; 401, 415, route 404s, 429 and 5xx as problem+json. */
+  problemContentType?: boolean;
+  /** The 401 authentication shape has no validationErrors member. */
+  omitValidationErrors?: boolean;
+  headers?: Record<string, string>;
+}
+
+export function problemBody(p: Problem, correlationId: string): string {
+  const body: Record<string, unknown> = {
+    detail: p.detail,
+    type: p.type,
+    title: p.title,
+    status: p.status,
+    correlationId,
+  };
+  if (!p.omitValidationErrors) body.validationErrors = p.validationErrors ?? {};
+  body.errors = p.errors ?? [];
+  return JSON.stringify(body);
+}
+
+const SEE_ERRORS = "The request could not be processed. See 'errors' for details.";
+const SEE_VALIDATION = "Data validation failed. See 'validationErrors' for details.";
+
+export const problems = {
+  badRequest: (errors: string[]): Problem => ({
+    status: 400,
+    type: 'urn:ed-fi:api:bad-request',
+    title: 'Bad Request',
+    detail: SEE_ERRORS,
+    errors,
+  }),
+
+  dataValidation: (validationErrors: ValidationErrors, errors: string[] = []): Problem => ({
+    status: 400,
+    type: 'urn:ed-fi:api:bad-request:data-validation-failed',
+    title: 'Data Validation Failed',
+    detail: SEE_VALIDATION,
+    validationErrors,
+    errors,
+  }),
+
+  /** Descriptor failures are plain bad-request with validationErrors (DescriptorReferenceValidation.feature). */
+  descriptorNotFound: (validationErrors: ValidationErrors): Problem => ({
+    status: 400,
+    type: 'urn:ed-fi:api:bad-request',
+    title: 'Bad Request',
+    detail: SEE_VALIDATION,
+    validationErrors,
+  }),
+
+  parameterValidation: (errors: string[]): Problem => ({
+    status: 400,
+    type: 'urn:ed-fi:api:bad-request:parameter-validation-failed',
+    title: 'Parameter Validation Failed',
+    detail: 'Parameters supplied to the request were invalid.',
+    errors,
+  }),
+
+  keyChangeNotSupported: (resourceName: string): Problem => ({
+    status: 400,
+    type: 'urn:ed-fi:api:bad-request:data-validation-failed:key-change-not-supported',
+    title: 'Key Change Not Supported',
+    detail: `Identifying values for the ${resourceName} resource cannot be changed. Delete and recreate the resource item instead.`,
+  }),
+
+  unauthenticated: (error: string): Problem => ({
+    status: 401,
+    type: 'urn:ed-fi:api:security:authentication',
+    title: 'Authentication Failed',
+    detail: 'The caller could not be authenticated.',
+    errors: [error],
+    problemContentType: true,
+    omitValidationErrors: true,
+    headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
+  }),
+
+  forbidden: (error: string): Problem => ({
+    status: 403,
+    type: 'urn:ed-fi:api:security:authorization:',
+    title: 'Authorization Denied',
+    detail: 'Access to the resource could not be authorized.',
+    errors: [error],
+    problemContentType: true,
+  }),
+
+  /** Unknown routes (MapFallback). */
+  routeNotFound: (): Problem => ({
+    status: 404,
+    type: 'urn:ed-fi:api:not-found',
+    title: 'Not Found',
+    detail: 'The specified data could not be found.',
+    problemContentType: true,
+  }),
+
+  updateTargetNotFound: (): Problem => ({
+    status: 404,
+    type: 'urn:ed-fi:api:not-found',
+    title: 'Not Found',
+    detail: 'Resource to update was not found',
+  }),
+
+  routeResolution: (): Problem => ({
+    status: 404,
+    type: 'urn:ed-fi:api:route-resolution-error',
+    title: 'Route Resolution Error',
+    detail: 'No database instance found matching the request route qualifiers',
+  }),
+
+  methodNotAllowed: (error: string, allow: string): Problem => ({
+    status: 405,
+    type: 'urn:ed-fi:api:method-not-allowed',
+    title: 'Method Not Allowed',
+    detail: 'The request construction was invalid.',
+    errors: [error],
+    problemContentType: true,
+    headers: { Allow: allow },
+  }),
+
+  unresolvedReference: (validationErrors: ValidationErrors): Problem => ({
+    status: 409,
+    type: 'urn:ed-fi:api:data-conflict:unresolved-reference',
+    title: 'Unresolved Reference',
+    detail: "One or more references could not be resolved. See 'validationErrors' for details.",
+    validationErrors,
+  }),
+
+  dependentItemExists: (resourceNames: string[]): Problem => ({
+    status: 409,
+    type: 'urn:ed-fi:api:data-conflict:dependent-item-exists',
+    title: 'Dependent Item Exists',
+    detail: `The requested action cannot be performed because this item is referenced by existing ${resourceNames.join(', ')} item(s).`,
+  }),
+
+  identityConflict: (resourceName: string, keys: string): Problem => ({
+    status: 409,
+    type: 'urn:ed-fi:api:identity-conflict',
+    title: 'Identifying Values Are Not Unique',
+    detail: 'The identifying value(s) of the item are the same as another item that already exists.',
+    errors: [
+      `A natural key conflict occurred when attempting to create a new resource ${resourceName} with a duplicate key. The duplicate keys and values are (${keys})`,
+    ],
+  }),
+
+  optimisticLockFailed: (): Problem => ({
+    status: 412,
+    type: 'urn:ed-fi:api:optimistic-lock-failed',
+    title: 'Optimistic Lock Failed',
+    detail: 'The item has been modified by another user.',
+    errors: [
+      "The resource item's etag value does not match what was specified in the 'If-Match' request header indicating that it has been modified by another client since it was last retrieved.",
+    ],
+  }),
+
+  preconditionMissingResource: (): Problem => ({
+    status: 412,
+    type: 'urn:ed-fi:api:optimistic-lock-failed',
+    title: 'Optimistic Lock Failed',
+    detail: 'The If-Match precondition failed because the resource does not exist.',
+  }),
+
+  unsupportedMediaType: (): Problem => ({
+    status: 415,
+    type: 'urn:ed-fi:api:unsupported-media-type',
+    title: 'Unsupported Media Type',
+    detail: "The value specified in the 'Content-Type' header is not supported by this host.",
+    problemContentType: true,
+  }),
+
+  tooManyRequests: (retryAfterSeconds: number): Problem => ({
+    status: 429,
+    type: 'urn:ed-fi:api:too-many-requests',
+    title: 'Too Many Requests',
+    detail: 'The number of allowed requests has been exceeded. Retry the request later.',
+    problemContentType: true,
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+  }),
+
+  systemError: (): Problem => ({
+    status: 500,
+    type: 'urn:ed-fi:api:system',
+    title: 'System Error',
+    detail: 'An unexpected problem has occurred.',
+    problemContentType: true,
+    headers: { 'Retry-After': '1' },
+  }),
+
+  serviceUnavailable: (): Problem => ({
+    status: 503,
+    type: 'urn:ed-fi:api:service-unavailable',
+    title: 'Service Unavailable',
+    detail: 'The service is temporarily unavailable. Retry the request later.',
+    problemContentType: true,
+    headers: { 'Retry-After': '1' },
+  }),
+};

@@ -1,0 +1,265 @@
+// In-memory documents. Each document is kept as its serialized JSON plus a small record; natural keys,
+// ids and references are indexed with Maps of strings so a prod-sized data set stays well under 1 GiB.
+
+import { randomUUID } from 'node:crypto';
+import { getValue } from './json-path.ts';
+import type { QueryField, Resource } from './resource-index.ts';
+
+export interface Doc {
+  id: string;
+  /** Insertion order; collections are returned in this order. */
+  seq: number;
+  table: Table;
+  key: string;
+  /** The stored body as JSON, without id, _etag and _lastModifiedDate. */
+  body: string;
+  version: number;
+  modifiedSec: number;
+  /** Documents (descriptors included) this one references; decides DELETE's dependent-item-exists. */
+  refs: Doc[] | undefined;
+  /** Resource name -> number of documents referencing this one. */
+  referencedBy: Map<string, number> | undefined;
+}
+
+interface FieldIndex {
+  field: QueryField;
+  buckets: Map<string, Set<Doc>>;
+}
+
+export class Table {
+  readonly byKey = new Map<string, Doc>();
+  /** Query field indexes, built on the first query that filters on the field, then kept up to date. */
+  readonly fieldIndexes = new Map<string, FieldIndex>();
+  /** Top-level scalar properties seen in stored documents: valid query fields beyond the table's. */
+  readonly seenFields = new Map<string, QueryField>();
+  constructor(readonly resource: Resource) {}
+}
+
+export interface Filter {
+  field: QueryField;
+  value: string;
+}
+
+/** Key and index value of a scalar: descriptor URIs compare case-insensitively. */
+export function keyPart(value: unknown, isDescriptor: boolean): string {
+  if (typeof value === 'string') return isDescriptor ? value.toLowerCase() : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value) ?? '';
+}
+
+export const KEY_SEPARATOR = '\u001f';
+
+export class DocumentStore {
+  private tables = new Map<Resource, Table>();
+  private byId = new Map<string, Doc>();
+  private educationOrganizations = new Map<string, Doc>();
+  private nextSeq = 1;
+  /** Global and never reset, so an ETag from before /_sim/reset never matches a new document. */
+  private nextVersion = 1;
+
+  constructor(private readonly clock: () => number) {}
+
+  table(resource: Resource): Table {
+    let t = this.tables.get(resource);
+    if (!t) {
+      t = new Table(resource);
+      this.tables.set(resource, t);
+    }
+    return t;
+  }
+
+  findByKey(resource: Resource, key: string): Doc | undefined {
+    return this.tables.get(resource)?.byKey.get(key);
+  }
+
+  findEducationOrganization(id: string): Doc | undefined {
+    return this.educationOrganizations.get(id);
+  }
+
+  findById(id: string): Doc | undefined {
+    return this.byId.get(id);
+  }
+
+  insert(table: Table, key: string, body: Record<string, unknown>, refs: Doc[]): Doc {
+    const doc: Doc = {
+      id: randomUUID(),
+      seq: this.nextSeq++,
+      table,
+      key,
+      body: JSON.stringify(body),
+      version: this.nextVersion++,
+      modifiedSec: Math.floor(this.clock() / 1000),
+      refs: refs.length > 0 ? refs : undefined,
+      referencedBy: undefined,
+    };
+    this.byId.set(doc.id, doc);
+    table.byKey.set(key, doc);
+    if (table.resource.def.isEducationOrganization) this.educationOrganizations.set(key, doc);
+    addReferrers(doc);
+    noteFields(table, body);
+    for (const index of table.fieldIndexes.values()) addToIndex(index, doc, body);
+    return doc;
+  }
+
+  /** Replaces the body (POST upsert of an existing key, or PUT), moving the key when it changed. */
+  replace(doc: Doc, key: string, body: Record<string, unknown>, refs: Doc[]): void {
+    const table = doc.table;
+    if (table.fieldIndexes.size > 0) {
+      const old = JSON.parse(doc.body) as Record<string, unknown>;
+      for (const index of table.fieldIndexes.values()) removeFromIndex(index, doc, old);
+    }
+    removeReferrers(doc);
+    if (key !== doc.key) {
+      table.byKey.delete(doc.key);
+      table.byKey.set(key, doc);
+      if (table.resource.def.isEducationOrganization) {
+        this.educationOrganizations.delete(doc.key);
+        this.educationOrganizations.set(key, doc);
+      }
+      doc.key = key;
+    }
+    doc.body = JSON.stringify(body);
+    doc.version = this.nextVersion++;
+    doc.modifiedSec = Math.floor(this.clock() / 1000);
+    doc.refs = refs.length > 0 ? refs : undefined;
+    addReferrers(doc);
+    noteFields(table, body);
+    for (const index of table.fieldIndexes.values()) addToIndex(index, doc, body);
+  }
+
+  remove(doc: Doc): void {
+    const table = doc.table;
+    if (table.fieldIndexes.size > 0) {
+      const old = JSON.parse(doc.body) as Record<string, unknown>;
+      for (const index of table.fieldIndexes.values()) removeFromIndex(index, doc, old);
+    }
+    removeReferrers(doc);
+    table.byKey.delete(doc.key);
+    this.byId.delete(doc.id);
+    if (table.resource.def.isEducationOrganization) this.educationOrganizations.delete(doc.key);
+  }
+
+  /** Resource names of the documents that reference this one (empty when none). */
+  dependents(doc: Doc): string[] {
+    if (!doc.referencedBy) return [];
+    return [...doc.referencedBy].filter(([, n]) => n > 0).map(([name]) => name);
+  }
+
+  /** One page of a collection in insertion order, and the number of matches. */
+  query(table: Table, filters: Filter[], offset: number, limit: number): { docs: Doc[]; total: number } {
+    if (filters.length === 0) {
+      const docs: Doc[] = [];
+      if (limit > 0 && offset < table.byKey.size) {
+        let i = 0;
+        for (const doc of table.byKey.values()) {
+          if (i++ < offset) continue;
+          docs.push(doc);
+          if (docs.length === limit) break;
+        }
+      }
+      return { docs, total: table.byKey.size };
+    }
+    const buckets = filters.map((f) => this.index(table, f.field).buckets.get(keyPart(f.value, f.field.isDescriptor)));
+    if (buckets.some((b) => b === undefined)) return { docs: [], total: 0 };
+    const sets = (buckets as Set<Doc>[]).sort((a, b) => a.size - b.size);
+    const matches = [...sets[0]].filter((doc) => sets.every((s) => s.has(doc)));
+    matches.sort((a, b) => a.seq - b.seq);
+    return { docs: matches.slice(offset, offset + limit), total: matches.length };
+  }
+
+  counts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const t of this.tables.values()) if (t.byKey.size > 0) out[t.resource.def.endpoint] = t.byKey.size;
+    return out;
+  }
+
+  clear(): void {
+    this.tables.clear();
+    this.byId.clear();
+    this.educationOrganizations.clear();
+  }
+
+  /** '{"id":..., <stored properties>, "_etag":..., "_lastModifiedDate":...}' without re-serializing. */
+  render(doc: Doc): string {
+    const inner = doc.body.length > 2 ? doc.body.slice(1, -1) + ',' : '';
+    return `{"id":"${doc.id}",${inner}"_etag":"${doc.version}","_lastModifiedDate":"${lastModified(doc.modifiedSec)}"}`;
+  }
+
+  private index(table: Table, field: QueryField): FieldIndex {
+    let index = table.fieldIndexes.get(field.name);
+    if (!index) {
+      index = { field, buckets: new Map() };
+      for (const doc of table.byKey.values()) addToIndex(index, doc, JSON.parse(doc.body) as Record<string, unknown>);
+      table.fieldIndexes.set(field.name, index);
+    }
+    return index;
+  }
+}
+
+export const etagOf = (doc: Doc): string => `"${doc.version}"`;
+
+function addReferrers(doc: Doc): void {
+  if (!doc.refs) return;
+  const name = doc.table.resource.def.resourceName;
+  for (const target of doc.refs) {
+    target.referencedBy ??= new Map();
+    target.referencedBy.set(name, (target.referencedBy.get(name) ?? 0) + 1);
+  }
+}
+
+function removeReferrers(doc: Doc): void {
+  if (!doc.refs) return;
+  const name = doc.table.resource.def.resourceName;
+  for (const target of doc.refs) {
+    const n = (target.referencedBy?.get(name) ?? 0) - 1;
+    if (n > 0) target.referencedBy!.set(name, n);
+    else target.referencedBy?.delete(name);
+  }
+}
+
+function noteFields(table: Table, body: Record<string, unknown>): void {
+  for (const name in body) {
+    const lower = name.toLowerCase();
+    if (table.seenFields.has(lower)) continue;
+    const value = body[name];
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      table.seenFields.set(lower, { name, segs: [name], isDescriptor: name.endsWith('Descriptor') });
+    }
+  }
+}
+
+function indexValue(index: FieldIndex, body: Record<string, unknown>): string | undefined {
+  const value = getValue(body, index.field.segs);
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
+  return keyPart(value, index.field.isDescriptor);
+}
+
+function addToIndex(index: FieldIndex, doc: Doc, body: Record<string, unknown>): void {
+  const value = indexValue(index, body);
+  if (value === undefined) return;
+  let bucket = index.buckets.get(value);
+  if (!bucket) {
+    bucket = new Set();
+    index.buckets.set(value, bucket);
+  }
+  bucket.add(doc);
+}
+
+function removeFromIndex(index: FieldIndex, doc: Doc, body: Record<string, unknown>): void {
+  const value = indexValue(index, body);
+  if (value === undefined) return;
+  const bucket = index.buckets.get(value);
+  bucket?.delete(doc);
+  if (bucket?.size === 0) index.buckets.delete(value);
+}
+
+let cachedSec = -1;
+let cachedText = '';
+/** 'yyyy-MM-ddTHH:mm:ssZ' (LastModifiedDateFormatter); most calls hit the one-entry cache. */
+function lastModified(sec: number): string {
+  if (sec !== cachedSec) {
+    cachedSec = sec;
+    cachedText = new Date(sec * 1000).toISOString().slice(0, 19) + 'Z';
+  }
+  return cachedText;
+}

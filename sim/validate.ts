@@ -1,0 +1,147 @@
+// Document validation in DMS order: required paths, key unification, then descriptor and document
+// references (descriptor failures 400, document-only failures 409), then the natural key.
+
+import { findAll, getValue, hasArrays, isObject } from './json-path.ts';
+import { problems, type Problem, type ValidationErrors } from './problem.ts';
+import { EDUCATION_ORGANIZATIONS, descriptorEndpointFor } from './resources.ts';
+import type { Resource, ResourceIndex } from './resource-index.ts';
+import { KEY_SEPARATOR, keyPart, type Doc, type DocumentStore } from './store.ts';
+
+export type Validation = { ok: true; key: string; refs: Doc[] } | { ok: false; problem: Problem };
+
+const leaf = (path: string): string => path.slice(path.lastIndexOf('.') + 1);
+
+function addError(errors: ValidationErrors, path: string, message: string): void {
+  (errors[path] ??= []).push(message);
+}
+
+export function validateDocument(resource: Resource, body: Record<string, unknown>, store: DocumentStore, resources: ResourceIndex): Validation {
+  const shapeErrors = checkShape(resource, body);
+  if (shapeErrors) return { ok: false, problem: problems.dataValidation(shapeErrors) };
+  const unificationErrors = checkSameValues(resource, body);
+  if (unificationErrors) return { ok: false, problem: problems.dataValidation(unificationErrors) };
+
+  const refs: Doc[] = [];
+  const descriptorErrors: ValidationErrors = {};
+  resolveDescriptors(body, '$', resource, store, resources, refs, descriptorErrors);
+  const referenceErrors = resolveReferences(resource, body, store, resources, refs);
+  if (Object.keys(descriptorErrors).length > 0) {
+    return { ok: false, problem: problems.descriptorNotFound({ ...descriptorErrors, ...referenceErrors }) };
+  }
+  if (Object.keys(referenceErrors).length > 0) return { ok: false, problem: problems.unresolvedReference(referenceErrors) };
+  return { ok: true, key: naturalKey(resource, body), refs };
+}
+
+export function naturalKey(resource: Resource, body: Record<string, unknown>): string {
+  if (resource.def.isDescriptor) return `${String(body.namespace)}#${String(body.codeValue)}`.toLowerCase();
+  let key = '';
+  for (const part of resource.identity) {
+    if (key !== '') key += KEY_SEPARATOR;
+    key += keyPart(getValue(body, part.segs), part.isDescriptor);
+  }
+  return key;
+}
+
+/** Missing required paths, empty required arrays, bad identity strings, incomplete references. */
+function checkShape(resource: Resource, body: Record<string, unknown>): ValidationErrors | undefined {
+  const errors: ValidationErrors = {};
+  for (const { path, segs } of resource.required) {
+    const value = getValue(body, segs);
+    if (value === undefined || value === null) addError(errors, path, `${leaf(path)} is required.`);
+    else if (Array.isArray(value) && value.length === 0) addError(errors, path, `${leaf(path)} must have at least 1 item.`);
+  }
+  for (const part of resource.identity) {
+    const value = getValue(body, part.segs);
+    if (typeof value !== 'string') continue;
+    const path = '$.' + part.segs.join('.');
+    if (value.trim() === '') addError(errors, path, `${part.name} is required and should not be left empty.`);
+    else if (value.trim() !== value) addError(errors, path, `${part.name} cannot contain leading or trailing spaces.`);
+  }
+  for (const r of resource.references) {
+    for (const found of findAll(body, r.segs)) {
+      if (!isObject(found.value)) {
+        addError(errors, found.path, `${leaf(found.path)} must be an object.`);
+        continue;
+      }
+      for (const field of Object.keys(r.def.keys)) {
+        const v = found.value[field];
+        if (v === undefined || v === null || v === '') addError(errors, `${found.path}.${field}`, `${field} is required.`);
+      }
+    }
+  }
+  return Object.keys(errors).length > 0 ? errors : undefined;
+}
+
+function checkSameValues(resource: Resource, body: Record<string, unknown>): ValidationErrors | undefined {
+  let errors: ValidationErrors | undefined;
+  for (const group of resource.sameValues) {
+    const present = group.map((p) => ({ path: p.path, values: findAll(body, p.segs).map((f) => keyPart(f.value, false)) }));
+    const distinct = [...new Set(present.flatMap((p) => p.values))];
+    if (distinct.length <= 1) continue;
+    const name = leaf(group[0].path);
+    const message = `All values supplied for '${name}' must match. Review all references (including those higher up in the resource's data) and align the following conflicting values: ${distinct.map((v) => `'${v}'`).join(', ')}`;
+    errors ??= {};
+    for (const p of present) if (p.values.length > 0) addError(errors, p.path, message);
+  }
+  return errors;
+}
+
+/** Every string property named '*Descriptor', at any depth outside references, must name an existing descriptor. */
+function resolveDescriptors(
+  node: unknown,
+  path: string,
+  resource: Resource,
+  store: DocumentStore,
+  resources: ResourceIndex,
+  refs: Doc[],
+  errors: ValidationErrors,
+): void {
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      if (typeof node[i] === 'object' && node[i] !== null) resolveDescriptors(node[i], `${path}[${i}]`, resource, store, resources, refs, errors);
+    }
+    return;
+  }
+  if (!isObject(node)) return;
+  for (const name in node) {
+    const value = node[name];
+    if (typeof value === 'object' && value !== null) {
+      // Descriptors inside a reference are part of its key; the reference check covers them.
+      if (name.endsWith('Reference')) continue;
+      resolveDescriptors(value, `${path}.${name}`, resource, store, resources, refs, errors);
+    } else if (typeof value === 'string' && name.endsWith('Descriptor') && name.length > 10) {
+      const descriptors = resources.get(descriptorEndpointFor(name, resource.def));
+      const uri = value.toLowerCase();
+      const found = descriptors && store.findByKey(descriptors, uri);
+      if (found) refs.push(found);
+      else addError(errors, `${path}.${name}`, `${descriptors?.def.resourceName ?? name} value '${uri}' does not exist.`);
+    }
+  }
+}
+
+function resolveReferences(resource: Resource, body: Record<string, unknown>, store: DocumentStore, resources: ResourceIndex, refs: Doc[]): ValidationErrors {
+  const errors: ValidationErrors = {};
+  for (const r of resource.references) {
+    const occurrences = hasArrays(r.segs) ? findAll(body, r.segs) : presentAt(body, r);
+    for (const { path, value } of occurrences) {
+      const ref = value as Record<string, unknown>;
+      let key = '';
+      for (let i = 0; i < r.fieldsInKeyOrder.length; i++) {
+        if (i > 0) key += KEY_SEPARATOR;
+        const field = r.fieldsInKeyOrder[i];
+        key += keyPart(ref[field], field.endsWith('Descriptor'));
+      }
+      const target =
+        r.def.target === EDUCATION_ORGANIZATIONS ? store.findEducationOrganization(key) : store.findByKey(resources.get(r.def.target)!, key);
+      if (target) refs.push(target);
+      else addError(errors, path, `The referenced ${r.targetName} item does not exist.`);
+    }
+  }
+  return errors;
+}
+
+/** Fast path for the common reference outside arrays. */
+function presentAt(body: Record<string, unknown>, r: Resource['references'][number]): { path: string; value: unknown }[] {
+  const value = getValue(body, r.segs);
+  return value === undefined || value === null ? [] : [{ path: r.def.path, value }];
+}
