@@ -1,0 +1,196 @@
+// The runner's configuration: which settings exist, their built-in defaults, validation, and resolution
+// with one precedence: shell environment > .env.profiles/<profile>.env > env file (.env.load-test) > default.
+// The same order dotenv-cli gives for `dotenv -e <profile> -e <env file>` (first file wins, the shell wins
+// without -o), with one difference: an empty value counts as not set, so the next source applies.
+//
+//   node config.mjs resolve --profile-file F --dotenv F [--profile-label L] [--dotenv-label L]
+//     (not --env-file: Node 20 takes that flag for itself even after the script name)
+//     -> stdout: NAME \0 SOURCE \0 VALUE \0 ... for every setting (known names, SIM_*, K6_*)
+//     -> stderr: warnings; on invalid values the list of problems, exit 2
+//   node config.mjs describe    -> the settings table (name, default, meaning) for --help and docs
+import { existsSync } from 'node:fs';
+import { readEnvFile } from './envfile.mjs';
+
+const DURATION = /^(\d+h)?(\d+m)?(\d+(\.\d+)?s)?$/;
+
+/** kind decides validation; min is the lowest whole number allowed. Defaults match src/config.ts. */
+export const SETTINGS = [
+  { name: 'API_BASE_URL', kind: 'url', def: '', help: 'DMS base URL (discovery document at /); unset = run against the bundled stand-in' },
+  { name: 'OAUTH_TOKEN_URL', kind: 'url', def: '', help: 'token endpoint; default: urls.oauth from the discovery document' },
+  { name: 'CLIENT_ID', kind: 'text', def: '', help: 'API client key (created by client setup when empty)' },
+  { name: 'CLIENT_SECRET', kind: 'text', def: '', help: 'API client secret (secret)' },
+  { name: 'CMS_BASE_URL', kind: 'url', def: '', help: 'Configuration Service base URL, for client setup' },
+  { name: 'CMS_ADMIN_CLIENT_ID', kind: 'text', def: '', help: 'CMS system-administrator client id, for client setup' },
+  { name: 'CMS_ADMIN_CLIENT_SECRET', kind: 'text', def: '', help: 'CMS system-administrator secret (secret)' },
+  { name: 'CLAIM_SET_NAME', kind: 'word', def: 'EdFiSandbox', help: 'claim set of the created application' },
+  { name: 'DATA_STORE_ID', kind: 'int', min: 1, def: '', help: 'CMS data store id; default: the first of GET /v3/dataStores' },
+  { name: 'SCHOOL_COUNT', kind: 'int', min: 1, def: '2', help: 'schools in the data set' },
+  { name: 'STUDENT_COUNT', kind: 'int', min: 1, def: '2', help: 'students in the data set' },
+  { name: 'STAFF_COUNT', kind: 'int', min: 0, def: '2', help: 'staff in the data set' },
+  { name: 'COURSES_PER_SCHOOL', kind: 'int', min: 1, def: '1', help: 'courses (and course offerings) per school' },
+  { name: 'SECTIONS_PER_COURSE', kind: 'int', min: 1, def: '1', help: 'sections per course offering' },
+  { name: 'SECTIONS_PER_STUDENT', kind: 'int', min: 0, def: '1', help: 'section enrolments per student' },
+  { name: 'SCHOOL_YEAR', kind: 'int', min: 1991, max: 2100, def: '2026', help: 'school year of sessions and enrolments' },
+  { name: 'VUS_LOAD_PHASE', kind: 'int', min: 1, def: '2', help: 'virtual users of the load phase' },
+  { name: 'VUS_READWRITE_PHASE', kind: 'int', min: 1, def: '2', help: 'virtual users of the readwrite phase' },
+  { name: 'DURATION_LOAD_PHASE', kind: 'duration', def: '10m', help: 'time limit of the load phase' },
+  { name: 'DURATION_READWRITE_PHASE', kind: 'duration', def: '1m', help: 'length of the readwrite phase' },
+  { name: 'READWRITE_MIX', kind: 'mix', def: 'read=35,query=20,update=20,create=15,delete=10', help: 'readwrite operation weights' },
+  { name: 'THRESHOLD_P95_MS_LOAD', kind: 'int', min: 1, def: '1000', help: 'load phase: p95 latency limit of data calls (ms)' },
+  { name: 'THRESHOLD_P95_MS_READWRITE', kind: 'int', min: 1, def: '500', help: 'readwrite phase: p95 latency limit (ms)' },
+  { name: 'THRESHOLD_ERROR_RATE', kind: 'fraction', def: '0.01', help: 'highest allowed rate of failed data calls' },
+  { name: 'THRESHOLD_CHECKS_RATE', kind: 'fraction', def: '0.99', help: 'lowest allowed rate of passing checks' },
+  { name: 'TOKEN_REFRESH_MARGIN_SECONDS', kind: 'int', min: 0, def: '60', help: 'refresh the shared token this long before expiry' },
+  { name: 'RESULTS_ROOT', kind: 'text', def: '', help: 'where run folders go (default: results/ in the project)' },
+  { name: 'SIM_PORT', kind: 'int', min: 0, max: 65535, def: '0', help: 'stand-in port (0 = any free port); also --sim-port' },
+];
+
+const OPERATIONS = ['read', 'query', 'update', 'create', 'delete'];
+const KNOWN = new Set(SETTINGS.map((s) => s.name));
+/** Names passed on although not in SETTINGS: stand-in options and k6's own environment options. */
+const PASSTHROUGH = /^(SIM|K6)_[A-Z0-9_]+$/;
+
+/** Returns an error text for a bad value, or null. Empty values never get here. */
+export function checkValue(setting, value) {
+  switch (setting.kind) {
+    case 'url':
+      return /^https?:\/\/[^\s/]+\S*$/.test(value) ? null : 'must be a URL starting with http:// or https://, e.g. http://localhost:8080';
+    case 'int': {
+      const low = setting.min ?? 0;
+      const high = setting.max;
+      const range = high === undefined ? `>= ${low}` : `from ${low} to ${high}`;
+      if (!/^\d+$/.test(value)) return `must be a whole number ${range} (no sign, no decimals)`;
+      const n = Number(value);
+      if (n < low || (high !== undefined && n > high) || !Number.isSafeInteger(n)) return `must be a whole number ${range}`;
+      return null;
+    }
+    case 'fraction':
+      return /^\d*\.?\d+$/.test(value) && Number(value) <= 1 ? null : 'must be a number from 0 to 1, e.g. 0.01';
+    case 'duration': {
+      const match = DURATION.exec(value);
+      const seconds = match ? (parseInt(match[1] ?? '0', 10) * 3600) + (parseInt(match[2] ?? '0', 10) * 60) + parseFloat(match[3] ?? '0') : 0;
+      return match && seconds > 0 ? null : 'must be a duration such as 30s, 5m or 1h30m (units h, m, s; no spaces)';
+    }
+    case 'mix': {
+      const parts = value.split(',').map((p) => p.trim()).filter(Boolean);
+      let total = 0;
+      for (const part of parts) {
+        const [op, weight, extra] = part.split('=').map((s) => s.trim());
+        if (!OPERATIONS.includes(op) || !/^\d+$/.test(weight ?? '') || extra !== undefined) {
+          return `must be op=weight pairs separated by commas, op one of ${OPERATIONS.join(', ')}; '${part}' is not`;
+        }
+        total += Number(weight);
+      }
+      return total > 0 ? null : 'must give at least one operation a weight above 0';
+    }
+    case 'word':
+      return /^\S+$/.test(value) ? null : 'must not contain spaces';
+    default:
+      return null;
+  }
+}
+
+/** A valid value to show in a fix suggestion: the default when there is one. */
+function example(setting) {
+  if (setting.def) return setting.def;
+  switch (setting.kind) {
+    case 'int': return String(Math.max(setting.min ?? 0, 1));
+    case 'url': return 'http://localhost:8080';
+    default: return 'value';
+  }
+}
+
+function argValue(args, flag) {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function loadLayer(path, label) {
+  if (!path || !existsSync(path)) return { label, values: new Map(), warnings: [] };
+  const { values, warnings } = readEnvFile(path);
+  return { label, path, values, warnings };
+}
+
+export function resolve({ env, profileFile, profileLabel, envFile, envLabel }) {
+  const profile = loadLayer(profileFile, profileLabel);
+  const envLayer = loadLayer(envFile, envLabel);
+  const layers = [profile, envLayer];
+  const warnings = [];
+  for (const layer of layers) {
+    for (const w of layer.warnings) warnings.push(`${layer.label}: ${w}`);
+    for (const [name, { line }] of layer.values) {
+      if (!KNOWN.has(name) && !PASSTHROUGH.test(name)) {
+        warnings.push(`${layer.label} line ${line}: unknown setting ${name} is ignored (a typo? see --help for the list)`);
+      }
+    }
+  }
+  const names = [...SETTINGS.map((s) => s.name)];
+  const extra = new Set();
+  for (const name of Object.keys(env)) if (/^SIM_[A-Z0-9_]+$/.test(name)) extra.add(name);
+  for (const layer of layers) for (const name of layer.values.keys()) if (PASSTHROUGH.test(name) && !KNOWN.has(name)) extra.add(name);
+  names.push(...[...extra].filter((n) => !KNOWN.has(n)).sort());
+
+  const resolved = [];
+  const problems = [];
+  for (const name of names) {
+    const setting = SETTINGS.find((s) => s.name === name) ?? { name, kind: 'text', def: '' };
+    let value = setting.def;
+    let source = 'default';
+    let where = 'the built-in default';
+    let fix = '';
+    const shellValue = env[name];
+    if (shellValue !== undefined && shellValue !== '') {
+      value = shellValue;
+      source = 'shell';
+      where = 'your shell environment';
+      fix = `export ${name}=${example(setting)}, or unset ${name}`;
+    } else {
+      for (const layer of layers) {
+        const entry = layer.values.get(name);
+        if (entry && entry.value !== '') {
+          value = entry.value;
+          source = layer.label;
+          where = `${layer.label}, line ${entry.line}`;
+          fix = `edit that line, e.g. ${name}=${example(setting)}`;
+          break;
+        }
+      }
+    }
+    if (value !== '') {
+      const problem = checkValue(setting, value);
+      if (problem) problems.push(`${name}='${value}' ${problem}.\n      set in: ${where}\n      fix:    ${fix}`);
+    }
+    resolved.push([name, value === '' ? 'not set' : source, value]);
+  }
+  return { resolved, problems, warnings };
+}
+
+function main(argv) {
+  const [command, ...args] = argv;
+  if (command === 'describe') {
+    for (const s of SETTINGS) process.stdout.write(`${s.name}\t${s.def}\t${s.help}\n`);
+    return 0;
+  }
+  if (command !== 'resolve') {
+    process.stderr.write('usage: config.mjs resolve|describe ...\n');
+    return 2;
+  }
+  const { resolved, problems, warnings } = resolve({
+    env: process.env,
+    profileFile: argValue(args, '--profile-file'),
+    profileLabel: argValue(args, '--profile-label') ?? 'profile',
+    envFile: argValue(args, '--dotenv'),
+    envLabel: argValue(args, '--dotenv-label') ?? 'env file',
+  });
+  for (const w of warnings) process.stderr.write(`WARNING: ${w}\n`);
+  if (problems.length > 0) {
+    process.stderr.write('ERROR: invalid configuration:\n');
+    for (const p of problems) process.stderr.write(`  - ${p}\n`);
+    process.stderr.write('Fix the value where it comes from, then run again. Precedence: shell > profile > env file > default.\n');
+    return 2;
+  }
+  process.stdout.write(resolved.map((triple) => triple.join('\0')).join('\0') + '\0');
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));

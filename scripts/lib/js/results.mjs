@@ -1,0 +1,134 @@
+// Results-folder helpers for the runner. Configuration arrives on stdin as NAME\0SOURCE\0VALUE\0 triples
+// (a pipe from bash's printf builtin, so real values never appear in a process list or a file) and is
+// masked here, by one rule, before it is shown or saved.
+//   config-table                 -> prints the effective configuration, masked, with sources
+//   config-env FILE              -> writes config.env (masked, with sources)
+//   run-json FILE                -> writes run.json; run metadata from RUN_* environment variables
+//   failed-thresholds SUMMARY    -> prints "metric  expression" for each threshold with ok == false
+//   scrub DIR NAME...            -> replaces the values of the named environment variables in every file
+//                                   under DIR with a mask, and strips colour codes from console.log
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const MASK = '********';
+const NOT_SECRET = new Set(['OAUTH_TOKEN_URL', 'TOKEN_REFRESH_MARGIN_SECONDS', 'TOKEN_BROKER_URL']);
+
+export function isSecretName(name) {
+  if (NOT_SECRET.has(name)) return false;
+  return /SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|(^|_)KEY$/i.test(name) && name !== 'CLIENT_ID';
+}
+
+export function shown(name, value) {
+  if (value === '') return '';
+  return isSecretName(name) ? MASK : value;
+}
+
+function readTriples() {
+  const parts = readFileSync(0, 'utf8').split('\0');
+  const rows = [];
+  for (let i = 0; i + 2 < parts.length; i += 3) rows.push({ name: parts[i], source: parts[i + 1], value: parts[i + 2] });
+  return rows;
+}
+
+function configTable() {
+  const rows = readTriples();
+  const width = Math.max(...rows.map((r) => r.name.length));
+  const valueWidth = Math.min(48, Math.max(...rows.map((r) => shown(r.name, r.value).length), 5));
+  for (const { name, source, value } of rows) {
+    const v = value === '' ? '-' : shown(name, value);
+    process.stdout.write(`  ${name.padEnd(width)}  ${v.padEnd(valueWidth)}  ${source}\n`);
+  }
+}
+
+function configEnv(file) {
+  const lines = ['# Effective configuration of this run: secrets masked, source of each value in the comment.',
+    '# Precedence: shell > .env.profiles/<profile>.env > env file > default.'];
+  for (const { name, source, value } of readTriples()) {
+    lines.push(`${name}='${shown(name, value).replace(/'/g, "'\\''")}'  # ${source}`);
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`);
+}
+
+function runJson(file) {
+  const env = process.env;
+  const config = {};
+  for (const { name, source, value } of readTriples()) config[name] = { value: shown(name, value), source };
+  const phases = (env.RUN_PHASES ?? '').split(',').filter(Boolean).map((entry) => {
+    const [name, exitCode, dir] = entry.split(':');
+    return { name, exitCode: exitCode === '' ? null : Number(exitCode), dir };
+  });
+  const exitCode = Number(env.RUN_EXIT_CODE ?? '1');
+  const run = {
+    runId: env.RUN_ID,
+    profile: env.RUN_PROFILE,
+    phase: env.RUN_PHASE,
+    target: env.RUN_TARGET,
+    startedAt: env.RUN_STARTED_AT,
+    finishedAt: env.RUN_FINISHED_AT,
+    exitCode,
+    status: exitCode === 0 ? 'PASS' : 'FAIL',
+    reason: env.RUN_REASON || undefined,
+    versions: {
+      k6: env.RUN_K6_VERSION || 'unknown',
+      node: process.version,
+      npm: env.RUN_NPM_VERSION || 'unknown',
+      suite: env.RUN_SUITE_VERSION || 'unknown',
+    },
+    config,
+    phases,
+  };
+  writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
+}
+
+function failedThresholds(summaryFile) {
+  let summary;
+  try {
+    summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+  } catch (error) {
+    process.stderr.write(`cannot read ${summaryFile}: ${error.message}\n`);
+    return 1;
+  }
+  for (const [metric, data] of Object.entries(summary.metrics ?? {})) {
+    for (const [expression, result] of Object.entries(data.thresholds ?? {})) {
+      if (result && result.ok === false) process.stdout.write(`${metric}  ${expression}\n`);
+    }
+  }
+  return 0;
+}
+
+function* files(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (!st) continue;
+    if (st.isDirectory()) yield* files(path);
+    else if (st.isFile() && st.size < 256 * 1024 * 1024) yield path;
+  }
+}
+
+function scrub(dir, ...names) {
+  const secrets = names.map((n) => process.env[n]).filter((v) => typeof v === 'string' && v.length >= 4);
+  for (const path of files(dir)) {
+    const original = readFileSync(path, 'utf8');
+    let text = original;
+    for (const secret of secrets) text = text.split(secret).join(MASK);
+    if (path.endsWith('console.log')) text = text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+    if (text !== original) writeFileSync(path, text);
+  }
+  return 0;
+}
+
+const [command, ...args] = process.argv.slice(2);
+const commands = {
+  'config-table': configTable,
+  'config-env': configEnv,
+  'run-json': runJson,
+  'failed-thresholds': failedThresholds,
+  scrub,
+};
+if (!commands[command]) {
+  process.stderr.write(`usage: results.mjs ${Object.keys(commands).join('|')} ...\n`);
+  process.exitCode = 2;
+} else {
+  process.exitCode = commands[command](...args) ?? 0;
+}
