@@ -4,7 +4,7 @@
 //  2. k6 peak RSS of the load phase per VU.
 // Usage: npm run bench:k6 -- [--vus 100] [--students 5000]
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -96,6 +96,7 @@ async function main(): Promise<void> {
 
       await fetch(`${sim.url}/_sim/reset`, { method: 'POST' });
       const resultsDir = join(work, `load-${round}`);
+      mkdirSync(resultsDir, { recursive: true });
       const run = await runK6(join(root, 'dist/load.js'), { ...profileEnv, API_BASE_URL: sim.url, CLIENT_ID: client.key, CLIENT_SECRET: client.secret, VUS_LOAD_PHASE: String(vus), RESULTS_DIR: resultsDir, THRESHOLD_P95_MS_LOAD: '60000' });
       const summary = JSON.parse(readFileSync(join(resultsDir, 'summary.json'), 'utf8')) as { metrics: Record<string, { values: Record<string, number> }> };
       loadRates.push(summary.metrics['http_reqs{api:data}'].values.rate);
