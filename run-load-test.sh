@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# DMS load test: one command from a fresh clone to a finished k6 run.
+#   ./run-load-test.sh --profile smoke            (no DMS configured: runs against the bundled stand-in)
+#   ./run-load-test.sh --help                     (options, settings, exit codes)
+# Steps: arguments -> configuration -> results folder -> pre-flight -> stand-in (sim) -> DMS reachable ->
+# client setup -> token broker (credential check) -> k6 phases -> results. See docs/load-test-runner-plan.md.
+set -Eeuo pipefail
+
+if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); then
+  printf 'ERROR: bash 4.4 or newer is needed (this is %s). macOS: brew install bash\n' "$BASH_VERSION" >&2
+  exit 3
+fi
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+LIB_DIR="$ROOT/scripts/lib"
+
+readonly EXIT_INTERNAL=1
+readonly EXIT_USAGE=2
+readonly EXIT_PREFLIGHT=3
+readonly EXIT_CLIENT_SETUP=4
+readonly EXIT_INTERRUPTED=130
+readonly DISCOVERY_TIMEOUT_SECONDS="${DISCOVERY_TIMEOUT_SECONDS:-10}"
+
+# shellcheck source=scripts/lib/log.sh
+source "$LIB_DIR/log.sh"
+# shellcheck source=scripts/lib/args.sh
+source "$LIB_DIR/args.sh"
+# shellcheck source=scripts/lib/config.sh
+source "$LIB_DIR/config.sh"
+# shellcheck source=scripts/lib/service.sh
+source "$LIB_DIR/service.sh"
+# shellcheck source=scripts/lib/preflight.sh
+source "$LIB_DIR/preflight.sh"
+# shellcheck source=scripts/lib/sim.sh
+source "$LIB_DIR/sim.sh"
+# shellcheck source=scripts/lib/client-setup.sh
+source "$LIB_DIR/client-setup.sh"
+# shellcheck source=scripts/lib/broker.sh
+source "$LIB_DIR/broker.sh"
+# shellcheck source=scripts/lib/k6.sh
+source "$LIB_DIR/k6.sh"
+# shellcheck source=scripts/lib/results.sh
+source "$LIB_DIR/results.sh"
+
+RUN_TMP=""
+PHASES=()
+SIGNALS_SEEN=0
+SIGNAL_DURING_WAIT=0
+INTERRUPTED=0
+CLEANING_UP=0
+
+on_error() {
+  local rc="$1" line="$2" command="$3"
+  if ((BASH_SUBSHELL == 0)); then
+    log_error "internal error: '$command' failed with exit code $rc (${BASH_SOURCE[1]##*/}, line $line)"
+    log_hint "Please report it with the run's console.log."
+  fi
+  exit "$EXIT_INTERNAL"
+}
+
+# Ctrl-C or SIGTERM. While k6 runs: pass one SIGINT on (k6 stops gracefully and still writes its summary),
+# a second one stops k6 at once. Otherwise: stop here; the exit trap cleans up.
+on_signal() {
+  local signal="$1"
+  SIGNALS_SEEN=$((SIGNALS_SEEN + 1))
+  INTERRUPTED=1
+  if ((CLEANING_UP == 1)); then return 0; fi
+  if [[ -n "$K6_PID" ]] && kill -0 "$K6_PID" 2>/dev/null; then
+    SIGNAL_DURING_WAIT=1
+    if ((SIGNALS_SEEN == 1)); then
+      log_warn "$signal: stopping k6 gracefully (the summary is still written); press Ctrl-C again to stop at once"
+    else
+      log_warn "$signal again: stopping k6 now"
+    fi
+    kill -INT "$K6_PID" 2>/dev/null || true
+    return 0
+  fi
+  log_error "interrupted ($signal) before k6 started"
+  RUN_REASON="interrupted"
+  exit "$EXIT_INTERRUPTED"
+}
+
+on_exit() {
+  local rc=$?
+  CLEANING_UP=1
+  trap '' INT TERM
+  set +e
+  if [[ -n "$K6_PID" ]]; then
+    kill -INT "$K6_PID" 2>/dev/null
+    svc_stop "$K6_PID" 30
+  fi
+  sim_save_stats
+  broker_save_stats
+  broker_stop
+  sim_stop
+  if [[ -n "$RUN_DIR" ]]; then
+    results_finalize "$rc"
+  fi
+  if [[ -n "$RUN_TMP" ]]; then rm -rf "$RUN_TMP"; fi
+  exit "$rc"
+}
+
+banner() {
+  local what
+  if [[ "$TARGET" == "sim" ]]; then
+    what="sim: the bundled DMS stand-in, NOT a real DMS"
+  else
+    what="dms: ${CFG[API_BASE_URL]}"
+  fi
+  log_info "${C_BOLD}DMS load test${C_RESET}"
+  log_info "  target    ${C_BOLD}${what}${C_RESET} (${TARGET_REASON})"
+  log_info "  profile   $OPT_PROFILE (.env.profiles/$OPT_PROFILE.env)"
+  log_info "  phase     $OPT_PHASE$( [[ "$OPT_PHASE" == full ]] && printf ' (load, then readwrite)')"
+  if [[ -f "$ENV_FILE" ]]; then
+    log_info "  env file  $ENV_FILE_LABEL"
+  else
+    log_info "  env file  $ENV_FILE_LABEL (not present: not used)"
+  fi
+}
+
+print_configuration() {
+  log_step "configuration (shell > .env.profiles/$OPT_PROFILE.env > $ENV_FILE_LABEL > default; secrets masked)"
+  config_print
+}
+
+dry_run() {
+  local k6_path rc=0 phase step=1
+  log_step "plan (dry run: nothing is started, built, installed or written)"
+  k6_path="$("$ROOT/scripts/install-k6.sh" --dry-run --quiet 2>/dev/null)" || rc=$?
+  case "$rc" in
+    0) log_info "  $((step++)). pre-flight: k6 ($k6_path), node/npm, dependencies, bundle (node build.mjs --if-stale)" ;;
+    1) log_info "  $((step++)). pre-flight: k6 (to be built from go.k6.io/k6/v2 into the user cache), node/npm, dependencies, bundle" ;;
+    *) log_info "  $((step++)). pre-flight: k6 (NOT FOUND and no Go to build it: the run would stop here), node/npm, dependencies, bundle" ;;
+  esac
+  if [[ "$TARGET" == "sim" ]]; then
+    log_info "  $((step++)). stand-in: node --import tsx sim/main.ts --port ${CFG[SIM_PORT]} --host 127.0.0.1 (SIM_* settings in its environment)"
+    log_info "  $((step++)). DMS reachable: GET <stand-in>/"
+    log_info "  $((step++)). client setup on the stand-in: vendor + application (claim set ${CFG[CLAIM_SET_NAME]}), kept in memory"
+  else
+    log_info "  $((step++)). DMS reachable: GET ${CFG[API_BASE_URL]%/}/ within ${DISCOVERY_TIMEOUT_SECONDS} s"
+    if client_setup_needed; then
+      log_info "  $((step++)). client setup at ${CFG[CMS_BASE_URL]}: vendor + application (claim set ${CFG[CLAIM_SET_NAME]}), saved to $ENV_FILE_LABEL"
+    else
+      log_info "  $((step++)). client: CLIENT_ID ${CFG[CLIENT_ID]} (${CFG_SRC[CLIENT_ID]})"
+    fi
+  fi
+  log_info "  $((step++)). credentials: token broker (node --import tsx tools/token-broker/main.ts) requests the first token"
+  for phase in "${PHASES[@]}"; do
+    log_info "  $((step++)). phase $phase: $(k6_command_text "$phase" "<free port>")"
+  done
+  log_info "     k6 environment: the configuration above (without CLIENT_SECRET and CMS_ADMIN_CLIENT_SECRET)"
+  log_info "     + PROFILE, TARGET, RUN_ID, RESULTS_DIR=<run folder>/<phase>, TOKEN_BROKER_URL, TOKEN_BROKER_KEY"
+  log_info "  $((step++)). results: ${CFG[RESULTS_ROOT]}/<UTC timestamp>-$OPT_PROFILE-$OPT_PHASE/ and ${CFG[RESULTS_ROOT]}/latest"
+}
+
+run_phases() {
+  local phase run_exit=0
+  for phase in "${PHASES[@]}"; do
+    if ((INTERRUPTED == 1)); then
+      log_warn "skipping the $phase phase: the run was interrupted"
+      results_record_phase "$phase" ""
+      continue
+    fi
+    if [[ "$phase" == "readwrite" && "$OPT_PHASE" == "full" ]] && [[ "$run_exit" =~ ^(105|107|108)$ ]]; then
+      log_warn "skipping the readwrite phase: the load phase ended with k6 exit code $run_exit"
+      results_record_phase "$phase" ""
+      continue
+    fi
+    k6_run_phase "$phase"
+    results_record_phase "$phase" "$PHASE_EXIT"
+    if ((run_exit == 0 && PHASE_EXIT != 0)); then
+      run_exit="$PHASE_EXIT"
+      RUN_REASON="phase $phase: k6 exit code $PHASE_EXIT"
+    fi
+  done
+  return "$run_exit"
+}
+
+main() {
+  local run_exit=0
+  log_init
+  parse_args "$@"
+  case "$OPT_ACTION" in
+    help) usage; return 0 ;;
+    list-profiles) list_profiles; return 0 ;;
+  esac
+  validate_args
+  case "$OPT_PHASE" in
+    full) PHASES=(load readwrite) ;;
+    *) PHASES=("$OPT_PHASE") ;;
+  esac
+  preflight_require_node
+  RUN_TMP="$(mktemp -d "${TMPDIR:-/tmp}/dms-load-test.XXXXXX")"
+  trap on_exit EXIT
+  trap 'on_error "$?" "$LINENO" "$BASH_COMMAND"' ERR
+  trap 'on_signal INT' INT
+  trap 'on_signal TERM' TERM
+
+  config_load
+  config_resolve_target
+  if ((OPT_DRY_RUN == 1)); then
+    banner
+    print_configuration
+    dry_run
+    return 0
+  fi
+
+  results_create
+  results_start_log
+  banner
+  log_info "  results   $(display_path "$RUN_DIR")"
+  print_configuration
+
+  log_step "pre-flight"
+  preflight_k6
+  preflight_node
+  preflight_deps
+  preflight_bundle
+  if [[ "$TARGET" == "sim" ]]; then sim_start; fi
+  preflight_dms
+  if client_setup_needed; then client_setup; fi
+  broker_start "$CLIENT_JUST_CREATED"
+
+  run_phases || run_exit=$?
+  return "$run_exit"
+}
+
+main "$@"

@@ -1,0 +1,78 @@
+# shellcheck shell=bash
+# One k6 run per phase: `k6 run --address 127.0.0.1:<free port> dist/<phase>.js`, the effective
+# configuration in k6's environment (never as -e flags, so no value shows in `ps`), its console into
+# console.log through the runner's tee, and its exit code kept deliberately (set -e must not eat it).
+# Secrets k6 does not need stay out of its environment: with the token broker, k6 never sees
+# CLIENT_SECRET or the CMS admin secret.
+
+K6_PID=""
+K6_CMD=()
+
+k6_command() {
+  local phase="$1" port="$2"
+  K6_CMD=("$K6" run --address "127.0.0.1:$port" "dist/$phase.js")
+}
+
+# Prints the k6 command, as a person would type it in the project folder.
+k6_command_text() {
+  local phase="$1" port="$2"
+  printf 'k6 run --address 127.0.0.1:%s dist/%s.js' "$port" "$phase"
+}
+
+_k6_exec() {
+  local phase_dir="$1"
+  svc_close_saved_fds
+  config_export CLIENT_SECRET CMS_ADMIN_CLIENT_SECRET SIM_ADMIN_CLIENT_SECRET
+  unset CLIENT_SECRET CMS_ADMIN_CLIENT_SECRET SIM_ADMIN_CLIENT_SECRET
+  export PROFILE="$OPT_PROFILE" TARGET RUN_ID RESULTS_DIR="$phase_dir"
+  export TOKEN_BROKER_URL="$BROKER_URL" TOKEN_BROKER_KEY="$BROKER_KEY"
+  cd "$ROOT" || exit "$EXIT_INTERNAL"
+  exec "${K6_CMD[@]}"
+}
+
+# k6_run_phase PHASE: runs it; sets PHASE_EXIT to k6's exit code.
+k6_run_phase() {
+  local phase="$1" phase_dir="$RUN_DIR/$1" port
+  mkdir -p "$phase_dir"
+  port="$(node "$LIB_DIR/js/net.mjs" free-port)"
+  k6_command "$phase" "$port"
+  log_step "phase $phase: $(k6_command_text "$phase" "$port")"
+  log_info "k6 REST API (live status): http://127.0.0.1:$port/v1/status; results: $phase_dir"
+  svc_launch - _k6_exec "$phase_dir"
+  K6_PID="$SVC_PID"
+  while :; do
+    SIGNAL_DURING_WAIT=0
+    PHASE_EXIT=0
+    wait "$K6_PID" || PHASE_EXIT=$?
+    # A trapped signal interrupts `wait`; k6 is still stopping (or has just stopped): wait again for its
+    # real exit code, which bash keeps for a finished child.
+    if ((SIGNAL_DURING_WAIT == 1)); then continue; fi
+    break
+  done
+  K6_PID=""
+  k6_explain_exit "$phase" "$PHASE_EXIT" "$phase_dir"
+}
+
+k6_explain_exit() {
+  local phase="$1" code="$2" dir="$3" failed line
+  if [[ ! -f "$dir/summary.json" ]]; then
+    log_warn "phase $phase wrote no summary.json into $dir"
+  fi
+  case "$code" in
+    0) log_pass "phase $phase" "k6 exit code 0" ;;
+    99)
+      log_fail "phase $phase" "k6 exit code 99: thresholds failed"
+      if [[ -f "$dir/summary.json" ]]; then
+        failed="$(node "$LIB_DIR/js/results.mjs" failed-thresholds "$dir/summary.json" || true)"
+        if [[ -n "$failed" ]]; then
+          printf '%s\n' "$failed" | while IFS= read -r line; do log_info "          failed: $line"; done
+        fi
+      fi
+      ;;
+    104) log_fail "phase $phase" "k6 exit code 104: invalid k6 configuration (options or thresholds; see above)" ;;
+    105) log_fail "phase $phase" "k6 exit code 105: stopped by a signal (Ctrl-C or SIGTERM); summary of the part that ran is saved" ;;
+    107) log_fail "phase $phase" "k6 exit code 107: script error (an exception in the scenario or setup(); see above)" ;;
+    108) log_fail "phase $phase" "k6 exit code 108: the scenario aborted the test (its reason is above)" ;;
+    *) log_fail "phase $phase" "k6 exit code $code" ;;
+  esac
+}

@@ -1,0 +1,69 @@
+# shellcheck shell=bash
+# Output for people: plain info lines, PASS/FAIL check lines, warnings and errors with a fix.
+# Colours only when stdout is a terminal and NO_COLOR is not set (https://no-color.org).
+# Secret values are never passed to these functions; masking of configuration values happens in
+# scripts/lib/js/results.mjs, the one place that knows which names are secret.
+
+C_RED=''
+C_GREEN=''
+C_YELLOW=''
+C_BOLD=''
+C_DIM=''
+C_RESET=''
+
+# Decide on colours once, before stdout is redirected into the results log.
+log_init() {
+  if [[ -t 1 && -z "${NO_COLOR:-}" && "${TERM:-}" != "dumb" ]]; then
+    C_RED=$'\033[31m'
+    C_GREEN=$'\033[32m'
+    C_YELLOW=$'\033[33m'
+    C_BOLD=$'\033[1m'
+    C_DIM=$'\033[2m'
+    C_RESET=$'\033[0m'
+  fi
+}
+
+log_info() {
+  printf '%s\n' "$*"
+}
+
+log_step() {
+  printf '\n%s== %s%s\n' "$C_BOLD" "$*" "$C_RESET"
+}
+
+# A check line: log_pass "k6" "v2.2.0 (cached build ...)"
+log_pass() {
+  printf '  %sPASS%s  %-22s %s\n' "$C_GREEN" "$C_RESET" "$1" "${2:-}"
+}
+
+log_fail() {
+  printf '  %sFAIL%s  %-22s %s\n' "$C_RED" "$C_RESET" "$1" "${2:-}"
+}
+
+log_skip() {
+  printf '  %sSKIP%s  %-22s %s\n' "$C_DIM" "$C_RESET" "$1" "${2:-}"
+}
+
+log_warn() {
+  printf '%sWARNING:%s %s\n' "$C_YELLOW" "$C_RESET" "$*" >&2
+}
+
+log_error() {
+  printf '%sERROR:%s %s\n' "$C_RED" "$C_RESET" "$*" >&2
+}
+
+# Indented follow-up lines of an error: what to do about it.
+log_hint() {
+  local line
+  for line in "$@"; do
+    printf '       %s\n' "$line" >&2
+  done
+}
+
+# Prints a block of lines read from stdin, indented, to stderr (e.g. a helper's error output).
+log_indent() {
+  local line
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    printf '       %s\n' "$line" >&2
+  done
+}

@@ -1,0 +1,121 @@
+# shellcheck shell=bash
+# Pre-flight checks, each one PASS/FAIL line. A failure says what to do and exits with EXIT_PREFLIGHT (3)
+# before k6 starts. Order: k6, node/npm, dependencies, bundle, (stand-in), DMS reachable, (client setup),
+# credentials (the token broker's start, scripts/lib/broker.sh).
+
+K6=""
+K6_VERSION="unknown"
+NPM_VERSION="unknown"
+
+# Node must exist before anything else: the configuration is resolved by a Node helper.
+preflight_require_node() {
+  local major
+  if ! command -v node >/dev/null 2>&1; then
+    log_error "node is not installed (Node.js 20 or newer is needed)"
+    log_hint "Install it: https://nodejs.org/ (or: apt-get install nodejs, brew install node), then run again."
+    exit "$EXIT_PREFLIGHT"
+  fi
+  major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || printf '0')"
+  if ((major < 20)); then
+    log_error "node $(node --version) is too old: Node.js 20 or newer is needed"
+    log_hint "Upgrade Node.js (https://nodejs.org/), then run again."
+    exit "$EXIT_PREFLIGHT"
+  fi
+}
+
+preflight_k6() {
+  local rc=0 out
+  out="$("$ROOT/scripts/install-k6.sh" --quiet)" || rc=$?
+  if ((rc != 0)) || [[ -z "$out" ]]; then
+    log_fail "k6" "no usable k6 (see the install options above)"
+    exit "$EXIT_PREFLIGHT"
+  fi
+  K6="${out##*$'\n'}"
+  if [[ "$("$K6" version 2>/dev/null)" =~ k6\ (v[0-9][^[:space:]]*) ]]; then
+    K6_VERSION="${BASH_REMATCH[1]}"
+  fi
+  log_pass "k6" "$K6_VERSION ($K6)"
+}
+
+preflight_node() {
+  local rc=0
+  NPM_VERSION="$(npm --version 2>/dev/null)" || rc=$?
+  if ((rc != 0)) || [[ -z "$NPM_VERSION" ]]; then
+    NPM_VERSION="unknown"
+    log_fail "node/npm" "node $(node --version) found, npm not found"
+    log_hint "Install npm (it comes with Node.js: https://nodejs.org/), then run again."
+    exit "$EXIT_PREFLIGHT"
+  fi
+  log_pass "node/npm" "node $(node --version), npm $NPM_VERSION"
+}
+
+preflight_deps() {
+  local rc=0 why
+  why="$(node "$LIB_DIR/js/deps.mjs" "$ROOT" 2>&1)" || rc=$?
+  if ((rc == 0)); then
+    log_pass "dependencies" "node_modules matches package-lock.json"
+    return 0
+  fi
+  log_info "  ....  dependencies           ${why%%$'\n'*}: installing with npm ci (package-lock.json)"
+  rc=0
+  (cd "$ROOT" && npm ci --no-audit --no-fund) || rc=$?
+  if ((rc != 0)) || ! node "$LIB_DIR/js/deps.mjs" "$ROOT" >/dev/null 2>&1; then
+    log_fail "dependencies" "npm ci failed (exit $rc)"
+    log_hint "Run it yourself to see why: (cd '$ROOT' && npm ci)" \
+      "It needs the npm registry (or your npm mirror) and Node.js 20 or newer."
+    exit "$EXIT_PREFLIGHT"
+  fi
+  log_pass "dependencies" "installed with npm ci"
+}
+
+# Builds the bundles when sources are newer (build.mjs --if-stale) and checks the phases' bundles exist.
+preflight_bundle() {
+  local rc=0 out phase missing=""
+  out="$(cd "$ROOT" && node build.mjs --if-stale 2>&1)" || rc=$?
+  if ((rc != 0)); then
+    log_fail "bundle" "the build failed (node build.mjs)"
+    printf '%s\n' "$out" | tail -n 20 | log_indent
+    log_hint "Fix the error above (npm run typecheck shows type errors), then run again."
+    exit "$EXIT_PREFLIGHT"
+  fi
+  for phase in "${PHASES[@]}"; do
+    if [[ ! -f "$ROOT/dist/$phase.js" ]]; then missing+=" dist/$phase.js"; fi
+  done
+  if [[ -n "$missing" ]]; then
+    log_fail "bundle" "missing after the build:$missing"
+    log_hint "src/scenarios/ should have a .ts entry point per phase (load.ts, readwrite.ts)."
+    exit "$EXIT_PREFLIGHT"
+  fi
+  log_pass "bundle" "${out##*$'\n'}"
+}
+
+# GET API_BASE_URL/ must answer, within a timeout, with an Ed-Fi discovery document; its urls.oauth is the
+# token endpoint unless OAUTH_TOKEN_URL is configured.
+preflight_dms() {
+  local base="${CFG[API_BASE_URL]}" rc=0 out err_file="$RUN_TMP/discovery.err" oauth description
+  out="$(node "$LIB_DIR/js/net.mjs" discovery "$base" "$DISCOVERY_TIMEOUT_SECONDS" 2>"$err_file")" || rc=$?
+  if ((rc != 0)); then
+    if ((rc == 1)); then
+      log_fail "DMS reachable" "no answer from $base within ${DISCOVERY_TIMEOUT_SECONDS} s"
+    else
+      log_fail "DMS reachable" "$base answers, but it is not an Ed-Fi API"
+    fi
+    log_indent <"$err_file"
+    if [[ "$TARGET" == "dms" ]]; then
+      log_hint "Is the DMS running? Check API_BASE_URL (${CFG_SRC[API_BASE_URL]}): the DMS base URL, where GET /" \
+        "returns the discovery document, e.g. http://localhost:8080 or http://localhost:8080/api." \
+        "To try the suite without a DMS: --target sim"
+    fi
+    exit "$EXIT_PREFLIGHT"
+  fi
+  oauth="${out%%$'\n'*}"
+  description="${out#*$'\n'}"
+  if [[ -z "${CFG[OAUTH_TOKEN_URL]}" ]]; then
+    if [[ -n "$oauth" ]]; then
+      config_set OAUTH_TOKEN_URL "$oauth" "discovery (urls.oauth)"
+    else
+      config_set OAUTH_TOKEN_URL "${base%/}/oauth/token" "default (API_BASE_URL/oauth/token)"
+    fi
+  fi
+  log_pass "DMS reachable" "$base: $description"
+}

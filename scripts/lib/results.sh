@@ -1,0 +1,139 @@
+# shellcheck shell=bash
+# The results folder of a run: results/<UTC timestamp>-<profile>-<phase>/ (never overwritten: a -2, -3 ...
+# suffix when the name exists), console.log (everything the run printed), config.env (effective
+# configuration, masked, with sources), run.json, exit-status, one folder per phase, sim-stats.json and
+# broker-stats.json; results/latest points at the newest run; the last line names the folder and says
+# PASS or FAIL.
+
+RUN_DIR=""
+RUN_ID=""
+RUN_STARTED_AT=""
+RUN_REASON=""
+PHASE_RECORDS=()
+ORIG_STDOUT=""
+ORIG_STDERR=""
+TEE_OUT_PID=""
+TEE_ERR_PID=""
+
+utc_now() {
+  date -u +%Y-%m-%dT%H:%M:%SZ
+}
+
+results_create() {
+  local results_root="${CFG[RESULTS_ROOT]}" base candidate n=1 probe
+  if ! mkdir -p "$results_root" 2>/dev/null || [[ ! -d "$results_root" ]]; then
+    log_fail "results folder" "cannot create $results_root"
+    log_hint "Set RESULTS_ROOT to a folder you can write to (now: ${CFG_SRC[RESULTS_ROOT]}), e.g. RESULTS_ROOT=\$HOME/dms-results"
+    exit "$EXIT_PREFLIGHT"
+  fi
+  probe="$results_root/.write-test.$$"
+  if ! (: >"$probe") 2>/dev/null; then
+    log_fail "results folder" "$results_root is not writable"
+    log_hint "Fix its permissions, or set RESULTS_ROOT to a folder you can write to (now: ${CFG_SRC[RESULTS_ROOT]})."
+    exit "$EXIT_PREFLIGHT"
+  fi
+  rm -f "$probe"
+  base="$(date -u +%Y%m%dT%H%M%SZ)-$OPT_PROFILE-$OPT_PHASE"
+  candidate="$base"
+  until mkdir "$results_root/$candidate" 2>/dev/null; do
+    if [[ ! -e "$results_root/$candidate" ]]; then
+      log_fail "results folder" "cannot create $results_root/$candidate"
+      exit "$EXIT_PREFLIGHT"
+    fi
+    n=$((n + 1))
+    candidate="$base-$n"
+  done
+  RUN_DIR="$results_root/$candidate"
+  RUN_ID="$candidate"
+  RUN_STARTED_AT="$(utc_now)"
+}
+
+# From here on, everything the runner and its children print also goes into console.log. The tee
+# processes ignore INT/TERM so that Ctrl-C cannot cut the log while k6 is still writing its summary.
+results_start_log() {
+  local log="$RUN_DIR/console.log"
+  : >"$log"
+  exec {ORIG_STDOUT}>&1 {ORIG_STDERR}>&2
+  exec 2> >(trap '' INT TERM; exec tee -a "$log" >&2)
+  TEE_ERR_PID=$!
+  exec 1> >(trap '' INT TERM; exec tee -a "$log")
+  TEE_OUT_PID=$!
+}
+
+results_stop_log() {
+  local pid tries
+  [[ -n "$ORIG_STDOUT" ]] || return 0
+  exec 1>&"$ORIG_STDOUT" 2>&"$ORIG_STDERR"
+  exec {ORIG_STDOUT}>&- {ORIG_STDERR}>&-
+  ORIG_STDOUT=""
+  ORIG_STDERR=""
+  for pid in "$TEE_OUT_PID" "$TEE_ERR_PID"; do
+    tries=50
+    while ((tries-- > 0)) && kill -0 "$pid" 2>/dev/null; do
+      sleep 0.05
+    done
+  done
+}
+
+# results_record_phase NAME EXIT_CODE (empty when skipped)
+results_record_phase() {
+  local name="$1" code="$2" dir="$1"
+  if [[ -z "$code" ]]; then dir=""; fi
+  PHASE_RECORDS+=("$name:$code:$dir")
+}
+
+suite_version() {
+  local commit
+  if commit="$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null)"; then
+    if ! git -C "$ROOT" diff --quiet HEAD -- 2>/dev/null; then commit+="-dirty"; fi
+    printf '%s' "$commit"
+  else
+    printf 'unknown'
+  fi
+}
+
+display_path() {
+  local path="$1"
+  if [[ "$path" == "$PWD/"* ]]; then
+    printf '%s' "${path#"$PWD"/}"
+  else
+    printf '%s' "$path"
+  fi
+}
+
+# Writes config.env, run.json and exit-status, points results/latest here, prints the final line, closes
+# console.log and masks any secret value that reached a file of the folder.
+results_finalize() {
+  local code="$1" status="FAIL" phases
+  if ((code == 0)); then status="PASS"; fi
+  phases="$(IFS=,; printf '%s' "${PHASE_RECORDS[*]}")"
+  config_dump | node "$LIB_DIR/js/results.mjs" config-env "$RUN_DIR/config.env" ||
+    log_warn "could not write config.env"
+  config_dump | RUN_ID="$RUN_ID" RUN_PROFILE="$OPT_PROFILE" RUN_PHASE="$OPT_PHASE" RUN_TARGET="$TARGET" \
+    RUN_STARTED_AT="$RUN_STARTED_AT" RUN_FINISHED_AT="$(utc_now)" RUN_EXIT_CODE="$code" RUN_REASON="$RUN_REASON" \
+    RUN_K6_VERSION="$K6_VERSION" RUN_NPM_VERSION="$NPM_VERSION" RUN_SUITE_VERSION="$(suite_version)" \
+    RUN_PHASES="$phases" node "$LIB_DIR/js/results.mjs" run-json "$RUN_DIR/run.json" ||
+    log_warn "could not write run.json"
+  printf '%s\n' "$code" >"$RUN_DIR/exit-status"
+  if ! ln -sfn "$RUN_ID" "${RUN_DIR%/*}/latest" 2>/dev/null; then
+    log_warn "could not point ${RUN_DIR%/*}/latest at this run"
+  fi
+  if [[ "$status" == "PASS" ]]; then
+    printf '\n%sPASS%s  %s %s against %s: results in %s\n' "$C_GREEN$C_BOLD" "$C_RESET" \
+      "$OPT_PROFILE" "$OPT_PHASE" "$(target_label)" "$(display_path "$RUN_DIR")"
+  else
+    printf '\n%sFAIL%s  %s %s against %s (exit code %s%s): results in %s\n' "$C_RED$C_BOLD" "$C_RESET" \
+      "$OPT_PROFILE" "$OPT_PHASE" "$(target_label)" "$code" "${RUN_REASON:+, $RUN_REASON}" "$(display_path "$RUN_DIR")"
+  fi
+  results_stop_log
+  CLIENT_SECRET="${CFG[CLIENT_SECRET]}" CMS_ADMIN_CLIENT_SECRET="${CFG[CMS_ADMIN_CLIENT_SECRET]}" BROKER_KEY="$BROKER_KEY" \
+    node "$LIB_DIR/js/results.mjs" scrub "$RUN_DIR" CLIENT_SECRET CMS_ADMIN_CLIENT_SECRET BROKER_KEY 2>/dev/null || true
+}
+
+target_label() {
+  if [[ "$TARGET" == "sim" ]]; then
+    printf 'the stand-in'
+  else
+    printf 'DMS %s' "${CFG[API_BASE_URL]}"
+  fi
+}
