@@ -40,13 +40,13 @@ async function main(): Promise<void> {
     if (err instanceof SimConfigError) fail(err.message);
     throw err;
   }
-  process.stdout.write(`dms-sim listening on ${sim.url}\n`);
-
   const stop = (): void => {
     sim.close().then(() => process.exit(0));
   };
+  // Handlers first: whoever reads the line may signal at once.
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  process.stdout.write(`dms-sim listening on ${sim.url}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -75,19 +75,19 @@ const MAX_MS = 600_000;
 
 /** Every setting that can come from the environment, with its parser and help line. */
 export const ENV_SETTINGS: ReadonlyArray<{ env: string; key: keyof SimOptions; parse: Parser; help: string }> = [
-  { env: 'SIM_PORT', key: 'port', parse: integer(0, 65535, ' (0 picks a free port)'), help: 'port to listen on (CLI default 8080; 0 picks a free port)' },
-  { env: 'SIM_HOST', key: 'host', parse: text, help: 'address to bind (default 127.0.0.1, loopback only)' },
-  { env: 'SIM_ADMIN_CLIENT_ID', key: 'adminClientId', parse: text, help: 'Configuration Service admin client id (default DmsConfigurationService)' },
-  { env: 'SIM_ADMIN_CLIENT_SECRET', key: 'adminClientSecret', parse: text, help: 'admin client secret (default ValidClientSecret1234567890!Abcd)' },
-  { env: 'SIM_TOKEN_LIFETIME_SECONDS', key: 'tokenLifetimeSeconds', parse: integer(1, 86400, ''), help: 'token lifetime, expires_in (default 1800)' },
-  { env: 'SIM_TOKEN_CAP', key: 'tokenCap', parse: integer(0, 1_000_000, ' (0 turns the cap off)'), help: 'active tokens per client before 429 too-many-tokens (default 15; 0 = no cap)' },
-  { env: 'SIM_RATE_LIMIT_PERMITS', key: 'rateLimitPermits', parse: integer(0, 1_000_000_000, ' (0 turns the limiter off)'), help: 'requests per window per Host header (default 20000; 0 = off)' },
-  { env: 'SIM_RATE_LIMIT_WINDOW_SECONDS', key: 'rateLimitWindowSeconds', parse: integer(1, 3600, ''), help: 'rate-limit window in seconds (default 10)' },
-  { env: 'SIM_LATENCY_MS', key: 'latencyMs', parse: integer(0, MAX_MS, ''), help: 'added latency on data requests (default 0)' },
-  { env: 'SIM_LATENCY_JITTER_MS', key: 'latencyJitterMs', parse: integer(0, MAX_MS, ''), help: 'extra random latency 0..N ms on data requests (default 0)' },
-  { env: 'SIM_ERROR_RATE', key: 'errorRate', parse: fraction, help: 'share of data requests answered 500/503 with Retry-After (default 0)' },
-  { env: 'SIM_DROP_RATE', key: 'dropRate', parse: fraction, help: 'share of data requests whose connection is dropped (default 0)' },
-  { env: 'SIM_TOKEN_LATENCY_MS', key: 'tokenLatencyMs', parse: integer(0, MAX_MS, ''), help: 'added latency on /oauth/token (default 0)' },
+  { env: 'SIM_PORT', key: 'port', parse: integer(0, 65535, ' (0 picks a free port)'), help: 'port to listen on; CLI default 8080, 0 picks a free port' },
+  { env: 'SIM_HOST', key: 'host', parse: text, help: 'address to bind; default 127.0.0.1, loopback only' },
+  { env: 'SIM_ADMIN_CLIENT_ID', key: 'adminClientId', parse: text, help: 'Configuration Service admin client id; default DmsConfigurationService' },
+  { env: 'SIM_ADMIN_CLIENT_SECRET', key: 'adminClientSecret', parse: text, help: 'admin client secret; default ValidClientSecret1234567890!Abcd' },
+  { env: 'SIM_TOKEN_LIFETIME_SECONDS', key: 'tokenLifetimeSeconds', parse: integer(1, 86400, ''), help: 'token lifetime (expires_in); default 1800' },
+  { env: 'SIM_TOKEN_CAP', key: 'tokenCap', parse: integer(0, 1_000_000, ' (0 turns the cap off)'), help: 'active tokens per client before 429 too-many-tokens; default 15; 0 = no cap' },
+  { env: 'SIM_RATE_LIMIT_PERMITS', key: 'rateLimitPermits', parse: integer(0, 1_000_000_000, ' (0 turns the limiter off)'), help: 'requests per window per Host header; default 20000; 0 = off' },
+  { env: 'SIM_RATE_LIMIT_WINDOW_SECONDS', key: 'rateLimitWindowSeconds', parse: integer(1, 3600, ''), help: 'rate-limit window in seconds; default 10' },
+  { env: 'SIM_LATENCY_MS', key: 'latencyMs', parse: integer(0, MAX_MS, ''), help: 'added latency on data requests; default 0' },
+  { env: 'SIM_LATENCY_JITTER_MS', key: 'latencyJitterMs', parse: integer(0, MAX_MS, ''), help: 'extra random latency 0..N ms on data requests; default 0' },
+  { env: 'SIM_ERROR_RATE', key: 'errorRate', parse: fraction, help: 'share of data requests answered 500/503 with Retry-After; default 0' },
+  { env: 'SIM_DROP_RATE', key: 'dropRate', parse: fraction, help: 'share of data requests whose connection is dropped; default 0' },
+  { env: 'SIM_TOKEN_LATENCY_MS', key: 'tokenLatencyMs', parse: integer(0, MAX_MS, ''), help: 'added latency on /oauth/token; default 0' },
 ];
 
 /** Settings changeable at runtime through /_sim/faults, validated with the same parsers. */

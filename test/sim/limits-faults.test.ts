@@ -1,0 +1,147 @@
+import { describe, it, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSim, type RunningSim } from '../../sim/server.ts';
+import { Api, assertProblem, clientToken, createApplication, dataApi, send, start, student } from './helpers.ts';
+
+const STUDENTS = '/data/ed-fi/students';
+
+describe('rate limiter: fixed window per Host header', () => {
+  let sim: RunningSim;
+  let now = Date.UTC(2026, 0, 1);
+  before(async () => {
+    sim = await start({ rateLimitPermits: 3, rateLimitWindowSeconds: 10, clock: () => now });
+  });
+  after(() => sim.close());
+  beforeEach(() => sim.reset());
+
+  it('the request after the permits gets 429 problem+json with Retry-After; the next window admits again', async () => {
+    for (let i = 0; i < 3; i++) assert.equal((await send(sim.url, 'GET', '/', { headers: { Host: 'a' } })).status, 200);
+    now += 4_000;
+    const r = await send(sim.url, 'GET', '/', { headers: { Host: 'a' } });
+    const body = assertProblem(r, 429, 'urn:ed-fi:api:too-many-requests', 'application/problem+json');
+    assert.equal(body.detail, 'The number of allowed requests has been exceeded. Retry the request later.');
+    assert.equal(r.headers['retry-after'], '6');
+    now += 6_000;
+    assert.equal((await send(sim.url, 'GET', '/', { headers: { Host: 'a' } })).status, 200);
+  });
+
+  it('each Host header value has its own bucket, and the token endpoint is limited too', async () => {
+    for (let i = 0; i < 3; i++) await send(sim.url, 'GET', '/health', { headers: { Host: 'b' } });
+    assert.equal((await send(sim.url, 'POST', '/oauth/token', { headers: { Host: 'b' } })).status, 429);
+    assert.equal((await send(sim.url, 'GET', '/health', { headers: { Host: 'c' } })).status, 200);
+  });
+
+  it('neither the Configuration Service nor /_sim is limited', async () => {
+    for (let i = 0; i < 5; i++) assert.equal((await send(sim.url, 'GET', '/_sim/stats', { headers: { Host: 'd' } })).status, 200);
+    for (let i = 0; i < 5; i++) assert.equal((await send(sim.url, 'GET', '/v3/vendors', { headers: { Host: 'd' } })).status, 401);
+  });
+
+  it('can be changed or turned off (0) at runtime through /_sim/faults', async () => {
+    const off = await send(sim.url, 'POST', '/_sim/faults', { body: { rateLimitPermits: 0 } });
+    assert.equal(off.status, 200);
+    assert.equal(off.json().rateLimitPermits, 0);
+    for (let i = 0; i < 10; i++) assert.equal((await send(sim.url, 'GET', '/', { headers: { Host: 'e' } })).status, 200);
+    await send(sim.url, 'POST', '/_sim/faults', { body: { rateLimitPermits: 3 } });
+  });
+
+  it('defaults to 20000 per 10 s (DMS HEAD)', async () => {
+    const plain = await startSim({ port: 0 });
+    try {
+      const faults = (await send(plain.url, 'GET', '/_sim/faults')).json();
+      assert.equal(faults.rateLimitPermits, 20000);
+      assert.equal(faults.rateLimitWindowSeconds, 10);
+    } finally {
+      await plain.close();
+    }
+  });
+});
+
+describe('faults (data requests only)', () => {
+  let sim: RunningSim;
+  let api: Api;
+  before(async () => {
+    sim = await start();
+  });
+  after(() => sim.close());
+  beforeEach(async () => {
+    sim.setFaults({ latencyMs: 0, latencyJitterMs: 0, errorRate: 0, dropRate: 0, tokenLatencyMs: 0 });
+    sim.reset();
+    api = await dataApi(sim);
+  });
+
+  it('GET /_sim/faults shows every fault setting', async () => {
+    const r = await send(sim.url, 'GET', '/_sim/faults');
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.json(), {
+      latencyMs: 0,
+      latencyJitterMs: 0,
+      errorRate: 0,
+      dropRate: 0,
+      tokenLatencyMs: 0,
+      rateLimitPermits: 0,
+      rateLimitWindowSeconds: 10,
+    });
+  });
+
+  it('errorRate 1: every data request is 500 or 503 with Retry-After and stores nothing; /_sim and discovery unaffected', async () => {
+    const set = await send(sim.url, 'POST', '/_sim/faults', { body: { errorRate: 1 } });
+    assert.equal(set.json().errorRate, 1);
+    const seen = new Set<number>();
+    for (let i = 0; i < 20; i++) {
+      const r = await api.post(STUDENTS, student(`S${i}`));
+      assert.ok(r.status === 500 || r.status === 503, String(r.status));
+      assertProblem(r, r.status, r.status === 500 ? 'urn:ed-fi:api:system' : 'urn:ed-fi:api:service-unavailable', 'application/problem+json');
+      assert.equal(r.headers['retry-after'], '1');
+      seen.add(r.status);
+    }
+    assert.deepEqual([...seen].sort(), [500, 503]);
+    assert.equal(sim.stats().documents.students, undefined);
+    assert.equal((await send(sim.url, 'GET', '/')).status, 200);
+    assert.equal((await send(sim.url, 'GET', '/_sim/stats')).status, 200);
+  });
+
+  it('dropRate 1: the connection is closed without an answer, counted as dropped', async () => {
+    sim.setFaults({ dropRate: 1 });
+    await assert.rejects(api.get(STUDENTS), /socket hang up|ECONNRESET/);
+    assert.equal(sim.stats().requests.byMethodRouteStatus['GET /data/ed-fi/students dropped'], 1);
+  });
+
+  it('latencyMs and latencyJitterMs delay data requests', async () => {
+    sim.setFaults({ latencyMs: 150, latencyJitterMs: 50 });
+    const t0 = Date.now();
+    assert.equal((await api.get(STUDENTS)).status, 200);
+    const took = Date.now() - t0;
+    assert.ok(took >= 145 && took < 1000, `took ${took} ms`);
+    const t1 = Date.now();
+    await send(sim.url, 'GET', '/');
+    assert.ok(Date.now() - t1 < 100, 'discovery is not delayed');
+  });
+
+  it('tokenLatencyMs delays the token endpoint', async () => {
+    const app = await createApplication(sim.url);
+    sim.setFaults({ tokenLatencyMs: 150 });
+    const t0 = Date.now();
+    assert.equal((await clientToken(sim.url, app.key, app.secret)).status, 200);
+    assert.ok(Date.now() - t0 >= 145);
+  });
+
+  it('400 for an unknown or invalid fault value; nothing is applied', async () => {
+    for (const body of [{ errorRate: 2 }, { errorRate: 0.5, latencyMs: -1 }, { nope: 1 }, { errorRate: '0.5' }, [1]]) {
+      const r = await send(sim.url, 'POST', '/_sim/faults', { body });
+      assert.equal(r.status, 400);
+      assert.equal(r.json().error, 'invalid-faults');
+      assert.equal(typeof r.json().detail, 'string');
+    }
+    assert.equal((await send(sim.url, 'GET', '/_sim/faults')).json().errorRate, 0);
+  });
+
+  it('faults given at start apply from the first request', async () => {
+    const faulty = await start({ errorRate: 1 });
+    try {
+      const faultyApi = await dataApi(faulty);
+      assert.ok([500, 503].includes((await faultyApi.get(STUDENTS)).status));
+    } finally {
+      await faulty.close();
+    }
+  });
+});
