@@ -1,0 +1,68 @@
+// Opens report.html in a real headless chromium (Debian's /usr/bin/chromium, driven by playwright-core):
+// no console errors, no page errors, no network, and every chart canvas drawn by chart.js.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { writeReport } from '../../tools/report/main.ts';
+import { ROOT } from './helpers/stand-in-run.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const skip = existsSync(CHROMIUM) ? false : `no chromium at ${CHROMIUM}: apt-get install -y --no-install-recommends chromium (or set CHROMIUM_PATH)`;
+
+async function openReport(dir: string) {
+  const file = writeReport(dir);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  return { browser, page, problems, requests, file };
+}
+
+test('the report opens in chromium without errors and every chart renders', { skip, timeout: 60_000 }, async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'report-browser-')), 'run');
+  cpSync(join(ROOT, 'test/tools/fixtures/smoke-sim'), dir, { recursive: true });
+  const { browser, page, problems, requests, file } = await openReport(dir);
+  try {
+    // Browser-side code as strings: this project's TypeScript has no DOM library.
+    const charts = (await page.evaluate(`(() => {
+      const ids = JSON.parse(document.getElementById('report-data').textContent).charts.map((c) => c.id);
+      return ids.map((id) => {
+        const canvas = document.getElementById('chart-' + id);
+        const chart = canvas ? window.Chart.getChart(canvas) : undefined;
+        return { id, canvas: canvas !== null, width: canvas ? canvas.width : 0, height: canvas ? canvas.height : 0,
+          chart: chart !== undefined, datasets: chart ? chart.data.datasets.length : 0 };
+      });
+    })()`)) as Array<{ id: string; canvas: boolean; width: number; height: number; chart: boolean; datasets: number }>;
+    assert.deepEqual(problems, []);
+    assert.ok(charts.length >= 8, `charts: ${charts.map((c) => c.id).join(', ')}`);
+    for (const c of charts) {
+      assert.ok(c.canvas, `${c.id}: canvas present`);
+      assert.ok(c.width > 0 && c.height > 0, `${c.id}: canvas has a size (${c.width}x${c.height})`);
+      assert.ok(c.chart, `${c.id}: chart.js instance on the canvas`);
+      assert.ok(c.datasets > 0, `${c.id}: datasets drawn`);
+    }
+    // Something was painted: the canvas is not blank.
+    const painted = (await page.evaluate(`(() => {
+      const canvas = document.getElementById('chart-readwrite-throughput');
+      const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let ink = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) ink++;
+      return ink;
+    })()`)) as number;
+    assert.ok(painted > 500, `painted pixels: ${painted}`);
+    assert.deepEqual(requests, [pathToFileURL(file).href], 'the page loads nothing but itself');
+  } finally {
+    await browser.close();
+  }
+});

@@ -1,0 +1,234 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeReport } from '../../tools/report/main.ts';
+import { parseTimeseries } from '../../tools/progress/snapshot.ts';
+import { esc, json } from '../../tools/report/html.ts';
+import { opRows, parseMetricName, thresholdRows, type SummaryData } from '../../tools/report/model.ts';
+import { downsample } from '../../tools/report/charts.ts';
+import { ROOT } from './helpers/stand-in-run.ts';
+
+const FIXTURE = join(ROOT, 'test/tools/fixtures/smoke-sim');
+
+function copyFixture(): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'report-')), 'run');
+  cpSync(FIXTURE, dir, { recursive: true });
+  rmSync(join(dir, 'report.html'), { force: true });
+  return dir;
+}
+
+function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/** The rows of <table id="...">, as arrays of cell texts (still HTML-escaped). */
+function tableRows(html: string, id: string): string[][] {
+  const match = new RegExp(`<table id="${id}">([\\s\\S]*?)</table>`).exec(html);
+  assert.ok(match, `table ${id} is in the report`);
+  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(match[1])?.[1] ?? '';
+  return [...body.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((tr) => [...tr[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((td) => td[1]));
+}
+
+function reportData(html: string): { charts: Array<{ id: string; labels: string[]; datasets: Array<{ label: string; data: Array<number | null> }> }> } {
+  const match = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html);
+  assert.ok(match, 'chart data is embedded');
+  return JSON.parse(match[1]);
+}
+
+const fixed = new Date('2026-11-24T12:00:00Z');
+
+test('the report of the fixture run has the header, the stand-in banner and no network references', () => {
+  const dir = copyFixture();
+  const out = writeReport(dir, fixed);
+  assert.equal(out, join(dir, 'report.html'));
+  const html = readFileSync(out, 'utf8');
+  assert.match(html, /<header class="run PASS"><h1>PASS: DMS load test · smoke<\/h1>/);
+  assert.match(html, /profile smoke · phase full · target sim/);
+  assert.match(html, /id="stand-in-banner">STAND-IN RUN/);
+  assert.match(html, /Chart\.js v4/);
+  assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//);
+  assert.doesNotMatch(html, /sourceMappingURL/);
+  // Versions and timings.
+  assert.deepEqual(tableRows(html, 'versions').find((r) => r[0] === 'k6'), ['k6', readJson<{ versions: { k6: string } }>(join(dir, 'run.json')).versions.k6]);
+  assert.match(html, /started 2026-/);
+});
+
+test('one table row per resource and operation, with the summary numbers', () => {
+  const dir = copyFixture();
+  const html = readFileSync(writeReport(dir, fixed), 'utf8');
+  const summary = readJson<SummaryData>(join(dir, 'readwrite/summary.json'));
+  const expected = Object.keys(summary.metrics).filter((k) => /^http_reqs\{resource:[^,]+,op:[^,]+\}$/.test(k));
+  const rows = tableRows(html, 'ops-readwrite');
+  assert.equal(rows.length, expected.length);
+  assert.ok(rows.length >= 10, 'readwrite exercises many resource/operation pairs');
+  const read = rows.find((r) => r[0] === 'students' && r[1] === 'read');
+  assert.ok(read);
+  const count = summary.metrics['http_reqs{resource:students,op:read}'].values.count;
+  assert.equal(read[2], count.toLocaleString('en-US'));
+  const p95 = summary.metrics['http_req_duration{resource:students,op:read}'].values['p(95)'];
+  assert.equal(read[5], `${p95.toFixed(1)} ms`);
+  // Load: every resource the data set creates.
+  const load = tableRows(html, 'ops-load');
+  assert.ok(load.some((r) => r[0] === 'students' && r[1] === 'create'));
+  assert.ok(load.some((r) => r[0] === 'descriptors' && r[1] === 'create'));
+});
+
+test('thresholds are listed with pass and fail; a failed one turns the row and the header red', () => {
+  const dir = copyFixture();
+  let html = readFileSync(writeReport(dir, fixed), 'utf8');
+  const load = tableRows(html, 'thresholds-load');
+  assert.ok(load.length > 10);
+  assert.ok(load.every((r) => r[2] === 'pass'));
+  assert.ok(load.some((r) => r[0] === 'entities_ensured{resource:students}' && r[1] === 'count==2500'));
+
+  const path = join(dir, 'readwrite/summary.json');
+  const summary = readJson<SummaryData>(path);
+  summary.metrics['http_req_failed{api:data}'].thresholds = { 'rate<0.01': { ok: false } };
+  writeFileSync(path, JSON.stringify(summary));
+  const run = readJson<Record<string, unknown>>(join(dir, 'run.json'));
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ ...run, status: 'FAIL', exitCode: 99 }));
+  html = readFileSync(writeReport(dir, fixed), 'utf8');
+  const rw = tableRows(html, 'thresholds-readwrite');
+  assert.deepEqual(rw[0], ['http_req_failed{api:data}', 'rate&lt;0.01', 'FAIL']);
+  assert.match(html, /<tr class="bad"><td>http_req_failed\{api:data\}<\/td>/);
+  assert.match(html, /<header class="run FAIL">/);
+  assert.match(html, /1 of 4 thresholds FAILED/);
+});
+
+test('chart data from timeseries.ndjson is embedded, plus the per-operation latency chart', () => {
+  const dir = copyFixture();
+  const html = readFileSync(writeReport(dir, fixed), 'utf8');
+  const data = reportData(html);
+  const ids = data.charts.map((c) => c.id);
+  for (const id of ['readwrite-throughput', 'readwrite-latency', 'readwrite-errors', 'readwrite-vus', 'readwrite-ops', 'load-throughput', 'load-entities', 'load-ops']) {
+    assert.ok(ids.includes(id), `chart ${id}`);
+    assert.match(html, new RegExp(`<canvas id="chart-${id}"`));
+  }
+  const samples = parseTimeseries(readFileSync(join(dir, 'readwrite/timeseries.ndjson'), 'utf8'));
+  const throughput = data.charts.find((c) => c.id === 'readwrite-throughput');
+  assert.deepEqual(throughput?.datasets[0].data, samples.map((s) => s.reqRate));
+  assert.equal(throughput?.labels.length, samples.length);
+  const entities = data.charts.find((c) => c.id === 'load-entities');
+  assert.equal(entities?.datasets[1].label, 'expected');
+  assert.equal(entities?.datasets[1].data[0], 7553);
+});
+
+test('without a timeseries the phase says why and still shows the summary figures', () => {
+  const dir = copyFixture();
+  rmSync(join(dir, 'load/timeseries.ndjson'));
+  const html = readFileSync(writeReport(dir, fixed), 'utf8');
+  assert.match(html, /No time series for this phase: <code>timeseries\.ndjson<\/code> is written by the live progress poller/);
+  const ids = reportData(html).charts.map((c) => c.id);
+  assert.ok(!ids.includes('load-throughput'));
+  assert.ok(ids.includes('load-ops'));
+});
+
+test('entities, tokens, retries, the stand-in counters and the configuration are shown', () => {
+  const dir = copyFixture();
+  const html = readFileSync(writeReport(dir, fixed), 'utf8');
+  const entities = tableRows(html, 'entities-load');
+  assert.deepEqual(entities.find((r) => r[0] === 'students')?.slice(1, 4), ['2,500', '2,500', '2,500']);
+  assert.match(html, /7,553 of 7,553 expected entities/);
+  assert.ok(tableRows(html, 'tokens-load').some((r) => r[0] === 'token requests (counted by the suite)'));
+  assert.ok(tableRows(html, 'retries-readwrite').some((r) => r[0] === 'unauthorized'));
+  const sim = tableRows(html, 'sim-routes');
+  assert.ok(sim.some((r) => r[0] === 'POST' && r[1] === '/data/ed-fi/students' && r[2] === '201'));
+  const config = tableRows(html, 'config-table');
+  assert.deepEqual(config.find((r) => r[0] === 'CLIENT_SECRET'), ['CLIENT_SECRET', '****', 'client setup']);
+  assert.deepEqual(config.find((r) => r[0] === 'STUDENT_COUNT'), ['STUDENT_COUNT', '2500', 'shell']);
+});
+
+test('everything is escaped, and a secret the runner forgot to mask is hidden', () => {
+  const dir = copyFixture();
+  const run = readJson<{ config: Record<string, { value: string; source: string }> }>(join(dir, 'run.json'));
+  run.config.RUN_ID = { value: '<script>alert(1)</script>', source: 'shell "quoted"' };
+  run.config.CMS_ADMIN_CLIENT_SECRET = { value: 'plain-text-secret', source: 'shell' };
+  writeFileSync(join(dir, 'run.json'), JSON.stringify(run));
+  const html = readFileSync(writeReport(dir, fixed), 'utf8');
+  assert.doesNotMatch(html, /<script>alert/);
+  assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+  assert.match(html, /shell &quot;quoted&quot;/);
+  assert.doesNotMatch(html, /plain-text-secret/);
+  assert.equal(esc(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+  assert.equal(json({ s: '</script><!--' }), '{"s":"\\u003c/script\\u003e\\u003c!--"}');
+});
+
+test('a baseline comparison in the folder is shown, with a loud fingerprint warning', () => {
+  const dir = copyFixture();
+  const comparison = {
+    format: 'dms-load-test-baseline-comparison/1',
+    baseline: { name: 'main', file: '/x/main.json', savedAt: '2026-11-01T00:00:00.000Z', folder: '/r' },
+    comparedAt: '2026-11-24T00:00:00.000Z',
+    tolerances: { p50: 0.2, p95: 0.2, p99: 0.3, throughput: 0.2, errorRate: 0.01, minDeltaMs: 5, minCount: 20, minSeconds: 10 },
+    fingerprint: { baseline: { k6: '2.1.0' }, current: { k6: '2.2.0' }, differences: [{ key: 'k6', baseline: '2.1.0', current: '2.2.0' }] },
+    phaseNotes: [],
+    rows: [
+      {
+        phase: 'readwrite', resource: 'students', op: 'read', baselineCount: 900, currentCount: 800, status: 'compared',
+        metrics: [{ metric: 'p95', baseline: 2, current: 40, change: 19, verdict: 'regression', limit: '+20% and +5 ms' }],
+      },
+    ],
+    regressions: [{ phase: 'readwrite', resource: 'students', op: 'read', metric: 'p95', baseline: 2, current: 40, limit: '+20% and +5 ms' }],
+    verdict: 'regression',
+  };
+  writeFileSync(join(dir, 'baseline-comparison.json'), JSON.stringify(comparison));
+  const html = readFileSync(writeReport(dir, fixed), 'utf8');
+  assert.match(html, /Compared with baseline <strong>main<\/strong>/);
+  assert.match(html, /1 regression\(s\)/);
+  assert.match(html, /WARNING: this run and the baseline were made with different setups/);
+  assert.match(html, /<li>k6: baseline 2\.1\.0, this run 2\.2\.0<\/li>/);
+  const rows = tableRows(html, 'baseline-rows');
+  assert.equal(rows[0][0], 'readwrite');
+  assert.match(rows[0][6], /2\.0 ms → 40\.0 ms \(\+1900%\) REGRESSION/);
+  assert.equal(rows[0][9], 'REGRESSION');
+});
+
+test('a bare k6 folder (only summary.json) gives a report; a missing folder is a clear error with exit 2', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'report-bare-'));
+  cpSync(join(FIXTURE, 'readwrite/summary.json'), join(dir, 'summary.json'));
+  const html = readFileSync(writeReport(dir, fixed), 'utf8');
+  assert.match(html, /<header class="run PASS">/);
+  assert.ok(tableRows(html, 'ops-phase').length > 5);
+  assert.doesNotMatch(html, /stand-in-banner/);
+
+  const missing = spawnSync(process.execPath, ['--import', 'tsx', 'tools/report/main.ts', join(dir, 'nope')], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /results folder .*nope does not exist; pass a folder under results\//);
+  const empty = spawnSync(process.execPath, ['--import', 'tsx', 'tools/report/main.ts', mkdtempSync(join(tmpdir(), 'empty-'))], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(empty.status, 2);
+  assert.match(empty.stderr, /is not a results folder: it has no run\.json/);
+  const none = spawnSync(process.execPath, ['--import', 'tsx', 'tools/report/main.ts'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /usage: npm run report -- <results-folder>/);
+});
+
+test('model helpers: metric names, zero-sample rows, threshold order, downsampling', () => {
+  assert.deepEqual(parseMetricName('http_req_duration{resource:students,op:create}'), { name: 'http_req_duration', tags: { resource: 'students', op: 'create' } });
+  assert.deepEqual(parseMetricName('checks'), { name: 'checks', tags: {} });
+  const data: SummaryData = {
+    state: { testRunDurationMs: 10_000 },
+    metrics: {
+      'http_reqs{resource:students,op:read}': { type: 'counter', values: { count: 0, rate: 0 } },
+      'http_req_duration{resource:students,op:read}': { type: 'trend', values: { med: 0, 'p(95)': 0, 'p(99)': 0, max: 0, avg: 0 } },
+      'http_reqs{resource:students,op:create}': { type: 'counter', values: { count: 50, rate: 5 } },
+      'http_req_failed{resource:students,op:create}': { type: 'rate', values: { rate: 0.1, passes: 5, fails: 45 } },
+      'dms_unexpected_status{resource:students,op:create}': { type: 'counter', values: { count: 3, rate: 0.3 } },
+      a: { type: 'rate', values: { rate: 1 }, thresholds: { 'rate>0.9': { ok: true } } },
+      b: { type: 'rate', values: { rate: 0 }, thresholds: { 'rate>0.9': { ok: false } } },
+    },
+  };
+  const rows = opRows(data);
+  assert.deepEqual(rows.map((r) => r.op), ['create', 'read']);
+  assert.equal(rows[0].errorRate, 0.1);
+  assert.equal(rows[0].failed, 5);
+  assert.equal(rows[0].unexpected, 3);
+  assert.equal(rows[0].rate, 5);
+  assert.equal(rows[1].p95, undefined, 'no samples: no latency, not 0 ms');
+  assert.equal(rows[1].errorRate, undefined);
+  assert.deepEqual(thresholdRows(data).map((t) => t.metric), ['b', 'a']);
+  assert.deepEqual(downsample([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 4), [1, 4, 7, 10]);
+  assert.deepEqual(downsample([1, 2], 4), [1, 2]);
+});

@@ -1,0 +1,61 @@
+// Tolerances of a baseline comparison, from the environment. Pure, unit-tested.
+
+export interface Tolerances {
+  /** Relative growth allowed for each percentile (0.20 = may grow by 20%). */
+  p50: number;
+  p95: number;
+  p99: number;
+  /** Relative drop of requests/s allowed. */
+  throughput: number;
+  /** Absolute growth of the failed-request share allowed (0.01 = one percentage point). */
+  errorRate: number;
+  /** A latency change smaller than this many milliseconds is never a regression (1.0 -> 1.5 ms is noise). */
+  minDeltaMs: number;
+  /** Rows with fewer requests than this (in either run) are shown but not judged: too few samples to tell. */
+  minCount: number;
+  /** Requests/s of a phase shorter than this (in either run) is not judged: start-up dominates it. */
+  minSeconds: number;
+}
+
+export const DEFAULT_TOLERANCES: Tolerances = {
+  p50: 0.2,
+  p95: 0.2,
+  p99: 0.3,
+  throughput: 0.2,
+  errorRate: 0.01,
+  minDeltaMs: 5,
+  minCount: 20,
+  minSeconds: 10,
+};
+
+export const TOLERANCE_ENV: Record<keyof Tolerances, string> = {
+  p50: 'BASELINE_P50_TOLERANCE',
+  p95: 'BASELINE_P95_TOLERANCE',
+  p99: 'BASELINE_P99_TOLERANCE',
+  throughput: 'BASELINE_THROUGHPUT_TOLERANCE',
+  errorRate: 'BASELINE_ERROR_RATE_TOLERANCE',
+  minDeltaMs: 'BASELINE_MIN_DELTA_MS',
+  minCount: 'BASELINE_MIN_COUNT',
+  minSeconds: 'BASELINE_MIN_SECONDS',
+};
+
+export class ToleranceError extends Error {}
+
+export function tolerancesFromEnv(env: Record<string, string | undefined>): Tolerances {
+  const out: Tolerances = { ...DEFAULT_TOLERANCES };
+  for (const key of Object.keys(TOLERANCE_ENV) as Array<keyof Tolerances>) {
+    const name = TOLERANCE_ENV[key];
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') continue;
+    const value = Number(raw);
+    if (!/^\s*\d*\.?\d+\s*$/.test(raw) || !Number.isFinite(value)) {
+      throw new ToleranceError(`${name}='${raw}' must be a non-negative number (default ${DEFAULT_TOLERANCES[key]})`);
+    }
+    if (key === 'throughput' && value >= 1) {
+      throw new ToleranceError(`${name}='${raw}' must be below 1 (it is the share requests/s may drop by; 0.2 = 20%)`);
+    }
+    if (key === 'minCount' && !Number.isInteger(value)) throw new ToleranceError(`${name}='${raw}' must be a whole number`);
+    out[key] = value;
+  }
+  return out;
+}

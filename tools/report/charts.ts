@@ -1,0 +1,104 @@
+// Chart specifications (plain data, embedded in the page as JSON and drawn by chart.js in the browser).
+// Pure: built from the timeseries and the summary rows, unit-tested.
+import { formatDuration } from '../progress/format.ts';
+import type { Sample } from '../progress/snapshot.ts';
+import type { OpRow } from './model.ts';
+
+export interface ChartDataset {
+  label: string;
+  data: Array<number | null>;
+  color: string;
+  dashed?: boolean;
+}
+
+export interface ChartSpec {
+  id: string;
+  phase: string;
+  title: string;
+  type: 'line' | 'bar';
+  labels: string[];
+  datasets: ChartDataset[];
+  yTitle: string;
+  /** Horizontal bars (one per resource/operation). */
+  horizontal?: boolean;
+  /** Pixel height of the chart's box. */
+  height: number;
+}
+
+const COLORS = { blue: '#2563eb', orange: '#ea580c', red: '#dc2626', green: '#16a34a', purple: '#7c3aed', grey: '#6b7280', teal: '#0d9488' };
+
+/** At most `max` points, evenly spread, always keeping the first and the last. */
+export function downsample<T>(points: readonly T[], max: number): T[] {
+  if (points.length <= max) return [...points];
+  const out: T[] = [];
+  const step = (points.length - 1) / (max - 1);
+  for (let i = 0; i < max; i++) out.push(points[Math.round(i * step)]);
+  return out;
+}
+
+const MAX_POINTS = 600;
+const num = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? null : Math.round(v * 1000) / 1000);
+
+export function timeseriesCharts(phase: string, samples: readonly Sample[], expectedEntities?: number): ChartSpec[] {
+  if (samples.length === 0) return [];
+  const points = downsample(samples, MAX_POINTS);
+  const labels = points.map((s) => formatDuration(s.elapsedS));
+  const base = { phase, labels, type: 'line' as const, height: 260 };
+  const charts: ChartSpec[] = [];
+  const throughput: ChartDataset[] = [{ label: 'data requests/s', data: points.map((s) => num(s.reqRate)), color: COLORS.blue }];
+  const hasEntities = points.some((s) => s.entities !== undefined);
+  if (hasEntities) throughput.push({ label: 'entities ensured/s', data: points.map((s) => num(s.entitiesRate)), color: COLORS.green });
+  charts.push({ ...base, id: `${phase}-throughput`, title: 'Throughput', yTitle: 'per second', datasets: throughput });
+  charts.push({
+    ...base,
+    id: `${phase}-latency`,
+    title: 'Latency of data requests',
+    yTitle: 'ms',
+    datasets: [
+      { label: 'mean in the interval', data: points.map((s) => num(s.meanMs)), color: COLORS.blue },
+      { label: 'p95 since start', data: points.map((s) => num(s.p95Ms)), color: COLORS.orange, dashed: true },
+      { label: 'p90 since start', data: points.map((s) => num(s.p90Ms)), color: COLORS.purple, dashed: true },
+    ],
+  });
+  charts.push({
+    ...base,
+    id: `${phase}-errors`,
+    title: 'Failed data requests',
+    yTitle: '% of the interval',
+    datasets: [{ label: 'failed %', data: points.map((s) => num(s.failedRate * 100)), color: COLORS.red }],
+  });
+  charts.push({
+    ...base,
+    id: `${phase}-vus`,
+    title: 'Virtual users',
+    yTitle: 'VUs',
+    datasets: [{ label: 'active VUs', data: points.map((s) => s.vus), color: COLORS.teal }],
+  });
+  if (hasEntities) {
+    const datasets: ChartDataset[] = [{ label: 'entities ensured', data: points.map((s) => num(s.entities)), color: COLORS.green }];
+    if (expectedEntities) datasets.push({ label: 'expected', data: points.map(() => expectedEntities), color: COLORS.grey, dashed: true });
+    charts.push({ ...base, id: `${phase}-entities`, title: 'Entities ensured', yTitle: 'entities', datasets });
+  }
+  return charts;
+}
+
+/** p50/p95/p99 per resource and operation, from the end-of-test summary (always available). */
+export function opLatencyChart(phase: string, rows: readonly OpRow[]): ChartSpec | undefined {
+  const used = rows.filter((r) => r.count > 0);
+  if (used.length === 0) return undefined;
+  return {
+    id: `${phase}-ops`,
+    phase,
+    title: 'Latency by resource and operation',
+    type: 'bar',
+    horizontal: true,
+    labels: used.map((r) => `${r.resource} ${r.op}`),
+    yTitle: 'ms',
+    height: Math.max(180, used.length * 30 + 80),
+    datasets: [
+      { label: 'p50', data: used.map((r) => num(r.p50)), color: COLORS.blue },
+      { label: 'p95', data: used.map((r) => num(r.p95)), color: COLORS.orange },
+      { label: 'p99', data: used.map((r) => num(r.p99)), color: COLORS.red },
+    ],
+  };
+}

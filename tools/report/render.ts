@@ -1,0 +1,369 @@
+// ReportView -> one self-contained HTML page. chart.js is inlined by the caller (no network needed); the
+// chart specifications travel as JSON in <script type="application/json" id="report-data">.
+import { formatCount, formatDuration, formatMs, formatPercent } from '../progress/format.ts';
+import type { Comparison, MetricComparison, MetricName, RowComparison } from '../baseline/baseline.ts';
+import { esc, json, table, type Column } from './html.ts';
+import type { CheckRow, CountRow, EntityRow, OpRow, SimRouteRow, ThresholdRow } from './model.ts';
+import type { PhaseView, ReportView } from './view.ts';
+
+const ms = (v: number | undefined) => formatMs(v);
+const pct = (v: number | undefined) => (v === undefined ? '-' : formatPercent(v));
+const n = (v: number | undefined) => (v === undefined ? '-' : formatCount(v));
+const rate = (v: number | undefined) => (v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(2));
+
+const STYLE = `
+:root { --pass:#15803d; --fail:#b91c1c; --warn:#b45309; --muted:#6b7280; --line:#e5e7eb; --bg:#f9fafb; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; color: #111827; background: #fff; }
+main { max-width: 1200px; margin: 0 auto; padding: 0 20px 40px; }
+header.run { padding: 18px 20px; color: #fff; }
+header.run.PASS { background: var(--pass); } header.run.FAIL { background: var(--fail); } header.run.UNKNOWN { background: var(--muted); }
+header.run h1 { margin: 0 0 4px; font-size: 26px; }
+header.run .meta { opacity: .95; }
+.banner { margin: 16px 0; padding: 14px 16px; border: 3px solid var(--warn); background: #fffbeb; color: #78350f; font-weight: 600; font-size: 15px; }
+.banner.fail { border-color: var(--fail); background: #fef2f2; color: #7f1d1d; }
+.warnings { margin: 16px 0; padding: 10px 16px; background: #fffbeb; border-left: 4px solid var(--warn); }
+h2 { margin: 32px 0 8px; padding-bottom: 4px; border-bottom: 2px solid var(--line); }
+h3 { margin: 22px 0 6px; font-size: 16px; }
+.cards { display: flex; flex-wrap: wrap; gap: 10px; margin: 10px 0; }
+.card { flex: 1 1 100px; padding: 10px 12px; background: var(--bg); border: 1px solid var(--line); border-radius: 6px; }
+.card .label { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .03em; }
+.card .value { font-size: 20px; font-weight: 600; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 14px; }
+.chart { border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; }
+.chart h4 { margin: 0 0 4px; font-size: 13px; }
+.chart .box { position: relative; width: 100%; }
+.chart.wide { grid-column: 1 / -1; }
+table { border-collapse: collapse; margin: 6px 0 12px; width: 100%; }
+th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: var(--bg); font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr.bad td { background: #fef2f2; color: #7f1d1d; }
+tr.good td:last-child { color: var(--pass); font-weight: 600; }
+tr.idle td { color: var(--muted); }
+.note { color: var(--muted); }
+code { background: var(--bg); padding: 0 3px; border-radius: 3px; }
+footer { margin-top: 30px; color: var(--muted); font-size: 12px; }
+`;
+
+/** Draws every chart listed in #report-data; a failure shows in the chart's box instead of a blank. */
+const INIT_SCRIPT = `
+(function () {
+  var data = JSON.parse(document.getElementById('report-data').textContent);
+  window.reportCharts = {};
+  data.charts.forEach(function (spec) {
+    var canvas = document.getElementById('chart-' + spec.id);
+    if (!canvas) return;
+    try {
+      var datasets = spec.datasets.map(function (d) {
+        return { label: d.label, data: d.data, borderColor: d.color, backgroundColor: spec.type === 'bar' ? d.color : d.color + '33',
+          borderDash: d.dashed ? [6, 4] : undefined, borderWidth: 2, pointRadius: spec.labels.length > 60 ? 0 : 2,
+          spanGaps: false, tension: 0, fill: false };
+      });
+      var valueAxis = { beginAtZero: true, title: { display: true, text: spec.yTitle } };
+      var scales = spec.horizontal ? { x: valueAxis, y: { ticks: { autoSkip: false } } } : { x: { ticks: { maxTicksLimit: 12 } }, y: valueAxis };
+      window.reportCharts[spec.id] = new Chart(canvas, {
+        type: spec.type,
+        data: { labels: spec.labels, datasets: datasets },
+        options: { animation: false, responsive: true, maintainAspectRatio: false, indexAxis: spec.horizontal ? 'y' : 'x',
+          interaction: { mode: 'index', intersect: false }, plugins: { legend: { position: 'bottom' } }, scales: scales }
+      });
+    } catch (e) {
+      canvas.parentNode.textContent = 'This chart could not be drawn: ' + e;
+    }
+  });
+})();
+`;
+
+function runTime(seconds: number | undefined): string {
+  if (seconds === undefined) return '-';
+  return seconds < 10 ? `${seconds.toFixed(seconds < 1 ? 2 : 1)} s` : formatDuration(seconds);
+}
+
+function card(label: string, value: string): string {
+  return `<div class="card"><div class="label">${esc(label)}</div><div class="value">${esc(value)}</div></div>`;
+}
+
+function chartBoxes(view: ReportView, ids: string[]): string {
+  return ids
+    .map((id) => {
+      const spec = view.charts.find((c) => c.id === id);
+      if (!spec) return '';
+      return `<div class="chart${spec.horizontal ? ' wide' : ''}" data-chart="${esc(id)}"><h4>${esc(spec.title)}</h4><div class="box" style="height:${spec.height}px"><canvas id="chart-${esc(id)}" role="img" aria-label="${esc(spec.title)}"></canvas></div></div>`;
+    })
+    .join('\n');
+}
+
+const opColumns: Column<OpRow>[] = [
+  { head: 'resource', cell: (r) => r.resource },
+  { head: 'operation', cell: (r) => r.op },
+  { head: 'requests', cell: (r) => n(r.count), num: true },
+  { head: 'req/s', cell: (r) => rate(r.rate), num: true },
+  { head: 'p50', cell: (r) => ms(r.p50), num: true },
+  { head: 'p95', cell: (r) => ms(r.p95), num: true },
+  { head: 'p99', cell: (r) => ms(r.p99), num: true },
+  { head: 'max', cell: (r) => ms(r.max), num: true },
+  { head: 'error rate', cell: (r) => pct(r.errorRate), num: true },
+  { head: 'failed', cell: (r) => n(r.failed), num: true },
+  { head: 'unexpected statuses', cell: (r) => n(r.unexpected), num: true },
+];
+
+const thresholdColumns: Column<ThresholdRow>[] = [
+  { head: 'metric', cell: (r) => r.metric },
+  { head: 'threshold', cell: (r) => r.expression },
+  { head: 'result', cell: (r) => (r.ok ? 'pass' : 'FAIL') },
+];
+
+const entityColumns: Column<EntityRow>[] = [
+  { head: 'resource', cell: (r) => r.resource },
+  { head: 'ensured', cell: (r) => n(r.ensured), num: true },
+  { head: 'created now', cell: (r) => n(r.created), num: true },
+  { head: 'expected', cell: (r) => n(r.expected), num: true },
+  { head: 'result', cell: (r) => (r.ok === undefined ? '-' : r.ok ? 'pass' : 'FAIL') },
+];
+
+const countColumns = (head: string): Column<CountRow>[] => [
+  { head, cell: (r) => r.key },
+  { head: 'count', cell: (r) => n(r.count), num: true },
+];
+
+const checkColumns: Column<CheckRow>[] = [
+  { head: 'check', cell: (r) => r.name },
+  { head: 'passed', cell: (r) => n(r.passes), num: true },
+  { head: 'failed', cell: (r) => n(r.fails), num: true },
+];
+
+const simColumns: Column<SimRouteRow>[] = [
+  { head: 'method', cell: (r) => r.method },
+  { head: 'route', cell: (r) => r.route },
+  { head: 'status', cell: (r) => r.status },
+  { head: 'count', cell: (r) => n(r.count), num: true },
+];
+
+function phaseSection(view: ReportView, p: PhaseView): string {
+  const out: string[] = [];
+  const exit = p.exitCode === undefined ? '' : ` (k6 exit code ${p.exitCode})`;
+  out.push(`<section class="phase" id="phase-${esc(p.name)}"><h2>${esc(p.name)} phase${esc(exit)}</h2>`);
+  const t = p.totals;
+  if (t) {
+    out.push(
+      '<div class="cards">' +
+        card('data requests', n(t.requests)) +
+        card('requests/s', rate(t.rate)) +
+        card('p50', ms(t.p50)) +
+        card('p95', ms(t.p95)) +
+        card('p99', ms(t.p99)) +
+        card('error rate', pct(t.errorRate)) +
+        card('checks passed', pct(t.checksRate)) +
+        card('run time', runTime(t.seconds)) +
+        card('VUs', n(t.vusMax ?? p.configuredVus)) +
+        '</div>',
+    );
+  } else {
+    out.push(`<p class="banner fail">No summary.json for this phase in ${esc(p.dir)}: k6 did not finish it (see console.log in the results folder).</p>`);
+  }
+  out.push('<h3>Over time</h3>');
+  if (!p.hasTimeseries) {
+    out.push(
+      `<p class="note">No time series for this phase: <code>timeseries.ndjson</code> is written by the live progress poller ` +
+        `(<code>tools/progress</code>) while k6 runs, and there is none in ${esc(p.dir)}. The figures on this page come from k6's end-of-test summary.</p>`,
+    );
+  } else if (p.samples < 3) {
+    out.push(`<p class="note">Only ${p.samples} sample(s) over time: the run was shorter than the sampling interval.</p>`);
+  }
+  if (p.dashboard) out.push(`<p>k6's own web dashboard report: <a href="${esc(p.dashboard)}">${esc(p.dashboard)}</a></p>`);
+  out.push(`<div class="charts">${chartBoxes(view, p.chartIds)}</div>`);
+
+  out.push('<h3>By resource and operation</h3>');
+  if (p.rows.length === 0) out.push('<p class="note">No per-resource breakdown in the summary.</p>');
+  else {
+    out.push(
+      table(opColumns, p.rows, {
+        id: `ops-${p.name}`,
+        rowClass: (r) => (r.count === 0 ? 'idle' : (r.errorRate ?? 0) > 0 || r.unexpected > 0 ? 'bad' : ''),
+      }),
+    );
+    out.push('<p class="note">Latency is k6\'s http_req_duration (request sent to response received). "failed" counts answers with a status the operation does not expect; "unexpected statuses" counts those left after the client\'s retries.</p>');
+  }
+
+  out.push('<h3>Thresholds</h3>');
+  if (p.thresholds.length === 0) out.push('<p class="note">No thresholds in the summary.</p>');
+  else {
+    const failed = p.thresholds.filter((r) => !r.ok).length;
+    out.push(`<p>${failed === 0 ? 'All' : `${failed} of`} ${p.thresholds.length} thresholds ${failed === 0 ? 'passed' : 'FAILED'}.</p>`);
+    out.push(table(thresholdColumns, p.thresholds, { id: `thresholds-${p.name}`, rowClass: (r) => (r.ok ? 'good' : 'bad') }));
+  }
+
+  if (p.entities.length > 0) {
+    const ensured = p.entities.reduce((s, e) => s + e.ensured, 0);
+    out.push('<h3>Entities ensured</h3>');
+    out.push(`<p>${n(ensured)} of ${n(p.expectedEntities)} expected entities exist in the target (created now, or already there from an earlier run).</p>`);
+    out.push(table(entityColumns, p.entities, { id: `entities-${p.name}`, rowClass: (r) => (r.ok === false ? 'bad' : '') }));
+  }
+
+  out.push('<h3>Tokens and retries</h3>');
+  const tk = p.tokens;
+  const tokenRows: Array<[string, string]> = [
+    ['token requests (counted by the suite)', n(tk?.requests ?? 0)],
+    ['token request time p50 / p95 / max', `${ms(tk?.duration.p50)} / ${ms(tk?.duration.p95)} / ${ms(tk?.duration.max)}`],
+  ];
+  if (tk?.tokenHttp) tokenRows.push(['HTTP calls to the token endpoint from k6 (count, p95)', `${n(tk.tokenHttp.count)}, ${ms(tk.tokenHttp.p95)}`]);
+  if (tk?.brokerHttp) tokenRows.push(['HTTP calls to the token broker (count, p95)', `${n(tk.brokerHttp.count)}, ${ms(tk.brokerHttp.p95)}`]);
+  out.push(table<[string, string]>([{ head: 'what', cell: (r) => r[0] }, { head: 'value', cell: (r) => r[1], num: true }], tokenRows, { id: `tokens-${p.name}` }));
+  if (p.retries.length > 0) out.push(table(countColumns('retry reason'), p.retries, { id: `retries-${p.name}` }));
+  else out.push('<p class="note">No retries were counted.</p>');
+
+  if (p.checks.length > 0) {
+    out.push('<h3>Checks</h3>');
+    out.push(table(checkColumns, p.checks, { id: `checks-${p.name}`, rowClass: (r) => (r.fails > 0 ? 'bad' : '') }));
+  }
+  out.push('</section>');
+  return out.join('\n');
+}
+
+function overview(view: ReportView): string {
+  const columns: Column<PhaseView>[] = [
+    { head: 'phase', cell: (p) => p.name },
+    { head: 'k6 exit code', cell: (p) => (p.exitCode === undefined ? '-' : String(p.exitCode)), num: true },
+    { head: 'data requests', cell: (p) => n(p.totals?.requests), num: true },
+    { head: 'req/s', cell: (p) => rate(p.totals?.rate), num: true },
+    { head: 'p95', cell: (p) => ms(p.totals?.p95), num: true },
+    { head: 'error rate', cell: (p) => pct(p.totals?.errorRate), num: true },
+    { head: 'thresholds passed', cell: (p) => `${p.thresholds.filter((t) => t.ok).length} / ${p.thresholds.length}`, num: true },
+  ];
+  const bad = (p: PhaseView) => (p.exitCode !== undefined && p.exitCode !== 0) || p.thresholds.some((t) => !t.ok) || !p.hasSummary;
+  return `<section id="overview"><h2>Phases</h2>${table(columns, view.phases, { id: 'phases', rowClass: (p) => (bad(p) ? 'bad' : '') })}</section>`;
+}
+
+const METRIC_HEAD: Record<MetricName, string> = { throughput: 'req/s', p50: 'p50', p95: 'p95', p99: 'p99', errorRate: 'error rate' };
+
+function metricCell(m: MetricComparison | undefined): string {
+  if (!m) return '';
+  const fmt = (v: number | undefined) => (v === undefined ? '-' : m.metric === 'throughput' ? rate(v) : m.metric === 'errorRate' ? pct(v) : ms(v));
+  const change = m.change === undefined || m.metric === 'errorRate' ? '' : ` (${m.change >= 0 ? '+' : ''}${Math.round(m.change * 100)}%)`;
+  return `${fmt(m.baseline)} → ${fmt(m.current)}${change}${m.verdict === 'regression' ? ' REGRESSION' : ''}`;
+}
+
+function comparisonSection(c: Comparison): string {
+  const out: string[] = ['<section id="baseline"><h2>Baseline comparison</h2>'];
+  const verdict = c.verdict === 'pass' ? 'no regression' : `${c.regressions.length} regression(s)`;
+  out.push(`<p>Compared with baseline <strong>${esc(c.baseline.name)}</strong> (saved ${esc(c.baseline.savedAt)}): <strong>${esc(verdict)}</strong>.</p>`);
+  if (c.fingerprint.differences.length > 0) {
+    const items = c.fingerprint.differences.map((d) => `<li>${esc(d.key)}: baseline ${esc(d.baseline ?? '(none)')}, this run ${esc(d.current ?? '(none)')}</li>`).join('');
+    out.push(`<div class="banner">WARNING: this run and the baseline were made with different setups; the comparison may not mean what it seems.<ul>${items}</ul></div>`);
+  }
+  for (const note of c.phaseNotes) out.push(`<p class="note">${esc(note)}</p>`);
+  const t = c.tolerances;
+  out.push(
+    `<p class="note">Tolerances: p50 +${Math.round(t.p50 * 100)}%, p95 +${Math.round(t.p95 * 100)}%, p99 +${Math.round(t.p99 * 100)}% ` +
+      `(and at least +${esc(t.minDeltaMs)} ms), requests/s -${Math.round(t.throughput * 100)}%, error rate +${esc((t.errorRate * 100).toFixed(2))} points; ` +
+      `rows with fewer than ${esc(t.minCount)} requests are not judged.</p>`,
+  );
+  const by = (r: RowComparison, m: MetricName) => r.metrics.find((x) => x.metric === m);
+  const status = (r: RowComparison) =>
+    r.status === 'compared' ? (r.metrics.some((m) => m.verdict === 'regression') ? 'REGRESSION' : 'ok') : r.status.replace(/-/g, ' ');
+  const columns: Column<RowComparison>[] = [
+    { head: 'phase', cell: (r) => r.phase },
+    { head: 'resource', cell: (r) => r.resource },
+    { head: 'operation', cell: (r) => r.op },
+    { head: 'requests', cell: (r) => `${n(r.baselineCount)} → ${n(r.currentCount)}`, num: true },
+    ...(['throughput', 'p50', 'p95', 'p99', 'errorRate'] as MetricName[]).map((m) => ({ head: METRIC_HEAD[m], cell: (r: RowComparison) => metricCell(by(r, m)), num: true })),
+    { head: 'verdict', cell: status },
+  ];
+  out.push(table(columns, c.rows, { id: 'baseline-rows', rowClass: (r) => (status(r) === 'REGRESSION' ? 'bad' : '') }));
+  out.push('</section>');
+  return out.join('\n');
+}
+
+function headerMeta(view: ReportView): string {
+  const bits = [
+    `profile ${view.profile ?? '?'}`,
+    `phase ${view.phase ?? view.phases.map((p) => p.name).join('+')}`,
+    `target ${view.target ?? '?'}`,
+  ];
+  if (view.startedAt) bits.push(`started ${view.startedAt}`);
+  if (view.durationS !== undefined) bits.push(`took ${formatDuration(view.durationS)}`);
+  if (view.exitCode !== undefined) bits.push(`exit code ${view.exitCode}`);
+  return bits.map(esc).join(' · ');
+}
+
+export function renderReport(view: ReportView, chartJs: string, generatedAt: Date): string {
+  const title = `${view.status} · ${view.profile ?? 'run'} ${view.phase ?? ''} · DMS load test`;
+  const body: string[] = [];
+  body.push(`<header class="run ${esc(view.status)}"><h1>${esc(view.status)}: DMS load test${view.profile ? ` · ${esc(view.profile)}` : ''}</h1><div class="meta">${headerMeta(view)}</div></header>`);
+  body.push('<main>');
+  if (view.isStandIn) {
+    body.push(
+      '<div class="banner" id="stand-in-banner">STAND-IN RUN: these numbers come from the bundled DMS stand-in (sim/), not from a real Data Management Service. ' +
+        'They check the suite itself; they say nothing about DMS performance.</div>',
+    );
+  }
+  if (view.warnings.length > 0) body.push(`<div class="warnings"><strong>Notes on the results folder</strong><ul>${view.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></div>`);
+  if (view.phases.length > 1) body.push(overview(view));
+  if (view.comparison) body.push(comparisonSection(view.comparison));
+  for (const p of view.phases) body.push(phaseSection(view, p));
+
+  if (view.simRoutes.length > 0 || view.simTokens) {
+    body.push('<section id="stand-in"><h2>Stand-in counters</h2>');
+    if (view.simTokens) {
+      const t = view.simTokens;
+      body.push(`<p>Tokens: ${esc(n(typeof t.active === 'number' ? t.active : undefined))} active at the end, ${esc(n(typeof t.rejectedByCap === 'number' ? t.rejectedByCap : 0))} refused by the per-client cap.</p>`);
+    }
+    if (view.simRoutes.length > 0) {
+      body.push(table(simColumns, view.simRoutes, { id: 'sim-routes', rowClass: (r) => (r.status === '429' || Number(r.status) >= 500 ? 'bad' : '') }));
+      body.push('<p class="note">Every answer the stand-in gave, by route and status. Some 4xx are expected: 404 when the readwrite mix checks a deleted document, 409 while the load phase waits for a reference another VU is still writing, 412 when two VUs update the same document. 429 and 5xx are marked.</p>');
+    }
+    if (view.simDocuments.length > 0) body.push(table(countColumns('documents stored'), view.simDocuments, { id: 'sim-documents' }));
+    body.push('</section>');
+  }
+  if (view.broker) {
+    const b = view.broker;
+    const durations = Array.isArray(b.fetchDurationsMs) ? (b.fetchDurationsMs as unknown[]).filter((x): x is number => typeof x === 'number') : [];
+    const rows: Array<[string, string]> = [
+      ['tokens fetched from the token endpoint', n(typeof b.tokensFetched === 'number' ? b.tokensFetched : undefined)],
+      ['failed fetches', n(typeof b.fetchFailures === 'number' ? b.fetchFailures : undefined)],
+      ['last error', b.lastError ? String(b.lastError) : '-'],
+    ];
+    if (durations.length > 0) rows.push(['fetch time (each)', durations.map((d) => ms(d)).join(', ')]);
+    body.push('<section id="broker"><h2>Token broker</h2>');
+    body.push(table<[string, string]>([{ head: 'what', cell: (r) => r[0] }, { head: 'value', cell: (r) => r[1] }], rows, { id: 'broker-stats' }));
+    body.push('</section>');
+  }
+  body.push('<section id="config"><h2>Configuration</h2>');
+  if (view.config.length === 0) body.push('<p class="note">No configuration recorded (no run.json).</p>');
+  else {
+    body.push(
+      table<[string, { value: string; source?: string }]>(
+        [
+          { head: 'setting', cell: (r) => r[0] },
+          { head: 'value', cell: (r) => r[1].value },
+          { head: 'from', cell: (r) => r[1].source ?? '' },
+        ],
+        view.config,
+        { id: 'config-table' },
+      ),
+    );
+  }
+  body.push('<h3>Versions</h3>');
+  if (view.versions.length === 0) body.push('<p class="note">No versions recorded.</p>');
+  else body.push(table<[string, string]>([{ head: 'tool', cell: (r) => r[0] }, { head: 'version', cell: (r) => r[1] }], view.versions, { id: 'versions' }));
+  body.push('</section>');
+  body.push(`<footer>Results folder ${esc(view.folder)} · report generated ${esc(generatedAt.toISOString())} · charts by Chart.js (inlined)</footer>`);
+  body.push('</main>');
+  const data = { charts: view.charts };
+  // chart.js's own source map comment would point at a file that is not there.
+  const library = chartJs.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
+  return [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${esc(title)}</title>`,
+    `<style>${STYLE}</style></head><body>`,
+    body.join('\n'),
+    `<script type="application/json" id="report-data">${json(data)}</script>`,
+    `<script>${library}</script>`,
+    `<script>${INIT_SCRIPT}</script>`,
+    '</body></html>',
+    '',
+  ].join('\n');
+}

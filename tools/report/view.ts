@@ -1,0 +1,163 @@
+// Everything the page shows, as plain values: one ReportView from one results folder. Pure, unit-tested.
+import { COMPARISON_FORMAT, type Comparison } from '../baseline/baseline.ts';
+import { opLatencyChart, timeseriesCharts, type ChartSpec } from './charts.ts';
+import {
+  checkRows,
+  entityRows,
+  opRows,
+  retryRows,
+  simRouteRows,
+  thresholdRows,
+  tokenInfo,
+  totals,
+  type CheckRow,
+  type CountRow,
+  type EntityRow,
+  type OpRow,
+  type SimRouteRow,
+  type ThresholdRow,
+  type TokenInfo,
+  type Totals,
+} from './model.ts';
+import type { ConfigValue, ResultsFolder } from './results.ts';
+
+export interface PhaseView {
+  name: string;
+  dir: string;
+  exitCode?: number;
+  hasSummary: boolean;
+  hasTimeseries: boolean;
+  samples: number;
+  dashboard?: string;
+  totals?: Totals;
+  /** VUs from the configuration, for phases too short for k6 to report vus_max. */
+  configuredVus?: number;
+  rows: OpRow[];
+  thresholds: ThresholdRow[];
+  entities: EntityRow[];
+  expectedEntities?: number;
+  tokens?: TokenInfo;
+  retries: CountRow[];
+  checks: CheckRow[];
+  chartIds: string[];
+}
+
+export interface ReportView {
+  folder: string;
+  status: 'PASS' | 'FAIL' | 'UNKNOWN';
+  profile?: string;
+  phase?: string;
+  target?: string;
+  isStandIn: boolean;
+  startedAt?: string;
+  finishedAt?: string;
+  durationS?: number;
+  exitCode?: number;
+  versions: Array<[string, string]>;
+  config: Array<[string, ConfigValue]>;
+  phases: PhaseView[];
+  charts: ChartSpec[];
+  simRoutes: SimRouteRow[];
+  simTokens?: Record<string, unknown>;
+  simDocuments: CountRow[];
+  broker?: Record<string, unknown>;
+  comparison?: Comparison;
+  warnings: string[];
+}
+
+const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|_KEY|TOKEN)$/i;
+
+/** Values the runner already masked pass through; anything that still looks like a secret is hidden. */
+export function displayConfigValue(name: string, value: ConfigValue): ConfigValue {
+  if (!SECRET_NAME.test(name) || value.value === '' || /\*|•|masked|hidden|redacted|<set>|\(set\)/i.test(value.value)) return value;
+  return { ...value, value: '•••• (hidden by the report)' };
+}
+
+function toStatus(results: ResultsFolder): ReportView['status'] {
+  const s = results.run?.status?.toUpperCase();
+  if (s === 'PASS' || s === 'FAIL') return s;
+  if (results.run?.exitCode !== undefined) return results.run.exitCode === 0 ? 'PASS' : 'FAIL';
+  const codes = results.phases.map((p) => p.exitCode).filter((c): c is number => c !== undefined);
+  if (codes.length > 0) return codes.every((c) => c === 0) ? 'PASS' : 'FAIL';
+  const thresholds = results.phases.flatMap((p) => (p.summary ? thresholdRows(p.summary) : []));
+  if (thresholds.length > 0) return thresholds.every((t) => t.ok) ? 'PASS' : 'FAIL';
+  return 'UNKNOWN';
+}
+
+function durationOf(start?: string, end?: string): number | undefined {
+  if (!start || !end) return undefined;
+  const ms = Date.parse(end) - Date.parse(start);
+  return Number.isFinite(ms) && ms >= 0 ? ms / 1000 : undefined;
+}
+
+function configuredVus(results: ResultsFolder, phase: string): number | undefined {
+  const name = phase === 'load' ? 'VUS_LOAD_PHASE' : phase === 'readwrite' ? 'VUS_READWRITE_PHASE' : '';
+  const raw = results.run?.config?.[name]?.value;
+  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
+}
+
+export function buildView(results: ResultsFolder): ReportView {
+  const run = results.run;
+  const charts: ChartSpec[] = [];
+  const phases: PhaseView[] = results.phases.map((p) => {
+    const s = p.summary;
+    const rows = s ? opRows(s) : [];
+    const entities = s ? entityRows(s) : [];
+    const expected = entities.every((e) => e.expected !== undefined) && entities.length > 0 ? entities.reduce((n, e) => n + (e.expected ?? 0), 0) : undefined;
+    const phaseCharts = timeseriesCharts(p.name, p.timeseries, expected);
+    const ops = opLatencyChart(p.name, rows);
+    if (ops) phaseCharts.push(ops);
+    charts.push(...phaseCharts);
+    return {
+      name: p.name,
+      dir: p.dir,
+      exitCode: p.exitCode,
+      hasSummary: s !== undefined,
+      hasTimeseries: p.timeseries.length > 0,
+      samples: p.timeseries.length,
+      dashboard: p.dashboard,
+      totals: s ? totals(s) : undefined,
+      configuredVus: configuredVus(results, p.name),
+      rows,
+      thresholds: s ? thresholdRows(s) : [],
+      entities,
+      expectedEntities: expected,
+      tokens: s ? tokenInfo(s) : undefined,
+      retries: s ? retryRows(s) : [],
+      checks: s ? checkRows(s) : [],
+      chartIds: phaseCharts.map((c) => c.id),
+    };
+  });
+  const sim = results.simStats as { tokens?: Record<string, unknown>; documents?: Record<string, unknown> } | undefined;
+  const simDocuments: CountRow[] = Object.entries(sim?.documents ?? {})
+    .filter((e): e is [string, number] => typeof e[1] === 'number')
+    .map(([key, count]) => ({ key, count }))
+    .sort((a, b) => a.key.localeCompare(b.key));
+  const comparison = (results.comparison as Comparison | undefined)?.format === COMPARISON_FORMAT ? (results.comparison as Comparison) : undefined;
+  const warnings = [...results.warnings];
+  if (results.comparison !== undefined && !comparison) warnings.push('baseline-comparison.json is not in the format this report knows; it was left out');
+  return {
+    folder: results.folder,
+    status: toStatus(results),
+    profile: run?.profile,
+    phase: run?.phase,
+    target: run?.target,
+    isStandIn: run?.target === 'sim',
+    startedAt: run?.startedAt,
+    finishedAt: run?.finishedAt,
+    durationS: durationOf(run?.startedAt, run?.finishedAt),
+    exitCode: run?.exitCode,
+    versions: Object.entries(run?.versions ?? {}).sort(([a], [b]) => a.localeCompare(b)),
+    config: Object.entries(run?.config ?? {})
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => [k, displayConfigValue(k, v)]),
+    phases,
+    charts,
+    simRoutes: simRouteRows(results.simStats),
+    simTokens: sim?.tokens,
+    simDocuments,
+    broker: results.brokerStats,
+    comparison,
+    warnings,
+  };
+}
