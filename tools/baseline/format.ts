@@ -1,0 +1,92 @@
+// Terminal output of a baseline comparison. Pure, unit-tested.
+import { formatMs } from '../progress/format.ts';
+import { ALL, type Comparison, type MetricComparison, type MetricName, type RowComparison } from './baseline.ts';
+
+/** 'readwrite students update', or 'readwrite all data requests' for the phase's total row. */
+export function rowLabel(r: { phase: string; resource: string; op: string }): string {
+  return r.resource === ALL ? `${r.phase} all data requests` : `${r.phase} ${r.resource} ${r.op}`;
+}
+
+function value(metric: MetricName, v: number | undefined): string {
+  if (v === undefined) return '-';
+  if (metric === 'throughput') return v >= 100 ? v.toFixed(0) : v.toFixed(1);
+  if (metric === 'errorRate') return `${(v * 100).toFixed(2)}%`;
+  return formatMs(v).replace(' ms', '').replace(' s', 's');
+}
+
+function change(m: MetricComparison): string {
+  if (m.metric === 'errorRate') {
+    if (m.baseline === undefined || m.current === undefined) return '';
+    const points = (m.current - m.baseline) * 100;
+    return Math.abs(points) < 0.005 ? '' : ` ${points > 0 ? '+' : ''}${points.toFixed(2)}pt`;
+  }
+  if (m.change === undefined || Math.abs(m.change) < 0.005) return '';
+  return ` ${m.change > 0 ? '+' : ''}${Math.round(m.change * 100)}%`;
+}
+
+function cell(m: MetricComparison | undefined, rowJudged: boolean): string {
+  if (!m) return '';
+  const mark = m.verdict === 'regression' ? ' !!' : m.verdict === 'not-judged' && rowJudged ? ' ?' : '';
+  return `${value(m.metric, m.baseline)}→${value(m.metric, m.current)}${change(m)}${mark}`;
+}
+
+const HEAD = ['phase', 'resource', 'op', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'verdict'];
+
+function verdict(row: RowComparison): string {
+  if (row.status === 'only-in-baseline') return 'only in baseline';
+  if (row.status === 'only-in-run') return 'new (not in baseline)';
+  if (row.status === 'too-few-samples') return 'too few requests to judge';
+  if (row.metrics.some((m) => m.verdict === 'regression')) return 'REGRESSION';
+  if (row.metrics.some((m) => m.verdict === 'improved')) return 'ok (faster)';
+  return 'ok';
+}
+
+export function comparisonTable(c: Comparison): string {
+  const rows = c.rows.map((r) => {
+    const by = (name: MetricName) => r.metrics.find((m) => m.metric === name);
+    const judged = r.status === 'compared';
+    return [
+      r.phase,
+      r.resource,
+      r.op,
+      `${r.baselineCount ?? '-'}→${r.currentCount ?? '-'}`,
+      cell(by('throughput'), judged),
+      cell(by('p50'), judged),
+      cell(by('p95'), judged),
+      cell(by('p99'), judged),
+      cell(by('errorRate'), judged),
+      verdict(r),
+    ];
+  });
+  const widths = HEAD.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c2, i) => c2.padEnd(widths[i])).join('  ').trimEnd();
+  const legend = `!! regression   ? not judged (a percentile needs 5 requests beyond it: p95 ${100}, p99 ${500}; requests/s needs a phase of ${c.tolerances.minSeconds} s or more)`;
+  return [line(HEAD), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), legend].join('\n');
+}
+
+const METRIC_WORDS: Record<MetricName, string> = { throughput: 'requests/s', p50: 'p50', p95: 'p95', p99: 'p99', errorRate: 'error rate' };
+
+export function regressionLines(c: Comparison): string[] {
+  return c.regressions.map((r) => {
+    const m: MetricComparison = { metric: r.metric, baseline: r.baseline, current: r.current, verdict: 'regression', limit: r.limit, change: r.baseline ? r.current / r.baseline - 1 : undefined };
+    const unit = r.metric === 'p50' || r.metric === 'p95' || r.metric === 'p99' ? ' ms' : '';
+    return `REGRESSION ${rowLabel(r)} ${METRIC_WORDS[r.metric]}: ${value(r.metric, r.baseline)}${unit} -> ${value(r.metric, r.current)}${unit}${change(m)} (allowed ${r.limit})`;
+  });
+}
+
+/** A banner nobody scrolls past: the numbers come from different setups. */
+export function fingerprintWarning(c: Comparison): string | undefined {
+  if (c.fingerprint.differences.length === 0) return undefined;
+  const bar = '!'.repeat(78);
+  const lines = [bar, `!! WARNING: this run and baseline '${c.baseline.name}' were made with different setups;`, '!! the comparison may not mean what it seems:'];
+  for (const d of c.fingerprint.differences) lines.push(`!!   ${d.key}: baseline ${d.baseline ?? '(none)'}, this run ${d.current ?? '(none)'}`);
+  lines.push(bar);
+  return lines.join('\n');
+}
+
+export function summaryLine(c: Comparison): string {
+  const judged = c.rows.filter((r) => r.status === 'compared').length;
+  if (c.verdict === 'pass') return `baseline '${c.baseline.name}': no regression (${judged} rows compared within tolerances)`;
+  const names = [...new Set(c.regressions.map(rowLabel))];
+  return `baseline '${c.baseline.name}': ${c.regressions.length} regression(s) in ${names.join('; ')}`;
+}
