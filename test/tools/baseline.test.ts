@@ -223,6 +223,9 @@ test('rules of one metric: relative and absolute steps, percentile sample sizes,
   assert.equal(thin.note, 'fewer than 500 requests');
   assert.equal(compareMetric('throughput', side(100), side(79), tol).verdict, 'regression');
   assert.equal(compareMetric('throughput', side(100, 1000, 5), side(10, 1000, 5), tol).note, 'phase shorter than 10 s');
+  // Much slower runs make few requests: their throughput drop still counts.
+  assert.equal(compareMetric('throughput', side(100, 6000), side(0.2, 12), tol).verdict, 'regression');
+  assert.equal(compareMetric('throughput', side(0.2, 12), side(100, 6000), tol).verdict, 'not-judged');
   assert.equal(compareMetric('errorRate', side(0.001), side(0.011), tol).verdict, 'ok');
   assert.equal(compareMetric('errorRate', side(0.001), side(0.0111), tol).verdict, 'regression');
   assert.deepEqual(tolerancesFromEnv({ BASELINE_P95_TOLERANCE: '0.5', BASELINE_MIN_COUNT: '50' }), { ...tol, p95: 0.5, minCount: 50 });

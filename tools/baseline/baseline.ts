@@ -197,7 +197,9 @@ export function compareMetric(metric: MetricName, base: Side, cur: Side, tol: To
   else out.limit = `+${pct(tol[metric])} and +${tol.minDeltaMs} ms`;
   const needed = minCountFor(metric, tol);
   if (b === undefined || c === undefined) return { ...out, verdict: 'not-judged', note: 'no value on one side' };
-  if (base.count < needed || cur.count < needed) return { ...out, verdict: 'not-judged', note: `fewer than ${needed} requests` };
+  // A run that got much slower makes fewer requests: for requests/s only the baseline needs enough of them.
+  const thin = metric === 'throughput' ? base.count < needed : base.count < needed || cur.count < needed;
+  if (thin) return { ...out, verdict: 'not-judged', note: `fewer than ${needed} requests` };
   if (metric === 'errorRate') {
     if (c - b > tol.errorRate + 1e-12) out.verdict = 'regression';
     else if (c < b) out.verdict = 'improved';
@@ -254,8 +256,8 @@ export function compare(baseline: Baseline, baselineFile: string, current: Resul
       const metrics = METRICS.map((m) =>
         compareMetric(m, { value: b[m], count: b.count, seconds: base.seconds }, { value: cur[m], count: cur.count, seconds: numbers.seconds }, tol),
       );
-      const enough = b.count >= tol.minCount && cur.count >= tol.minCount;
-      rows.push({ phase: name, resource: cur.resource, op: cur.op, baselineCount: b.count, currentCount: cur.count, status: enough ? 'compared' : 'too-few-samples', metrics });
+      const judged = metrics.some((m) => m.verdict !== 'not-judged');
+      rows.push({ phase: name, resource: cur.resource, op: cur.op, baselineCount: b.count, currentCount: cur.count, status: judged ? 'compared' : 'too-few-samples', metrics });
       for (const m of metrics) {
         if (m.verdict === 'regression') {
           regressions.push({ phase: name, resource: cur.resource, op: cur.op, metric: m.metric, baseline: m.baseline ?? 0, current: m.current ?? 0, limit: m.limit });
