@@ -18,7 +18,7 @@ readonly EXIT_INTERNAL=1
 readonly EXIT_USAGE=2
 readonly EXIT_PREFLIGHT=3
 readonly EXIT_CLIENT_SETUP=4
-readonly EXIT_INTERRUPTED=130
+readonly EXIT_INTERRUPTED=130 # Ctrl-C (SIGINT); SIGTERM gives 143
 readonly DISCOVERY_TIMEOUT_SECONDS="${DISCOVERY_TIMEOUT_SECONDS:-10}"
 
 # shellcheck source=scripts/lib/log.sh
@@ -77,6 +77,7 @@ on_signal() {
   fi
   log_error "interrupted ($signal) before k6 started"
   RUN_REASON="interrupted"
+  if [[ "$signal" == "TERM" ]]; then exit $((EXIT_INTERRUPTED + 13)); fi
   exit "$EXIT_INTERRUPTED"
 }
 

@@ -44,7 +44,7 @@ Exit codes:
   3    pre-flight check failed (k6, node/npm, dependencies, bundle, results folder, stand-in, DMS
        reachable, credentials); k6 was not started
   4    API client setup through the Configuration Service failed; k6 was not started
-  130  interrupted (Ctrl-C) before k6 started
+  130  interrupted before k6 started (Ctrl-C; 143 for SIGTERM)
   k6's own codes pass through: 99 thresholds failed, 104 invalid k6 configuration, 105 stopped by a
   signal, 107 script error, 108 test aborted by the script (full phase: the first non-zero phase code)
 

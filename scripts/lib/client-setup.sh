@@ -67,7 +67,7 @@ client_setup() {
   fi
   rc=0
   backup="$(ENVFILE_CLIENT_ID="$key" ENVFILE_CLIENT_SECRET="$secret" \
-    node "$LIB_DIR/js/envfile.mjs" set "$ENV_FILE" CLIENT_ID CLIENT_SECRET)" || rc=$?
+    node "$LIB_DIR/js/env-update.mjs" "$ENV_FILE" CLIENT_ID CLIENT_SECRET)" || rc=$?
   if ((rc != 0)); then
     log_warn "client $key was created, but $ENV_FILE_LABEL could not be updated: this run uses it without saving it"
     log_hint "Make $ENV_FILE_LABEL writable so the next run reuses a client instead of creating another."

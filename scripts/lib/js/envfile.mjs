@@ -130,22 +130,3 @@ export function fileMode(path) {
   return statSync(path).mode & 0o777;
 }
 
-// CLI: node envfile.mjs set FILE NAME...  sets each NAME to the value of the environment variable
-// ENVFILE_<NAME> (values never on the command line); prints the backup path (or nothing).
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  const [command, file, ...names] = process.argv.slice(2);
-  if (command !== 'set' || !file || names.length === 0) {
-    process.stderr.write('usage: envfile.mjs set FILE NAME...\n');
-    process.exitCode = 2;
-  } else {
-    const updates = {};
-    for (const name of names) updates[name] = process.env[`ENVFILE_${name}`] ?? '';
-    try {
-      const backup = updateEnvFile(file, updates);
-      if (backup) process.stdout.write(`${backup}\n`);
-    } catch (error) {
-      process.stderr.write(`cannot update ${file}: ${error.message}\n`);
-      process.exitCode = 1;
-    }
-  }
-}

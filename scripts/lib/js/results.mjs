@@ -11,11 +11,13 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const MASK = '********';
-const NOT_SECRET = new Set(['OAUTH_TOKEN_URL', 'TOKEN_REFRESH_MARGIN_SECONDS', 'TOKEN_BROKER_URL']);
+/** A name with one of these endings holds a URL, a time or a number, never a secret (SIM_TOKEN_CAP). */
+const NOT_SECRET_SUFFIX = /_(URL|SECONDS|MS|CAP|COUNT|LIMIT|PERMITS)$/;
 
+/** Secret: *SECRET*, *PASSWORD*, *CREDENTIAL*, *_KEY (BROKER_KEY), and *TOKEN* unless a URL/time/number. */
 export function isSecretName(name) {
-  if (NOT_SECRET.has(name)) return false;
-  return /SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|(^|_)KEY$/i.test(name) && name !== 'CLIENT_ID';
+  if (/SECRET|PASSWORD|PASSWD|CREDENTIAL|(^|_)KEY$/i.test(name)) return true;
+  return /TOKEN/i.test(name) && !NOT_SECRET_SUFFIX.test(name);
 }
 
 export function shown(name, value) {
