@@ -1,0 +1,160 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034,SC2154 # variables for the tests (RUNNER, ...); bats sets output and status
+# Shared set-up for the runner's bats tests (test/bats: fast CLI tests; test/e2e: real k6 runs).
+# Each test runs against a private copy of the runner (run-load-test.sh, scripts/, .env.profiles/) whose
+# heavy parts (node_modules, sim, tools, src, dist) are links to the repository, so a test can add a
+# profile or an .env.load-test without touching the checkout, and a developer's own .env.load-test or
+# shell settings never leak into a test.
+
+REPO="$(cd "$BATS_TEST_DIRNAME/../.." && pwd -P)"
+
+setup_project() {
+  local item name
+  PROJECT="$BATS_TEST_TMPDIR/project"
+  mkdir -p "$PROJECT"
+  cp "$REPO/run-load-test.sh" "$REPO/.env.load-test.example" "$PROJECT/"
+  cp -R "$REPO/scripts" "$REPO/.env.profiles" "$PROJECT/"
+  for item in node_modules sim tools src dist build.mjs package.json package-lock.json tsconfig.json; do
+    ln -s "$REPO/$item" "$PROJECT/$item"
+  done
+  # A clean environment: none of the runner's settings from the developer's shell.
+  while IFS=$'\t' read -r name _; do
+    unset "$name"
+  done < <(node "$REPO/scripts/lib/js/config.mjs" describe)
+  for name in $(compgen -e); do
+    if [[ "$name" == SIM_* ]]; then unset "$name"; fi
+  done
+  unset NO_COLOR
+  export RESULTS_ROOT="$BATS_TEST_TMPDIR/results"
+  RUNNER="$PROJECT/run-load-test.sh"
+  SIM_TEST_PID=""
+}
+
+teardown_project() {
+  stop_test_sim
+  if [[ -n "${LISTENER_PID:-}" ]]; then kill "$LISTENER_PID" 2>/dev/null || true; fi
+}
+
+# Writes the project's default env file from the arguments (one NAME=value line each).
+write_env_file() {
+  printf '%s\n' "$@" >"$PROJECT/.env.load-test"
+}
+
+free_port() {
+  node "$REPO/scripts/lib/js/net.mjs" free-port
+}
+
+# Starts a stand-in of our own (for --target dms tests and busy ports); SIM_URL, SIM_TEST_PORT.
+start_test_sim() {
+  local log="$BATS_TEST_TMPDIR/test-sim.log" tries=100
+  (cd "$REPO" && exec node --import tsx sim/main.ts --port 0 --host 127.0.0.1) >"$log" 2>&1 3>&- &
+  SIM_TEST_PID=$!
+  until grep -q '^dms-sim listening on ' "$log" 2>/dev/null; do
+    if ((tries-- == 0)) || ! kill -0 "$SIM_TEST_PID" 2>/dev/null; then
+      cat "$log" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+  SIM_URL="$(sed -n 's/^dms-sim listening on \(http[^ ]*\).*/\1/p' "$log")"
+  SIM_TEST_PORT="${SIM_URL##*:}"
+}
+
+stop_test_sim() {
+  if [[ -n "${SIM_TEST_PID:-}" ]]; then
+    kill "$SIM_TEST_PID" 2>/dev/null || true
+    wait "$SIM_TEST_PID" 2>/dev/null || true
+    SIM_TEST_PID=""
+  fi
+}
+
+# sim_count "POST /oauth/token 401" [stats-file]: a request counter of the stand-in (0 when absent).
+sim_count() {
+  local key="$1" file="${2:-}"
+  if [[ -z "$file" ]]; then
+    file="$BATS_TEST_TMPDIR/stats.json"
+    node "$REPO/scripts/lib/js/net.mjs" get-json "$SIM_URL/_sim/stats" "$file"
+  fi
+  node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    console.log(s.requests.byMethodRouteStatus[process.argv[2]] ?? 0)' "$file" "$key"
+}
+
+# Sum of the stand-in's request counters whose key starts with a prefix, e.g. "POST /oauth/token ".
+sim_count_prefix() {
+  local prefix="$1" file="${2:-}"
+  if [[ -z "$file" ]]; then
+    file="$BATS_TEST_TMPDIR/stats.json"
+    node "$REPO/scripts/lib/js/net.mjs" get-json "$SIM_URL/_sim/stats" "$file"
+  fi
+  node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    let n = 0; for (const [k, v] of Object.entries(s.requests.byMethodRouteStatus)) if (k.startsWith(process.argv[2])) n += v;
+    console.log(n)' "$file" "$prefix"
+}
+
+# json_get FILE EXPRESSION: evaluates a JS expression over the parsed file `j`, e.g. 'j.phases[0].exitCode'.
+json_get() {
+  node -e 'const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(eval(process.argv[2]))' "$1" "$2"
+}
+
+# The one run folder under RESULTS_ROOT (fails when there is not exactly one).
+run_dir() {
+  local dirs=("$RESULTS_ROOT"/2*)
+  [[ ${#dirs[@]} -eq 1 && -d "${dirs[0]}" ]] || { echo "expected one run folder, found: ${dirs[*]}" >&2; return 1; }
+  printf '%s' "${dirs[0]}"
+}
+
+# A listener that accepts connections and answers every request with plain text (not an Ed-Fi API).
+start_plain_http() {
+  local log="$BATS_TEST_TMPDIR/plain.log" tries=50
+  node -e 'require("http").createServer((q, s) => s.end("hello")).listen(0, "127.0.0.1", function () { console.log(this.address().port) })' >"$log" 2>&1 3>&- &
+  LISTENER_PID=$!
+  until [[ -s "$log" ]]; do
+    ((tries-- > 0)) || return 1
+    sleep 0.1
+  done
+  LISTENER_PORT="$(head -n1 "$log")"
+}
+
+# Asserts that the output contains a string; prints the output when it does not.
+assert_output_has() {
+  if [[ "$output" != *"$1"* ]]; then
+    printf 'expected the output to contain: %s\n--- output ---\n%s\n' "$1" "$output" >&2
+    return 1
+  fi
+}
+
+assert_output_lacks() {
+  if [[ "$output" == *"$1"* ]]; then
+    printf 'expected the output NOT to contain: %s\n--- output ---\n%s\n' "$1" "$output" >&2
+    return 1
+  fi
+}
+
+assert_status() {
+  if [[ "$status" -ne "$1" ]]; then
+    printf 'expected exit code %s, got %s\n--- output ---\n%s\n' "$1" "$status" "$output" >&2
+    return 1
+  fi
+}
+
+re_escape() {
+  # shellcheck disable=SC2016 # a sed expression, not a shell one
+  printf '%s' "$1" | sed 's/[][\.*^$(){}?+|/]/\\&/g'
+}
+
+# refute COMMAND...: fails when the command succeeds (a bare `! command` does not fail a bats test).
+refute() {
+  if "$@"; then
+    printf 'expected this to fail: %s\n' "$*" >&2
+    return 1
+  fi
+}
+
+# A line of the printed configuration table: NAME, value, source.
+assert_config_line() {
+  local name="$1" value="$2" source="$3"
+  if ! grep -qE "^  ${name} +$(re_escape "$value") +$(re_escape "$source")\$" <<<"$output"; then
+    printf 'expected a configuration line: %s = %s (%s)\n--- output ---\n%s\n' "$name" "$value" "$source" "$output" >&2
+    return 1
+  fi
+}

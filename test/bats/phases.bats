@@ -1,0 +1,110 @@
+#!/usr/bin/env bats
+# The k6 step with a fake k6 (test/bats/fixtures/fake-k6): exit codes reach the runner's exit code, the
+# full phase skips readwrite after 105/107/108, failed thresholds are named, and k6 gets the configuration
+# in its environment (never as flags) without secrets it does not need. Real k6 runs are in test/e2e.
+
+load helpers
+
+setup() {
+  setup_project
+  export K6_BIN="$REPO/test/bats/fixtures/fake-k6"
+  export FAKE_K6_LOG="$BATS_TEST_TMPDIR/fake-k6"
+  mkdir -p "$FAKE_K6_LOG"
+}
+
+teardown() {
+  teardown_project
+}
+
+@test "full: load ends with 107 -> readwrite skipped, exit 107" {
+  FAKE_K6_EXIT_LOAD=107 run "$RUNNER" --profile smoke
+  assert_status 107
+  assert_output_has "k6 exit code 107: script error"
+  assert_output_has "skipping the readwrite phase: the load phase ended with k6 exit code 107"
+  [ ! -e "$FAKE_K6_LOG/readwrite.args" ]
+  local dir
+  dir="$(run_dir)"
+  [ "$(json_get "$dir/run.json" 'JSON.stringify(j.phases)')" = '[{"name":"load","exitCode":107,"dir":"load"},{"name":"readwrite","exitCode":null,"dir":""}]' ]
+  [ "$(cat "$dir/exit-status")" = 107 ]
+  assert_output_has "FAIL  smoke full against the stand-in (exit code 107, phase load: k6 exit code 107)"
+}
+
+@test "full: load ends with 108 or 105 -> readwrite skipped" {
+  FAKE_K6_EXIT_LOAD=108 run "$RUNNER"
+  assert_status 108
+  assert_output_has "skipping the readwrite phase"
+  rm -rf "$RESULTS_ROOT"
+  FAKE_K6_EXIT_LOAD=105 run "$RUNNER"
+  assert_status 105
+  assert_output_has "skipping the readwrite phase"
+}
+
+@test "full: thresholds fail in load -> readwrite still runs, exit 99 names the thresholds" {
+  FAKE_K6_EXIT_LOAD=99 FAKE_K6_FAILED_LOAD='http_req_duration{api:data}|p(95)<5;checks|rate>0.99' run "$RUNNER"
+  assert_status 99
+  assert_output_has "k6 exit code 99: thresholds failed"
+  assert_output_has "failed: http_req_duration{api:data}  p(95)<5"
+  assert_output_has "failed: checks  rate>0.99"
+  [ -e "$FAKE_K6_LOG/readwrite.args" ]
+  assert_output_has "PASS  phase readwrite"
+  [ "$(json_get "$(run_dir)/run.json" j.status)" = FAIL ]
+}
+
+@test "full: the first non-zero phase exit code is the run's" {
+  FAKE_K6_EXIT_READWRITE=99 run "$RUNNER"
+  assert_status 99
+  assert_output_has "PASS  phase load"
+  assert_output_has "FAIL  phase readwrite"
+}
+
+@test "PASS: exit 0, final line names the folder, latest points at it" {
+  run "$RUNNER" --phase load
+  assert_status 0
+  local dir
+  dir="$(run_dir)"
+  [[ "${lines[-1]}" == "PASS  smoke load against the stand-in: results in $dir" ]]
+  [ "$(readlink "$RESULTS_ROOT/latest")" = "${dir##*/}" ]
+  [ "$(json_get "$dir/run.json" j.status)" = PASS ]
+  [ "$(json_get "$dir/run.json" j.versions.k6)" = v2.2.0 ]
+  [[ "${dir##*/}" =~ ^[0-9]{8}T[0-9]{6}Z-smoke-load$ ]]
+}
+
+@test "runs never overwrite each other" {
+  run "$RUNNER" --phase load
+  assert_status 0
+  run "$RUNNER" --phase load
+  assert_status 0
+  local dirs=("$RESULTS_ROOT"/2*)
+  [ "${#dirs[@]}" = 2 ]
+}
+
+@test "k6 gets the configuration in its environment, no secrets, no -e flags" {
+  VUS_LOAD_PHASE=3 run "$RUNNER" --phase load
+  assert_status 0
+  local dir env args
+  dir="$(run_dir)"
+  env="$FAKE_K6_LOG/load.env"
+  args="$FAKE_K6_LOG/load.args"
+  grep -qx "VUS_LOAD_PHASE=3" "$env"
+  grep -qx "PROFILE=smoke" "$env"
+  grep -qx "TARGET=sim" "$env"
+  grep -qx "RUN_ID=${dir##*/}" "$env"
+  grep -qx "RESULTS_DIR=$dir/load" "$env"
+  grep -q "^API_BASE_URL=http://127.0.0.1:" "$env"
+  grep -q "^CLIENT_ID=." "$env"
+  grep -q "^TOKEN_BROKER_URL=http://127.0.0.1:" "$env"
+  grep -q "^TOKEN_BROKER_KEY=................" "$env"
+  refute grep -q "^CLIENT_SECRET=" "$env"
+  refute grep -q "^CMS_ADMIN_CLIENT_SECRET=" "$env"
+  [ "$(cat "$args")" = "$(printf 'run\n--address\n127.0.0.1:%s\ndist/load.js' "$(sed -n 3p "$args" | cut -d: -f2)")" ]
+  [ "$(cat "$FAKE_K6_LOG/load.cwd")" = "$PROJECT" ]
+}
+
+@test "the stand-in gets every SIM_* setting" {
+  SIM_TOKEN_LIFETIME_SECONDS=77 run "$RUNNER" --phase load
+  assert_status 0
+  assert_config_line SIM_TOKEN_LIFETIME_SECONDS 77 shell
+  grep -q "^SIM_TOKEN_LIFETIME_SECONDS=77" "$FAKE_K6_LOG/load.env"
+  [ "$(json_get "$(run_dir)/broker-stats.json" j.tokensFetched)" = 1 ]
+  [ -s "$(run_dir)/sim-stats.json" ]
+}
