@@ -1,0 +1,158 @@
+#!/usr/bin/env bats
+# End to end: run-load-test.sh runs the real k6 against the stand-in; the tests assert k6's exit code, the
+# results folder and the stand-in's own counters (sim-stats.json, /_sim/stats).
+
+load ../bats/helpers
+
+setup() {
+  setup_project
+  # The smoke profile, with a short readwrite phase so each test stays well under a minute.
+  export DURATION_READWRITE_PHASE=4s
+}
+
+teardown() {
+  teardown_project
+}
+
+# Tokens the stand-in issued to API clients (the CMS admin client excluded).
+client_tokens() {
+  json_get "$1" 'Object.entries(j.tokens.issuedByClient).filter(([c]) => c !== "DmsConfigurationService").reduce((n, [, v]) => n + v, 0)'
+}
+
+# Data calls the stand-in answered with a status, e.g. data_calls_with FILE 401.
+data_calls_with() {
+  json_get "$1" "Object.entries(j.requests.byMethodRouteStatus).filter(([k]) => / \\/data\\//.test(k) && k.endsWith(' $2')).reduce((n, [, v]) => n + v, 0)"
+}
+
+@test "smoke load on the stand-in: the data set is created exactly, one token, a complete results folder" {
+  write_env_file "# my local settings" "THRESHOLD_CHECKS_RATE=0.99"
+  cp "$PROJECT/.env.load-test" "$BATS_TEST_TMPDIR/before.env"
+  run "$RUNNER" --profile smoke --phase load
+  assert_status 0
+  local dir stats
+  dir="$(run_dir)"
+  stats="$dir/sim-stats.json"
+  for file in console.log config.env run.json exit-status load/summary.json sim-stats.json broker-stats.json; do
+    [ -s "$dir/$file" ] || { echo "missing $file"; ls -R "$dir"; false; }
+  done
+  [ "$(cat "$dir/exit-status")" = 0 ]
+  [ "$(sim_count 'POST /data/ed-fi/students 201' "$stats")" = 2 ]
+  [ "$(sim_count 'POST /data/ed-fi/schools 201' "$stats")" = 2 ]
+  [ "$(sim_count 'POST /data/ed-fi/localEducationAgencies 201' "$stats")" = 1 ]
+  [ "$(sim_count 'POST /data/ed-fi/studentSchoolAssociations 201' "$stats")" = 2 ]
+  [ "$(client_tokens "$stats")" = 1 ]
+  [ "$(json_get "$dir/broker-stats.json" j.tokensFetched)" = 1 ]
+  [ "$(json_get "$dir/run.json" j.status)" = PASS ]
+  [ "$(json_get "$dir/run.json" j.target)" = sim ]
+  [ "$(json_get "$dir/run.json" j.versions.k6)" = v2.2.0 ]
+  [ "$(json_get "$dir/run.json" 'j.phases[0].exitCode')" = 0 ]
+  [ "$(json_get "$dir/load/summary.json" 'typeof j.metrics')" = object ]
+  [ "$(json_get "$dir/load/summary.json" '"setup_data" in j')" = false ]
+  [ "$(readlink "$RESULTS_ROOT/latest")" = "${dir##*/}" ]
+  [[ "${lines[-1]}" == "PASS  smoke load against the stand-in: results in $dir" ]]
+  grep -q 'PASS  phase load' "$dir/console.log"
+  # a stand-in run never touches the user's env file
+  cmp "$PROJECT/.env.load-test" "$BATS_TEST_TMPDIR/before.env"
+  refute compgen -G "$PROJECT/.env.load-test.bak*"
+}
+
+@test "smoke full on the stand-in: load then readwrite in one folder, one shared token, no 401 or 429" {
+  # The stand-in's rate limiter (20000 requests per 10 s, like DMS) is off here: two unpaced readwrite VUs
+  # on a fast machine can exceed it, and this test is about the shared token, not the limiter.
+  SIM_RATE_LIMIT_PERMITS=0 run "$RUNNER" --profile smoke --phase full
+  assert_status 0
+  local dir stats
+  dir="$(run_dir)"
+  stats="$dir/sim-stats.json"
+  [ -s "$dir/load/summary.json" ]
+  [ -s "$dir/readwrite/summary.json" ]
+  [ "$(json_get "$dir/run.json" 'j.phases.map((p) => p.name + ":" + p.exitCode).join(",")')" = "load:0,readwrite:0" ]
+  [ "$(client_tokens "$stats")" -le 2 ]
+  [ "$(data_calls_with "$stats" 401)" = 0 ]
+  [ "$(data_calls_with "$stats" 429)" = 0 ]
+  [ "$(sim_count_prefix 'GET /data/ed-fi/' "$stats")" -gt 0 ]
+  [[ "$(sim_count 'POST /data/ed-fi/students 201' "$stats")" -ge 2 ]]
+}
+
+@test "thresholds fail: k6's exit code 99 reaches the runner, the failed threshold is named" {
+  SIM_LATENCY_MS=25 THRESHOLD_P95_MS_LOAD=5 run "$RUNNER" --profile smoke --phase load
+  assert_status 99
+  assert_output_has "k6 exit code 99: thresholds failed"
+  assert_output_has "failed: http_req_duration{api:data}  p(95)<5"
+  local dir
+  dir="$(run_dir)"
+  [ "$(cat "$dir/exit-status")" = 99 ]
+  [ "$(json_get "$dir/run.json" j.status)" = FAIL ]
+  [ "$(json_get "$dir/run.json" j.exitCode)" = 99 ]
+  [[ "${lines[-1]}" == "FAIL  smoke load against the stand-in (exit code 99, phase load: k6 exit code 99): results in $dir" ]]
+}
+
+@test "--target dms (the stand-in as DMS): client setup saves the client, the next run reuses it, the secret never shows" {
+  start_test_sim
+  write_env_file "# DMS under test" "API_BASE_URL=$SIM_URL" "CMS_BASE_URL=$SIM_URL" \
+    "CMS_ADMIN_CLIENT_ID=DmsConfigurationService" "CMS_ADMIN_CLIENT_SECRET='ValidClientSecret1234567890!Abcd'" \
+    "" "# scale" "VUS_LOAD_PHASE=2"
+  cp "$PROJECT/.env.load-test" "$BATS_TEST_TMPDIR/before.env"
+  run "$RUNNER" --profile smoke --phase load
+  assert_status 0
+  assert_output_has "target    dms: $SIM_URL"
+  assert_output_has "CLIENT_ID and CLIENT_SECRET saved to .env.load-test (mode 600)"
+  local env_file="$PROJECT/.env.load-test" secret backups
+  [ "$(stat -c %a "$env_file")" = 600 ]
+  backups=("$env_file".bak.*)
+  [ "${#backups[@]}" = 1 ]
+  cmp "${backups[0]}" "$BATS_TEST_TMPDIR/before.env"
+  grep -qx '# DMS under test' "$env_file"
+  grep -qx 'VUS_LOAD_PHASE=2' "$env_file"
+  grep -qx '# scale' "$env_file"
+  grep -q "^CLIENT_ID='" "$env_file"
+  secret="$(node --input-type=module -e 'const { readEnvFile } = await import(process.argv[1]); console.log(readEnvFile(process.argv[2]).values.get("CLIENT_SECRET").value)' "$REPO/scripts/lib/js/envfile.mjs" "$env_file")"
+  [ "${#secret}" -ge 16 ]
+  assert_output_lacks "$secret"
+  [ "$(sim_count 'POST /v3/applications 201')" = 1 ]
+
+  run "$RUNNER" --profile smoke --phase load
+  assert_status 0
+  assert_output_has "CLIENT_ID "
+  assert_config_line CLIENT_SECRET '********' .env.load-test
+  assert_output_lacks "client setup"
+  assert_output_lacks "$secret"
+  [ "$(sim_count 'POST /v3/applications 201')" = 1 ]
+  # the second load upserts the same data set
+  [ "$(sim_count 'POST /data/ed-fi/students 201')" = 2 ]
+  [ "$(sim_count 'POST /data/ed-fi/students 200')" = 2 ]
+  refute grep -rqF -- "$secret" "$RESULTS_ROOT"
+  refute grep -rqF -- 'ValidClientSecret1234567890!Abcd' "$RESULTS_ROOT"
+  backups=("$env_file".bak.*)
+  [ "${#backups[@]}" = 1 ]
+}
+
+@test "Ctrl-C during the load phase: k6 stops gracefully (105), readwrite is skipped, the stand-in is stopped" {
+  local out="$BATS_TEST_TMPDIR/run.out" pid tries=300 sim_pid dir
+  export SIM_LATENCY_MS=400
+  set -m # job control: the runner gets its own process group with SIGINT handled, as on a terminal
+  "$RUNNER" --profile smoke --phase full >"$out" 2>&1 3>&- &
+  pid=$!
+  set +m
+  until grep -q '^== phase load' "$out" 2>/dev/null; do
+    ((tries-- > 0)) || { cat "$out"; false; }
+    sleep 0.1
+  done
+  sleep 2
+  kill -INT "$pid"
+  status=0
+  wait "$pid" || status=$?
+  output="$(cat "$out")"
+  assert_status 105
+  assert_output_has "INT: stopping k6 gracefully"
+  assert_output_has "k6 exit code 105: stopped by a signal"
+  assert_output_has "skipping the readwrite phase"
+  dir="$(run_dir)"
+  [ -s "$dir/load/summary.json" ]
+  [ ! -e "$dir/readwrite" ]
+  [ "$(json_get "$dir/run.json" 'JSON.stringify(j.phases.map((p) => p.exitCode))')" = '[105,null]' ]
+  sim_pid="$(sed -n 's/.*PASS  stand-in .*(pid \([0-9]*\);.*/\1/p' "$out")"
+  [ -n "$sim_pid" ]
+  refute kill -0 "$sim_pid" 2>/dev/null
+  [ -s "$dir/sim-stats.json" ]
+}
