@@ -34,12 +34,8 @@ export function validateDocument(resource: Resource, body: Record<string, unknow
 
 export function naturalKey(resource: Resource, body: Record<string, unknown>): string {
   if (resource.def.isDescriptor) return `${String(body.namespace)}#${String(body.codeValue)}`.toLowerCase();
-  let key = '';
-  for (const part of resource.identity) {
-    if (key !== '') key += KEY_SEPARATOR;
-    key += keyPart(getValue(body, part.segs), part.isDescriptor);
-  }
-  return key;
+  // join() gives a flat string; '+=' would build a rope that keeps the parsed request alive.
+  return resource.identity.map((part) => keyPart(getValue(body, part.segs), part.isDescriptor)).join(KEY_SEPARATOR);
 }
 
 /** Missing required paths, empty required arrays, bad identity strings, incomplete references. */
@@ -125,12 +121,7 @@ function resolveReferences(resource: Resource, body: Record<string, unknown>, st
     const occurrences = hasArrays(r.segs) ? findAll(body, r.segs) : presentAt(body, r);
     for (const { path, value } of occurrences) {
       const ref = value as Record<string, unknown>;
-      let key = '';
-      for (let i = 0; i < r.fieldsInKeyOrder.length; i++) {
-        if (i > 0) key += KEY_SEPARATOR;
-        const field = r.fieldsInKeyOrder[i];
-        key += keyPart(ref[field], field.endsWith('Descriptor'));
-      }
+      const key = r.fieldsInKeyOrder.map((field) => keyPart(ref[field], field.endsWith('Descriptor'))).join(KEY_SEPARATOR);
       const target =
         r.def.target === EDUCATION_ORGANIZATIONS ? store.findEducationOrganization(key) : store.findByKey(resources.get(r.def.target)!, key);
       if (target) refs.push(target);
