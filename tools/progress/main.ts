@@ -54,7 +54,7 @@ async function run(opts: ProgressOptions): Promise<void> {
         process.stderr.write(`progress: k6's API at ${base} did not answer within ${opts.waitS}s; no live progress for this phase\n`);
         return;
       }
-      await sleep(200);
+      await sleep(100);
     }
   }
   if (!first) return;

@@ -37,7 +37,8 @@ h3 { margin: 22px 0 6px; font-size: 16px; }
 table { border-collapse: collapse; margin: 6px 0 12px; width: 100%; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: var(--bg); font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
 tr.bad td { background: #fef2f2; color: #7f1d1d; }
 tr.good td:last-child { color: var(--pass); font-weight: 600; }
 tr.idle td { color: var(--muted); }
