@@ -18,6 +18,7 @@ readonly EXIT_INTERNAL=1
 readonly EXIT_USAGE=2
 readonly EXIT_PREFLIGHT=3
 readonly EXIT_CLIENT_SETUP=4
+readonly EXIT_REGRESSION=5
 readonly EXIT_INTERRUPTED=130 # Ctrl-C (SIGINT); SIGTERM gives 143
 readonly DISCOVERY_TIMEOUT_SECONDS="${DISCOVERY_TIMEOUT_SECONDS:-10}"
 
@@ -37,8 +38,12 @@ source "$LIB_DIR/sim.sh"
 source "$LIB_DIR/client-setup.sh"
 # shellcheck source=scripts/lib/broker.sh
 source "$LIB_DIR/broker.sh"
+# shellcheck source=scripts/lib/progress.sh
+source "$LIB_DIR/progress.sh"
 # shellcheck source=scripts/lib/k6.sh
 source "$LIB_DIR/k6.sh"
+# shellcheck source=scripts/lib/baseline.sh
+source "$LIB_DIR/baseline.sh"
 # shellcheck source=scripts/lib/results.sh
 source "$LIB_DIR/results.sh"
 
@@ -90,6 +95,7 @@ on_exit() {
     kill -INT "$K6_PID" 2>/dev/null
     svc_stop "$K6_PID" 30
   fi
+  progress_stop
   sim_save_stats
   broker_save_stats
   broker_stop
@@ -151,7 +157,9 @@ dry_run() {
   done
   log_info "     k6 environment: the configuration above (without CLIENT_SECRET and CMS_ADMIN_CLIENT_SECRET)"
   log_info "     + PROFILE, TARGET, RUN_ID, RESULTS_DIR=<run folder>/<phase>, TOKEN_BROKER_URL, TOKEN_BROKER_KEY"
-  log_info "  $((step++)). results: ${CFG[RESULTS_ROOT]}/<UTC timestamp>-$OPT_PROFILE-$OPT_PHASE/ and ${CFG[RESULTS_ROOT]}/latest"
+  if [[ -n "$OPT_BASELINE" ]]; then log_info "  $((step++)). compare with baseline $OPT_BASELINE ($(baseline_dir)/$OPT_BASELINE.json)"; fi
+  if [[ -n "$OPT_SAVE_BASELINE" ]]; then log_info "  $((step++)). if the run passes: save it as baseline $OPT_SAVE_BASELINE"; fi
+  log_info "  $((step++)). results: ${CFG[RESULTS_ROOT]}/<UTC timestamp>-$OPT_PROFILE-$OPT_PHASE/ (report.html) and ${CFG[RESULTS_ROOT]}/latest"
 }
 
 run_phases() {
@@ -177,6 +185,25 @@ run_phases() {
   return "$run_exit"
 }
 
+# Baseline comparison and saving; returns the run's exit code (EXIT_REGRESSION when a passing run regressed).
+after_phases() {
+  local run_exit="$1"
+  if [[ -z "$OPT_BASELINE" && -z "$OPT_SAVE_BASELINE" ]]; then return "$run_exit"; fi
+  results_write_run_json "$run_exit"
+  if [[ -n "$OPT_BASELINE" ]] && ! baseline_compare && ((run_exit == 0)); then
+    run_exit="$EXIT_REGRESSION"
+    RUN_REASON="regression against baseline $OPT_BASELINE"
+  fi
+  if [[ -n "$OPT_SAVE_BASELINE" ]]; then
+    if ((run_exit == 0)); then
+      baseline_save
+    else
+      log_warn "baseline '$OPT_SAVE_BASELINE' not saved: the run failed (exit code $run_exit)"
+    fi
+  fi
+  return "$run_exit"
+}
+
 main() {
   local run_exit=0
   log_init
@@ -186,6 +213,7 @@ main() {
     list-profiles) list_profiles; return 0 ;;
   esac
   validate_args
+  baseline_validate
   case "$OPT_PHASE" in
     full) PHASES=(load readwrite) ;;
     *) PHASES=("$OPT_PHASE") ;;
@@ -223,6 +251,7 @@ main() {
   broker_start "$CLIENT_JUST_CREATED"
 
   run_phases || run_exit=$?
+  after_phases "$run_exit" || run_exit=$?
   return "$run_exit"
 }
 

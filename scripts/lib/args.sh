@@ -10,6 +10,8 @@ OPT_ENV_FILE=""
 OPT_ENV_FILE_GIVEN=0
 OPT_SIM_PORT=""
 OPT_DRY_RUN=0
+OPT_BASELINE=""
+OPT_SAVE_BASELINE=""
 
 usage() {
   cat <<USAGE
@@ -25,6 +27,8 @@ Options:
                      env file, otherwise sim = the bundled stand-in on a free local port)
   --env-file PATH    settings file (default: .env.load-test in the project folder)
   --sim-port PORT    port for the stand-in (default: SIM_PORT, else any free port)
+  --baseline NAME    compare the run with a saved baseline; a regression fails a passing run (exit 5)
+  --save-baseline NAME  save this run as a baseline when it passes (baselines/NAME.json)
   --dry-run          print the plan, the configuration and the k6 command; run nothing
   --list-profiles    list the available profiles
   -h, --help         this help
@@ -44,6 +48,7 @@ Exit codes:
   3    pre-flight check failed (k6, node/npm, dependencies, bundle, results folder, stand-in, DMS
        reachable, credentials); k6 was not started
   4    API client setup through the Configuration Service failed; k6 was not started
+  5    k6 passed, but the run regressed against --baseline NAME
   130  interrupted before k6 started (Ctrl-C; 143 for SIGTERM)
   k6's own codes pass through: 99 thresholds failed, 104 invalid k6 configuration, 105 stopped by a
   signal, 107 script error, 108 test aborted by the script (full phase: the first non-zero phase code)
@@ -103,6 +108,10 @@ parse_args() {
         take_value "$arg" "${2-}" "$has_next"; OPT_ENV_FILE="$ARG_VALUE"; OPT_ENV_FILE_GIVEN=1; shift "$ARG_SHIFT" ;;
       --sim-port | --sim-port=*)
         take_value "$arg" "${2-}" "$has_next"; OPT_SIM_PORT="$ARG_VALUE"; shift "$ARG_SHIFT" ;;
+      --baseline | --baseline=*)
+        take_value "$arg" "${2-}" "$has_next"; OPT_BASELINE="$ARG_VALUE"; shift "$ARG_SHIFT" ;;
+      --save-baseline | --save-baseline=*)
+        take_value "$arg" "${2-}" "$has_next"; OPT_SAVE_BASELINE="$ARG_VALUE"; shift "$ARG_SHIFT" ;;
       -*) usage_error "unknown option '$arg'" ;;
       *) usage_error "unexpected argument '$arg'" "Options start with --, e.g. --profile $arg" ;;
     esac

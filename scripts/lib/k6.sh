@@ -8,15 +8,19 @@
 K6_PID=""
 K6_CMD=()
 
+# --quiet when the progress poller shows progress instead (k6 prints a progress line every second when
+# its output is not a terminal); the end-of-test summary is printed either way.
 k6_command() {
   local phase="$1" port="$2"
-  K6_CMD=("$K6" run --address "127.0.0.1:$port" "dist/$phase.js")
+  K6_CMD=("$K6" run --address "127.0.0.1:$port")
+  if progress_available; then K6_CMD+=(--quiet); fi
+  K6_CMD+=("dist/$phase.js")
 }
 
 # Prints the k6 command, as a person would type it in the project folder.
 k6_command_text() {
   local phase="$1" port="$2"
-  printf 'k6 run --address 127.0.0.1:%s dist/%s.js' "$port" "$phase"
+  printf 'k6 run --address 127.0.0.1:%s%s dist/%s.js' "$port" "$(progress_available && printf ' --quiet')" "$phase"
 }
 
 _k6_exec() {
@@ -40,6 +44,7 @@ k6_run_phase() {
   log_info "k6 REST API (live status): http://127.0.0.1:$port/v1/status; results: $phase_dir"
   svc_launch - _k6_exec "$phase_dir"
   K6_PID="$SVC_PID"
+  progress_start "$phase" "$port" "$phase_dir"
   while :; do
     SIGNAL_DURING_WAIT=0
     PHASE_EXIT=0
@@ -50,6 +55,7 @@ k6_run_phase() {
     break
   done
   K6_PID=""
+  progress_stop
   k6_explain_exit "$phase" "$PHASE_EXIT" "$phase_dir"
 }
 

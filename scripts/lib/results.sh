@@ -101,20 +101,39 @@ display_path() {
   fi
 }
 
-# Writes config.env, run.json and exit-status, points results/latest here, prints the final line, closes
-# console.log and masks any secret value that reached a file of the folder.
-results_finalize() {
-  local code="$1" status="FAIL" phases
-  if ((code == 0)); then status="PASS"; fi
+results_write_run_json() {
+  local code="$1" phases
   phases="$(IFS=,; printf '%s' "${PHASE_RECORDS[*]}")"
-  config_dump | node "$LIB_DIR/js/results.mjs" config-env "$RUN_DIR/config.env" ||
-    log_warn "could not write config.env"
   config_dump | RUN_ID="$RUN_ID" RUN_PROFILE="$OPT_PROFILE" RUN_PHASE="$OPT_PHASE" RUN_TARGET="$TARGET" \
     RUN_STARTED_AT="$RUN_STARTED_AT" RUN_FINISHED_AT="$(utc_now)" RUN_EXIT_CODE="$code" RUN_REASON="$RUN_REASON" \
     RUN_K6_VERSION="$K6_VERSION" RUN_NPM_VERSION="$NPM_VERSION" RUN_SUITE_VERSION="$(suite_version)" \
     RUN_PHASES="$phases" node "$LIB_DIR/js/results.mjs" run-json "$RUN_DIR/run.json" ||
     log_warn "could not write run.json"
+}
+
+# report.html (tools/report) when at least one phase left a summary.
+results_report() {
+  local out rc=0
+  [[ -f "$ROOT/tools/report/main.ts" ]] || return 0
+  compgen -G "$RUN_DIR/*/summary.json" >/dev/null || return 0
+  out="$(cd "$ROOT" && node --import tsx "$ROOT/tools/report/main.ts" "$RUN_DIR" 2>&1)" || rc=$?
+  if ((rc == 0)); then
+    log_info "report: $(display_path "$RUN_DIR/report.html")"
+  else
+    log_warn "the HTML report could not be written (exit $rc): ${out##*$'\n'}"
+  fi
+}
+
+# Writes config.env, run.json, exit-status and report.html, points results/latest here, prints the final
+# line, closes console.log and masks any secret value that reached a file of the folder.
+results_finalize() {
+  local code="$1" status="FAIL"
+  if ((code == 0)); then status="PASS"; fi
+  config_dump | node "$LIB_DIR/js/results.mjs" config-env "$RUN_DIR/config.env" ||
+    log_warn "could not write config.env"
+  results_write_run_json "$code"
   printf '%s\n' "$code" >"$RUN_DIR/exit-status"
+  results_report
   if ! ln -sfn "$RUN_ID" "${RUN_DIR%/*}/latest" 2>/dev/null; then
     log_warn "could not point ${RUN_DIR%/*}/latest at this run"
   fi
