@@ -96,7 +96,7 @@ teardown() {
   grep -q "^TOKEN_BROKER_KEY=................" "$env"
   refute grep -q "^CLIENT_SECRET=" "$env"
   refute grep -q "^CMS_ADMIN_CLIENT_SECRET=" "$env"
-  [ "$(cat "$args")" = "$(printf 'run\n--address\n127.0.0.1:%s\ndist/load.js' "$(sed -n 3p "$args" | cut -d: -f2)")" ]
+  [ "$(cat "$args")" = "$(printf 'run\n--address\n127.0.0.1:%s\n--quiet\ndist/load.js' "$(sed -n 3p "$args" | cut -d: -f2)")" ]
   [ "$(cat "$FAKE_K6_LOG/load.cwd")" = "$PROJECT" ]
 }
 
@@ -107,4 +107,24 @@ teardown() {
   grep -q "^SIM_TOKEN_LIFETIME_SECONDS=77" "$FAKE_K6_LOG/load.env"
   [ "$(json_get "$(run_dir)/broker-stats.json" j.tokensFetched)" = 1 ]
   [ -s "$(run_dir)/sim-stats.json" ]
+}
+
+@test "--baseline that does not exist, or a bad baseline name: exit 2 before anything runs" {
+  export BASELINE_DIR="$BATS_TEST_TMPDIR/baselines"
+  run "$RUNNER" --baseline main
+  assert_status 2
+  assert_output_has "no baseline 'main' in $BASELINE_DIR"
+  assert_output_has "Saved baselines: none"
+  run "$RUNNER" --save-baseline ../x
+  assert_status 2
+  assert_output_has "baseline name '../x' is not valid"
+  [ ! -e "$RESULTS_ROOT" ]
+}
+
+@test "--save-baseline does not save a failing run" {
+  export BASELINE_DIR="$BATS_TEST_TMPDIR/baselines"
+  FAKE_K6_EXIT_LOAD=99 run "$RUNNER" --phase load --save-baseline main
+  assert_status 99
+  assert_output_has "baseline 'main' not saved: the run failed (exit code 99)"
+  [ ! -e "$BASELINE_DIR/main.json" ]
 }

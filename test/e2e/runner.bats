@@ -32,9 +32,10 @@ data_calls_with() {
   local dir stats
   dir="$(run_dir)"
   stats="$dir/sim-stats.json"
-  for file in console.log config.env run.json exit-status load/summary.json sim-stats.json broker-stats.json; do
+  for file in console.log config.env run.json exit-status report.html load/summary.json sim-stats.json broker-stats.json; do
     [ -s "$dir/$file" ] || { echo "missing $file"; ls -R "$dir"; false; }
   done
+  [ -e "$dir/load/timeseries.ndjson" ] # the live progress samples (none when the phase is this short)
   [ "$(cat "$dir/exit-status")" = 0 ]
   [ "$(sim_count 'POST /data/ed-fi/students 201' "$stats")" = 2 ]
   [ "$(sim_count 'POST /data/ed-fi/schools 201' "$stats")" = 2 ]
@@ -85,6 +86,27 @@ data_calls_with() {
   [ "$(json_get "$dir/run.json" j.status)" = FAIL ]
   [ "$(json_get "$dir/run.json" j.exitCode)" = 99 ]
   [[ "${lines[-1]}" == "FAIL  smoke load against the stand-in (exit code 99, phase load: k6 exit code 99): results in $dir" ]]
+}
+
+@test "baselines: save a passing run, then a slower run regresses: exit 5, named in the results" {
+  export BASELINE_DIR="$BATS_TEST_TMPDIR/baselines"
+  SIM_RATE_LIMIT_PERMITS=0 run "$RUNNER" --profile smoke --save-baseline smoke-sim
+  assert_status 0
+  assert_output_has "PASS  baseline saved"
+  [ -s "$BASELINE_DIR/smoke-sim.json" ]
+  [ -s "$(run_dir)/report.html" ]
+  rm -rf "$RESULTS_ROOT"
+  SIM_RATE_LIMIT_PERMITS=0 SIM_LATENCY_MS=20 THRESHOLD_P95_MS_LOAD=5000 THRESHOLD_P95_MS_READWRITE=5000 \
+    run "$RUNNER" --profile smoke --baseline smoke-sim
+  assert_status 5
+  assert_output_has "FAIL  baseline"
+  assert_output_has "regression against 'smoke-sim'"
+  local dir
+  dir="$(run_dir)"
+  [ -s "$dir/baseline-comparison.json" ]
+  [ "$(json_get "$dir/run.json" j.exitCode)" = 5 ]
+  [ "$(json_get "$dir/run.json" j.reason)" = "regression against baseline smoke-sim" ]
+  [ "$(json_get "$dir/run.json" 'j.phases.map((p) => p.exitCode).join()')" = "0,0" ]
 }
 
 @test "--target dms (the stand-in as DMS): client setup saves the client, the next run reuses it, the secret never shows" {
