@@ -134,10 +134,12 @@ test('entities, tokens, retries, the stand-in counters and the configuration are
   assert.match(html, /7,553 of 7,553 expected entities/);
   assert.ok(tableRows(html, 'tokens-load').some((r) => r[0] === 'token requests (counted by the suite)'));
   assert.ok(tableRows(html, 'retries-readwrite').some((r) => r[0] === 'unauthorized'));
+  const broker = tableRows(html, 'broker-stats');
+  assert.deepEqual(broker.find((r) => r[0] === 'tokens fetched from the token endpoint'), ['tokens fetched from the token endpoint', '1']);
   const sim = tableRows(html, 'sim-routes');
   assert.ok(sim.some((r) => r[0] === 'POST' && r[1] === '/data/ed-fi/students' && r[2] === '201'));
   const config = tableRows(html, 'config-table');
-  assert.deepEqual(config.find((r) => r[0] === 'CLIENT_SECRET'), ['CLIENT_SECRET', '****', 'client setup']);
+  assert.deepEqual(config.find((r) => r[0] === 'CLIENT_SECRET'), ['CLIENT_SECRET', '********', 'created by client setup']);
   assert.deepEqual(config.find((r) => r[0] === 'STUDENT_COUNT'), ['STUDENT_COUNT', '2500', 'shell']);
 });
 

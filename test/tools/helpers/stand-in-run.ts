@@ -3,7 +3,7 @@
 // progress poller beside it, and write a run.json like the runner's. Used by baseline-e2e.test.ts and by
 // make-fixture.ts (which records test/tools/fixtures/smoke-sim).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,7 @@ export function k6Binary(): string | undefined {
 export function k6Version(k6: string): string {
   const out = spawnSync(k6, ['version', '--json'], { encoding: 'utf8' });
   try {
-    return String((JSON.parse(out.stdout) as { version?: string }).version ?? 'unknown').replace(/^v/, '');
+    return String((JSON.parse(out.stdout) as { version?: string }).version ?? 'unknown');
   } catch {
     return 'unknown';
   }
@@ -121,19 +121,17 @@ export async function createClient(url: string): Promise<{ key: string; secret: 
   return { key: creds.key, secret: creds.secret };
 }
 
-export const SMOKE_PROFILE: Record<string, string> = {
-  PROFILE: 'smoke',
-  SCHOOL_COUNT: '2',
-  STUDENT_COUNT: '2',
-  STAFF_COUNT: '2',
-  COURSES_PER_SCHOOL: '1',
-  SECTIONS_PER_COURSE: '1',
-  SECTIONS_PER_STUDENT: '1',
-  VUS_LOAD_PHASE: '2',
-  VUS_READWRITE_PHASE: '2',
-  DURATION_LOAD_PHASE: '5m',
-  DURATION_READWRITE_PHASE: '15s',
-};
+/** The smoke profile as the runner reads it (.env.profiles/smoke.env), plus PROFILE. */
+export function profileEnv(name: string): Record<string, string> {
+  const env: Record<string, string> = { PROFILE: name };
+  for (const line of readFileSync(join(ROOT, '.env.profiles', `${name}.env`), 'utf8').split('\n')) {
+    const match = /^\s*([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
+    if (match) env[match[1]] = match[2].trim().replace(/^(['"])(.*)\1$/, '$2');
+  }
+  return env;
+}
+
+export const SMOKE_PROFILE: Record<string, string> = profileEnv('smoke');
 
 export interface PhaseRun {
   exitCode: number | null;
@@ -229,7 +227,7 @@ export function writeRunJson(folder: string, run: {
         finishedAt: run.finishedAt.toISOString(),
         exitCode: exitCode ?? 1,
         status: exitCode === 0 ? 'PASS' : 'FAIL',
-        versions: { k6: run.k6, node: process.versions.node, npm: 'n/a', suite: '0.1.0' },
+        versions: { k6: run.k6, node: process.version, npm: 'n/a', suite: 'test' },
         config,
         phases: run.phases.map((p) => ({ name: p.name, exitCode: p.exitCode, dir: p.name })),
       },
