@@ -89,12 +89,13 @@ test('thresholds are listed with pass and fail; a failed one turns the row and t
   summary.metrics['http_req_failed{api:data}'].thresholds = { 'rate<0.01': { ok: false } };
   writeFileSync(path, JSON.stringify(summary));
   const run = readJson<Record<string, unknown>>(join(dir, 'run.json'));
-  writeFileSync(join(dir, 'run.json'), JSON.stringify({ ...run, status: 'FAIL', exitCode: 99 }));
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ ...run, status: 'FAIL', exitCode: 99, reason: 'phase readwrite: k6 exit code 99' }));
   html = readFileSync(writeReport(dir, fixed), 'utf8');
   const rw = tableRows(html, 'thresholds-readwrite');
   assert.deepEqual(rw[0], ['http_req_failed{api:data}', 'rate&lt;0.01', 'FAIL']);
   assert.match(html, /<tr class="bad"><td>http_req_failed\{api:data\}<\/td>/);
   assert.match(html, /<header class="run FAIL">/);
+  assert.match(html, /exit code 99 \(phase readwrite: k6 exit code 99\)/);
   assert.match(html, /1 of 4 thresholds FAILED/);
 });
 

@@ -284,7 +284,7 @@ function headerMeta(view: ReportView): string {
   ];
   if (view.startedAt) bits.push(`started ${view.startedAt}`);
   if (view.durationS !== undefined) bits.push(`took ${formatDuration(view.durationS)}`);
-  if (view.exitCode !== undefined) bits.push(`exit code ${view.exitCode}`);
+  if (view.exitCode !== undefined) bits.push(`exit code ${view.exitCode}${view.reason ? ` (${view.reason})` : ''}`);
   return bits.map(esc).join(' · ');
 }
 

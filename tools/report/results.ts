@@ -18,6 +18,8 @@ export interface RunInfo {
   finishedAt?: string;
   exitCode?: number;
   status?: string;
+  /** Why a run failed, in words (the runner's RUN_REASON). */
+  reason?: string;
   versions?: Record<string, string>;
   config?: Record<string, ConfigValue>;
   phases?: Array<{ name: string; exitCode?: number; dir?: string }>;
@@ -88,6 +90,7 @@ function toRunInfo(raw: unknown): RunInfo | undefined {
     finishedAt: str(r.finishedAt),
     exitCode: num(r.exitCode),
     status: str(r.status),
+    reason: str(r.reason) || undefined,
   };
   if (r.versions && typeof r.versions === 'object') {
     info.versions = {};

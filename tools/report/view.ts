@@ -53,6 +53,7 @@ export interface ReportView {
   finishedAt?: string;
   durationS?: number;
   exitCode?: number;
+  reason?: string;
   versions: Array<[string, string]>;
   config: Array<[string, ConfigValue]>;
   phases: PhaseView[];
@@ -147,6 +148,7 @@ export function buildView(results: ResultsFolder): ReportView {
     finishedAt: run?.finishedAt,
     durationS: durationOf(run?.startedAt, run?.finishedAt),
     exitCode: run?.exitCode,
+    reason: run?.reason,
     versions: Object.entries(run?.versions ?? {}).sort(([a], [b]) => a.localeCompare(b)),
     config: Object.entries(run?.config ?? {})
       .sort(([a], [b]) => a.localeCompare(b))
