@@ -357,6 +357,23 @@ async function throughput(): Promise<{ post: number; get: number }> {
   }
 }
 
+/** The first filter on a field builds its index over the whole resource; later ones use it. */
+async function timeQueries(base: string, token: string): Promise<void> {
+  const headers = { Authorization: `Bearer ${token}` };
+  const timed = async (path: string): Promise<number> => {
+    const t0 = performance.now();
+    const r = await http(base, 'GET', path, undefined, headers);
+    if (r.status !== 200 || JSON.parse(r.text).length === 0) throw new Error(`GET ${path}: ${r.status} ${r.text.slice(0, 200)}`);
+    return performance.now() - t0;
+  };
+  const first = await timed(`/data/ed-fi/studentSectionAssociations?studentUniqueId=${studentId(1)}`);
+  const next = await timed(`/data/ed-fi/studentSectionAssociations?studentUniqueId=${studentId(2)}`);
+  const page = await timed('/data/ed-fi/studentSectionAssociations?offset=400000&limit=500&totalCount=true');
+  console.log(
+    `queries              studentSectionAssociations?studentUniqueId=: first ${first.toFixed(0)} ms (builds the index), then ${next.toFixed(1)} ms; offset=400000&limit=500: ${page.toFixed(0)} ms`,
+  );
+}
+
 async function prodDataSet(): Promise<number> {
   const sim = await startChild();
   try {
@@ -376,6 +393,7 @@ async function prodDataSet(): Promise<number> {
     console.log(`                     ${big.map((r) => `${r} ${fmt(counts[r] ?? 0)}`).join(', ')}`);
     const mem = memoryMiB(sim.pid);
     console.log(`dms-sim memory       VmRSS ${fmt(mem.rss)} MiB after the load (peak VmHWM ${fmt(mem.peak)} MiB)`);
+    await timeQueries(sim.url, token);
     return mem.rss;
   } finally {
     await sim.stop();

@@ -23,6 +23,8 @@ export interface QueryField {
   name: string;
   segs: Segments;
   isDescriptor: boolean;
+  /** Position among the natural-key parts: the value can be read from the stored key without parsing. */
+  identityIndex?: number;
 }
 
 export interface Resource {
@@ -56,11 +58,12 @@ function compile(def: ResourceDef, identityOf: (endpoint: string) => IdentityPar
     return { def: r, segs: compilePath(r.path), fieldsInKeyOrder, targetName: targetResourceName(r.target) };
   });
   const queryFields = new Map<string, QueryField>();
-  const addField = (name: string, segs: Segments): void => {
+  const addField = (name: string, segs: Segments, identityIndex?: number): void => {
     if (hasArrays(segs) || queryFields.has(name.toLowerCase())) return;
-    queryFields.set(name.toLowerCase(), { name, segs, isDescriptor: isDescriptorName(name) });
+    queryFields.set(name.toLowerCase(), { name, segs, isDescriptor: isDescriptorName(name), identityIndex });
   };
-  for (const part of identity) addField(part.name, part.segs);
+  // Descriptor keys are 'namespace#codevalue', not separated parts.
+  identity.forEach((part, i) => addField(part.name, part.segs, def.isDescriptor ? undefined : i));
   for (const r of references) for (const field of Object.keys(r.def.keys)) addField(field, [...r.segs, field]);
   return {
     def,

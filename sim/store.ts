@@ -104,10 +104,7 @@ export class DocumentStore {
   /** Replaces the body (POST upsert of an existing key, or PUT), moving the key when it changed. */
   replace(doc: Doc, key: string, body: Record<string, unknown>, refs: Doc[]): void {
     const table = doc.table;
-    if (table.fieldIndexes.size > 0) {
-      const old = JSON.parse(doc.body) as Record<string, unknown>;
-      for (const index of table.fieldIndexes.values()) removeFromIndex(index, doc, old);
-    }
+    unindex(doc);
     removeReferrers(doc);
     if (key !== doc.key) {
       table.byKey.delete(doc.key);
@@ -129,10 +126,7 @@ export class DocumentStore {
 
   remove(doc: Doc): void {
     const table = doc.table;
-    if (table.fieldIndexes.size > 0) {
-      const old = JSON.parse(doc.body) as Record<string, unknown>;
-      for (const index of table.fieldIndexes.values()) removeFromIndex(index, doc, old);
-    }
+    unindex(doc);
     removeReferrers(doc);
     table.byKey.delete(doc.key);
     this.byId.delete(doc.id);
@@ -189,7 +183,8 @@ export class DocumentStore {
     let index = table.fieldIndexes.get(field.name);
     if (!index) {
       index = { field, buckets: new Map() };
-      for (const doc of table.byKey.values()) addToIndex(index, doc, JSON.parse(doc.body) as Record<string, unknown>);
+      const fromKey = field.identityIndex !== undefined;
+      for (const doc of table.byKey.values()) addToIndex(index, doc, fromKey ? undefined : (JSON.parse(doc.body) as Record<string, unknown>));
       table.fieldIndexes.set(field.name, index);
     }
     return index;
@@ -233,14 +228,25 @@ function noteFields(table: Table, body: Record<string, unknown>): void {
   }
 }
 
-function indexValue(index: FieldIndex, body: Record<string, unknown>): string | undefined {
+/** Removes the document from every field index, parsing its body only if some index needs it. */
+function unindex(doc: Doc): void {
+  let old: Record<string, unknown> | undefined;
+  for (const index of doc.table.fieldIndexes.values()) {
+    if (index.field.identityIndex === undefined) old ??= JSON.parse(doc.body) as Record<string, unknown>;
+    removeFromIndex(index, doc, old);
+  }
+}
+
+/** Identity fields come from the stored key (cheap); others from the parsed body. */
+function indexValue(index: FieldIndex, doc: Doc, body: Record<string, unknown> | undefined): string | undefined {
+  if (index.field.identityIndex !== undefined) return doc.key.split(KEY_SEPARATOR)[index.field.identityIndex];
   const value = getValue(body, index.field.segs);
   if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
   return keyPart(value, index.field.isDescriptor);
 }
 
-function addToIndex(index: FieldIndex, doc: Doc, body: Record<string, unknown>): void {
-  const value = indexValue(index, body);
+function addToIndex(index: FieldIndex, doc: Doc, body: Record<string, unknown> | undefined): void {
+  const value = indexValue(index, doc, body);
   if (value === undefined) return;
   let bucket = index.buckets.get(value);
   if (!bucket) {
@@ -250,8 +256,8 @@ function addToIndex(index: FieldIndex, doc: Doc, body: Record<string, unknown>):
   bucket.add(doc);
 }
 
-function removeFromIndex(index: FieldIndex, doc: Doc, body: Record<string, unknown>): void {
-  const value = indexValue(index, body);
+function removeFromIndex(index: FieldIndex, doc: Doc, body: Record<string, unknown> | undefined): void {
+  const value = indexValue(index, doc, body);
   if (value === undefined) return;
   const bucket = index.buckets.get(value);
   bucket?.delete(doc);
