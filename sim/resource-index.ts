@@ -2,7 +2,7 @@
 // keys ordered like the target's natural key, query fields by lower-cased name.
 
 import { compilePath, hasArrays, type Segments } from './json-path.ts';
-import { EDUCATION_ORGANIZATIONS, RESOURCES, descriptorResource, type ReferenceDef, type ResourceDef } from './resources.ts';
+import { EDUCATION_ORGANIZATIONS, KNOWN_DESCRIPTORS, RESOURCES, descriptorResource, type ReferenceDef, type ResourceDef } from './resources.ts';
 
 export interface IdentityPart {
   name: string;
@@ -102,8 +102,9 @@ export class ResourceIndex {
     const lower = endpoint.toLowerCase();
     const found = this.byLowerName.get(lower);
     if (found || !lower.endsWith('descriptors') || lower.length <= 'descriptors'.length) return found;
-    // Canonical casing for a descriptor endpoint: as written, first letter lower-cased.
-    const r = compile(descriptorResource(endpoint.charAt(0).toLowerCase() + endpoint.slice(1)), () => undefined);
+    // Canonical casing: the known name, else as written with the first letter lower-cased.
+    const canonical = KNOWN_DESCRIPTORS.find((d) => d.toLowerCase() === lower) ?? endpoint.charAt(0).toLowerCase() + endpoint.slice(1);
+    const r = compile(descriptorResource(canonical), () => undefined);
     this.byLowerName.set(lower, r);
     return r;
   }

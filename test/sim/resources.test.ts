@@ -171,6 +171,8 @@ describe('resources: DMS write and read semantics', () => {
       const r = await api.post('/data/ed-fi/STUDENTS', student('S1'));
       assert.equal(r.status, 201);
       assert.match(String(r.headers.location), /\/data\/ed-fi\/students\//);
+      await api.post('/data/ed-fi/GRADELEVELDESCRIPTORS', { namespace: 'uri://ed-fi.org/GradeLevelDescriptor', codeValue: 'X', shortDescription: 'X' });
+      assert.deepEqual(sim.stats().documents, { students: 1, gradeLevelDescriptors: 1 });
     });
 
     it('404 for an unknown resource or project, with a token', async () => {
