@@ -25,6 +25,7 @@ main() {
     npm ci --no-audit --no-fund
   fi
   ensure_system_tool shellcheck shellcheck
+  ensure_system_tool chromium chromium # the HTML report's browser test
   step "k6"
   K6_BIN="$(scripts/install-k6.sh)"
   export K6_BIN

@@ -12,7 +12,8 @@ import { ROOT } from './helpers/stand-in-run.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const skip = existsSync(CHROMIUM) ? false : `no chromium at ${CHROMIUM}: apt-get install -y --no-install-recommends chromium (or set CHROMIUM_PATH)`;
+// In CI a missing browser is a failure, never a silent pass.
+const skip = existsSync(CHROMIUM) || process.env.CI ? false : `no chromium at ${CHROMIUM}: apt-get install -y --no-install-recommends chromium (or set CHROMIUM_PATH)`;
 
 async function openReport(dir: string) {
   const file = writeReport(dir);
