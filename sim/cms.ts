@@ -6,7 +6,7 @@ import { readBody, rootUrl, send, sendJson, sendProblem, sendTooLarge } from './
 import { PROBLEM_CONTENT, problems, type Problem, type ValidationErrors } from './problem.ts';
 import type { SimState } from './state.ts';
 import type { TokenInfo } from './tokens.ts';
-import { identityProviderProblem, issueTokenResponse, parseBasicAuth } from './oauth.ts';
+import { identityProviderProblem, issueTokenResponse, parseBasicAuth, sleep } from './oauth.ts';
 
 const FULL_ACCESS = 'edfi_admin_api/full_access';
 const ADMIN_SCOPES = new Set([FULL_ACCESS, 'edfi_admin_api/readonly_access', 'edfi_admin_api/authMetadata_readonly_access']);
@@ -124,6 +124,7 @@ const COLLECTIONS: Record<string, CollectionHandler> = {
 async function connectToken(ctx: Ctx, state: SimState): Promise<void> {
   const body = await readBody(ctx.req);
   if (!body.ok) return sendTooLarge(ctx);
+  if (state.settings.tokenLatencyMs > 0) await sleep(state.settings.tokenLatencyMs);
   const form = new URLSearchParams(body.text);
   const basic = parseBasicAuth(ctx.req.headers.authorization);
   const clientId = form.get('client_id') ?? basic?.clientId ?? '';

@@ -1,7 +1,7 @@
 import { describe, it, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSim, type RunningSim } from '../../sim/server.ts';
-import { Api, assertProblem, clientToken, createApplication, dataApi, send, start, student } from './helpers.ts';
+import { Api, adminToken, assertProblem, clientToken, createApplication, dataApi, send, start, student } from './helpers.ts';
 
 const STUDENTS = '/data/ed-fi/students';
 
@@ -117,12 +117,15 @@ describe('faults (data requests only)', () => {
     assert.ok(Date.now() - t1 < 100, 'discovery is not delayed');
   });
 
-  it('tokenLatencyMs delays the token endpoint', async () => {
+  it('tokenLatencyMs delays both token endpoints', async () => {
     const app = await createApplication(sim.url);
     sim.setFaults({ tokenLatencyMs: 150 });
     const t0 = Date.now();
     assert.equal((await clientToken(sim.url, app.key, app.secret)).status, 200);
     assert.ok(Date.now() - t0 >= 145);
+    const t1 = Date.now();
+    await adminToken(sim.url);
+    assert.ok(Date.now() - t1 >= 145);
   });
 
   it('400 for an unknown or invalid fault value; nothing is applied', async () => {
