@@ -6,7 +6,8 @@ import { readBody, rootUrl, send, sendJson, sendProblem, sendTooLarge } from './
 import { PROBLEM_CONTENT, problems, type Problem, type ValidationErrors } from './problem.ts';
 import type { SimState } from './state.ts';
 import type { TokenInfo } from './tokens.ts';
-import { identityProviderProblem, issueTokenResponse, parseBasicAuth, sleep } from './oauth.ts';
+import { issueTokenResponse, parseBasicAuth } from './oauth.ts';
+import { sleep } from './faults.ts';
 
 const FULL_ACCESS = 'edfi_admin_api/full_access';
 const ADMIN_SCOPES = new Set([FULL_ACCESS, 'edfi_admin_api/readonly_access', 'edfi_admin_api/authMetadata_readonly_access']);
@@ -138,7 +139,7 @@ async function connectToken(ctx: Ctx, state: SimState): Promise<void> {
   if (grant !== 'client_credentials') return sendCmsProblem(ctx, problems.badRequest(['The specified grant type is not supported.']));
 
   const auth = state.clients.authenticate(clientId, secret);
-  if (!auth.ok) return sendCmsProblem(ctx, identityProviderProblem(auth));
+  if (!auth.ok) return sendCmsProblem(ctx, problems.badClientCredentials(auth.reason));
   const scope = form.get('scope') ?? '';
   if (auth.kind === 'admin' && scope !== '' && !ADMIN_SCOPES.has(scope)) {
     return sendCmsProblem(ctx, problems.badRequest([`invalid_scope. The scope '${scope}' is not allowed for this client.`]));

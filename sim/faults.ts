@@ -5,7 +5,8 @@ import type { Ctx } from './http-io.ts';
 import { dropConnection, sendProblem } from './http-io.ts';
 import { problems } from './problem.ts';
 import { FAULT_KEYS, parseSetting, type FaultSettings, type SimOptions } from './options.ts';
-import { sleep } from './oauth.ts';
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** True when the fault answered (or dropped) the request. */
 export async function applyDataFaults(ctx: Ctx, s: SimOptions): Promise<boolean> {

@@ -5,6 +5,7 @@ import type { Ctx } from './http-io.ts';
 import { readBody, send, sendProblem, sendTooLarge, correlationId } from './http-io.ts';
 import { JSON_CONTENT, problemBody, problems, type Problem } from './problem.ts';
 import type { SimState } from './state.ts';
+import { sleep } from './faults.ts';
 import type { Authentication } from './clients.ts';
 
 /** 'Basic base64(key:secret)' -> parts, each URI-unescaped as the identity provider does. */
@@ -33,27 +34,6 @@ function grantType(text: string, contentType: string | undefined): string | unde
   return new URLSearchParams(text).get('grant_type') ?? undefined;
 }
 
-/** The CMS 401 for bad credentials (Connect.feature). */
-export function identityProviderProblem(auth: Extract<Authentication, { ok: false }>): Problem {
-  return {
-    status: 401,
-    type: 'urn:ed-fi:api:security:authentication',
-    title: 'Authentication Failed',
-    detail: "The request could not be processed. See 'errors' for details.",
-    errors: [`${auth.reason}. Invalid client or Invalid client credentials`],
-    problemContentType: true,
-  };
-}
-
-export function tooManyTokensProblem(cap: number): Problem {
-  return {
-    status: 429,
-    type: 'urn:ed-fi:api:security:authentication:too-many-tokens',
-    title: 'Too Many Tokens',
-    detail: `The client already has ${cap} active tokens, the most allowed. Reuse a token until it expires instead of requesting a new one.`,
-  };
-}
-
 export async function handleOAuthToken(ctx: Ctx, state: SimState): Promise<void> {
   ctx.route = '/oauth/token';
   const body = await readBody(ctx.req);
@@ -74,7 +54,7 @@ export async function handleOAuthToken(ctx: Ctx, state: SimState): Promise<void>
   if (!auth.ok) {
     // The CMS body has no 'error' member, so the proxy puts the raw body into 'detail'.
     const cid = correlationId(ctx);
-    const upstream = problemBody(identityProviderProblem(auth), cid);
+    const upstream = problemBody(problems.badClientCredentials(auth.reason), cid);
     const p: Problem = { status: 401, type: 'urn:ed-fi:api:unauthorized', title: 'Unauthorized', detail: upstream };
     return send(ctx, 401, { 'Content-Type': JSON_CONTENT }, problemBody(p, cid));
   }
@@ -89,7 +69,7 @@ export function issueTokenResponse(ctx: Ctx, state: SimState, auth: Extract<Auth
       : state.tokens.issue(auth.clientId, 'admin', adminScope, []);
   if (!result.ok) {
     const wait = state.tokens.secondsUntilSlotFrees(auth.clientId);
-    return sendProblem(ctx, { ...tooManyTokensProblem(state.settings.tokenCap), headers: { 'Retry-After': String(wait) } }, JSON_CONTENT);
+    return sendProblem(ctx, problems.tooManyTokens(state.settings.tokenCap, wait), JSON_CONTENT);
   }
   send(
     ctx,
@@ -98,5 +78,3 @@ export function issueTokenResponse(ctx: Ctx, state: SimState, auth: Extract<Auth
     JSON.stringify({ access_token: result.token, expires_in: result.expiresIn, token_type: 'Bearer' }),
   );
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

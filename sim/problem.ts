@@ -181,6 +181,25 @@ export const problems = {
     problemContentType: true,
   }),
 
+  /** The identity provider's 401 for bad client credentials (CMS Connect.feature). */
+  badClientCredentials: (reason: string): Problem => ({
+    status: 401,
+    type: 'urn:ed-fi:api:security:authentication',
+    title: 'Authentication Failed',
+    detail: SEE_ERRORS,
+    errors: [`${reason}. Invalid client or Invalid client credentials`],
+    problemContentType: true,
+  }),
+
+  /** The per-client cap on active tokens; Retry-After is when the oldest active token expires. */
+  tooManyTokens: (cap: number, retryAfterSeconds: number): Problem => ({
+    status: 429,
+    type: 'urn:ed-fi:api:security:authentication:too-many-tokens',
+    title: 'Too Many Tokens',
+    detail: `The client already has ${cap} active tokens, the most allowed. Reuse a token until it expires instead of requesting a new one.`,
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+  }),
+
   tooManyRequests: (retryAfterSeconds: number): Problem => ({
     status: 429,
     type: 'urn:ed-fi:api:too-many-requests',
