@@ -41,13 +41,9 @@ progress_start() {
   fi
 }
 
-# After k6 has exited the poller ends by itself within a second; stop it if it does not.
+# After k6 has exited there is nothing left to poll: stop the poller at once (it has written every sample).
 progress_stop() {
   if [[ -n "$PROGRESS_PID" ]]; then
-    local tries=30
-    while ((tries-- > 0)) && kill -0 "$PROGRESS_PID" 2>/dev/null; do
-      sleep 0.1
-    done
     svc_stop "$PROGRESS_PID" 2
     PROGRESS_PID=""
   fi

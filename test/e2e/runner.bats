@@ -35,7 +35,6 @@ data_calls_with() {
   for file in console.log config.env run.json exit-status report.html load/summary.json sim-stats.json broker-stats.json; do
     [ -s "$dir/$file" ] || { echo "missing $file"; ls -R "$dir"; false; }
   done
-  [ -e "$dir/load/timeseries.ndjson" ] # the live progress samples (none when the phase is this short)
   [ "$(cat "$dir/exit-status")" = 0 ]
   [ "$(sim_count 'POST /data/ed-fi/students 201' "$stats")" = 2 ]
   [ "$(sim_count 'POST /data/ed-fi/schools 201' "$stats")" = 2 ]
@@ -67,6 +66,8 @@ data_calls_with() {
   stats="$dir/sim-stats.json"
   [ -s "$dir/load/summary.json" ]
   [ -s "$dir/readwrite/summary.json" ]
+  [ -s "$dir/readwrite/timeseries.ndjson" ] # live progress samples from k6's REST API
+  [ -s "$dir/report.html" ]
   [ "$(json_get "$dir/run.json" 'j.phases.map((p) => p.name + ":" + p.exitCode).join(",")')" = "load:0,readwrite:0" ]
   [ "$(client_tokens "$stats")" -le 2 ]
   [ "$(data_calls_with "$stats" 401)" = 0 ]
