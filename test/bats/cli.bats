@@ -101,8 +101,8 @@ teardown() {
   assert_status 0
   assert_output_has "target    sim: the bundled DMS stand-in, NOT a real DMS"
   assert_output_has "plan (dry run"
-  assert_output_has "k6 run --address 127.0.0.1:<free port> dist/load.js"
-  assert_output_has "k6 run --address 127.0.0.1:<free port> dist/readwrite.js"
+  assert_output_has "k6 run --address 127.0.0.1:<free port> --quiet dist/load.js"
+  assert_output_has "k6 run --address 127.0.0.1:<free port> --quiet dist/readwrite.js"
   assert_output_has "RESULTS_DIR=<run folder>/<phase>"
   assert_output_lacks "listening on"
   [ ! -e "$RESULTS_ROOT" ]
