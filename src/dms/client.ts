@@ -23,8 +23,8 @@ export interface DmsCall {
   /** Statuses that mean success for this call (a deliberate 404 after a delete is expected, not an error). */
   expected: number[];
   headers?: Record<string, string>;
-  /** Load phase: a 409 unresolved-reference may be a prerequisite still being written by another VU. */
-  waitForDependencies?: boolean;
+  /** Load phase: wait for prerequisites other VUs are still writing (409) and retry transient 500s. */
+  loading?: boolean;
 }
 
 // One expectedStatuses object per distinct list, made once per VU rather than per request.
@@ -50,14 +50,14 @@ export class DmsClient {
     const body = call.body === undefined ? null : JSON.stringify(call.body);
     const tags = { api: 'data', resource: call.resource, op: call.op, name: `${call.resource} ${call.op}` };
     // Deliberate waits for prerequisites are expected answers while loading; they are counted as retries.
-    const expected = call.waitForDependencies ? [...call.expected, 409] : call.expected;
+    const expected = call.loading ? [...call.expected, 409] : call.expected;
     let renewedToken = false;
     for (let attempt = 1; ; attempt++) {
       const generation = this.auth.generation;
       const headers: Record<string, string> = { Authorization: this.auth.authorization(), ...call.headers };
       if (body !== null) headers['Content-Type'] = 'application/json';
       const res = http.request(call.method, url, body, { headers, tags, responseCallback: responseCallback(expected) });
-      const decision = decideRetry(res.status, { attempt, renewedToken }, call.waitForDependencies === true, problemType(res));
+      const decision = decideRetry(res.status, { attempt, renewedToken }, call.loading === true, problemType(res));
       if (decision.kind === 'done') return this.finish(call, res);
       if (decision.kind === 'renew-token') {
         retries.add(1, { reason: 'unauthorized' });

@@ -5,7 +5,7 @@ import type { SuiteConfig } from '../config.ts';
 
 export type ThresholdMap = Record<string, string[]>;
 
-const RETRY_REASONS = ['unauthorized', 'rate-limited', 'unavailable', 'network', 'dependency'];
+const RETRY_REASONS = ['unauthorized', 'rate-limited', 'unavailable', 'network', 'dependency', 'server-error'];
 
 export function phaseThresholds(config: SuiteConfig, p95Ms: number): ThresholdMap {
   const map: ThresholdMap = {

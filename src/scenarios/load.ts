@@ -60,7 +60,7 @@ function ensure(client: DmsClient, doc: ResourceDoc): void {
     op: 'create',
     body: doc.body,
     expected: [200, 201],
-    waitForDependencies: true,
+    loading: true,
   });
   if (res.status === 200 || res.status === 201) {
     entitiesEnsured.add(1, { resource: doc.resource });

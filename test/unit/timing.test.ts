@@ -48,6 +48,7 @@ test('429, 503 and dropped connections retry up to the attempt limit', () => {
   assert.deepEqual(decideRetry(0, { attempt: 1, renewedToken: false }, false), { kind: 'wait-and-retry', reason: 'network' });
   assert.deepEqual(decideRetry(429, { attempt: MAX_ATTEMPTS, renewedToken: false }, false), { kind: 'done' });
   assert.deepEqual(decideRetry(500, { attempt: 1, renewedToken: false }, false), { kind: 'done' });
+  assert.deepEqual(decideRetry(500, { attempt: 1, renewedToken: false }, true), { kind: 'wait-and-retry', reason: 'server-error' });
 });
 
 test('an unresolved reference is waited for only while loading, and only so long', () => {
