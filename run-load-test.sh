@@ -157,6 +157,7 @@ dry_run() {
   done
   log_info "     k6 environment: the configuration above (without CLIENT_SECRET and CMS_ADMIN_CLIENT_SECRET)"
   log_info "     + PROFILE, TARGET, RUN_ID, RESULTS_DIR=<run folder>/<phase>, TOKEN_BROKER_URL, TOKEN_BROKER_KEY"
+  if ((OPT_DASHBOARD == 1)); then log_info "     + k6 web dashboard (K6_WEB_DASHBOARD=true), saved as <run folder>/<phase>/dashboard.html"; fi
   if [[ -n "$OPT_BASELINE" ]]; then log_info "  $((step++)). compare with baseline $OPT_BASELINE ($(baseline_dir)/$OPT_BASELINE.json)"; fi
   if [[ -n "$OPT_SAVE_BASELINE" ]]; then log_info "  $((step++)). if the run passes: save it as baseline $OPT_SAVE_BASELINE"; fi
   log_info "  $((step++)). results: ${CFG[RESULTS_ROOT]}/<UTC timestamp>-$OPT_PROFILE-$OPT_PHASE/ (report.html) and ${CFG[RESULTS_ROOT]}/latest"

@@ -26,6 +26,8 @@ export interface SuiteConfig {
   vusReadwrite: number;
   durationLoad: string;
   durationReadwrite: string;
+  /** Iterations per second of the readwrite phase (open model); 0 = closed model, VUs loop without pause. */
+  readwriteRate: number;
   readwriteMix: Record<Operation, number>;
   thresholds: Thresholds;
   resultsDir: string;
@@ -123,6 +125,7 @@ export function loadConfig(env: Env): SuiteConfig {
     vusReadwrite: integer(env, 'VUS_READWRITE_PHASE', 2, 1),
     durationLoad: duration(env, 'DURATION_LOAD_PHASE', '10m'),
     durationReadwrite: duration(env, 'DURATION_READWRITE_PHASE', '1m'),
+    readwriteRate: integer(env, 'READWRITE_RATE', 0, 0),
     readwriteMix: parseMix(text(env, 'READWRITE_MIX', 'read=35,query=20,update=20,create=15,delete=10')),
     thresholds: {
       p95MsLoad: integer(env, 'THRESHOLD_P95_MS_LOAD', 1000, 1),

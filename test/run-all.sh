@@ -36,7 +36,7 @@ main() {
   node build.mjs
 
   step "shellcheck"
-  shellcheck -x run-load-test.sh scripts/*.sh scripts/lib/*.sh test/run-all.sh .ci/run
+  shellcheck -x run-load-test.sh scripts/*.sh scripts/lib/*.sh test/run-all.sh .ci/run test/bats/helpers.bash test/bats/fixtures/fake-k6
 
   step "unit and stand-in contract tests"
   local -a node_tests

@@ -10,6 +10,7 @@ OPT_ENV_FILE=""
 OPT_ENV_FILE_GIVEN=0
 OPT_SIM_PORT=""
 OPT_DRY_RUN=0
+OPT_DASHBOARD=0
 OPT_BASELINE=""
 OPT_SAVE_BASELINE=""
 
@@ -29,6 +30,8 @@ Options:
   --sim-port PORT    port for the stand-in (default: SIM_PORT, else any free port)
   --baseline NAME    compare the run with a saved baseline; a regression fails a passing run (exit 5)
   --save-baseline NAME  save this run as a baseline when it passes (baselines/NAME.json)
+  --dashboard        also serve k6's web dashboard (http://127.0.0.1:5665; not served without a
+                     terminal) and save it as dashboard.html in each phase's results
   --dry-run          print the plan, the configuration and the k6 command; run nothing
   --list-profiles    list the available profiles
   -h, --help         this help
@@ -98,6 +101,7 @@ parse_args() {
       -h | --help) OPT_ACTION="help"; shift ;;
       --list-profiles) OPT_ACTION="list-profiles"; shift ;;
       --dry-run) OPT_DRY_RUN=1; shift ;;
+      --dashboard) OPT_DASHBOARD=1; shift ;;
       --profile | --profile=*)
         take_value "$arg" "${2-}" "$has_next"; OPT_PROFILE="$ARG_VALUE"; shift "$ARG_SHIFT" ;;
       --phase | --phase=*)

@@ -30,6 +30,13 @@ _k6_exec() {
   unset CLIENT_SECRET CMS_ADMIN_CLIENT_SECRET SIM_ADMIN_CLIENT_SECRET
   export PROFILE="$OPT_PROFILE" TARGET RUN_ID RESULTS_DIR="$phase_dir"
   export TOKEN_BROKER_URL="$BROKER_URL" TOKEN_BROKER_KEY="$BROKER_KEY"
+  if ((OPT_DASHBOARD == 1)); then
+    export K6_WEB_DASHBOARD=true K6_WEB_DASHBOARD_EXPORT="$phase_dir/dashboard.html"
+    # k6 skips the saved report for runs shorter than three periods (10 s by default): sample every 2 s.
+    export K6_WEB_DASHBOARD_PERIOD="${K6_WEB_DASHBOARD_PERIOD:-2s}"
+    # Without a terminal (CI) nobody opens the page, and an open port would keep k6 waiting for a browser.
+    if ((STDOUT_IS_TTY == 0)) && [[ -z "${K6_WEB_DASHBOARD_PORT:-}" ]]; then export K6_WEB_DASHBOARD_PORT=-1; fi
+  fi
   cd "$ROOT" || exit "$EXIT_INTERNAL"
   exec "${K6_CMD[@]}"
 }
@@ -42,6 +49,9 @@ k6_run_phase() {
   k6_command "$phase" "$port"
   log_step "phase $phase: $(k6_command_text "$phase" "$port")"
   log_info "k6 REST API (live status): http://127.0.0.1:$port/v1/status; results: $phase_dir"
+  if ((OPT_DASHBOARD == 1)); then
+    log_info "k6 web dashboard: http://127.0.0.1:${K6_WEB_DASHBOARD_PORT:-5665} (saved as $phase_dir/dashboard.html)"
+  fi
   svc_launch - _k6_exec "$phase_dir"
   K6_PID="$SVC_PID"
   progress_start "$phase" "$port" "$phase_dir"

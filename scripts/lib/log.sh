@@ -10,9 +10,12 @@ C_YELLOW=''
 C_BOLD=''
 C_DIM=''
 C_RESET=''
+# Whether the person runs us on a terminal; read by k6.sh (the dashboard is only served to a terminal user).
+export STDOUT_IS_TTY=0
 
 # Decide on colours once, before stdout is redirected into the results log.
 log_init() {
+  if [[ -t 1 ]]; then STDOUT_IS_TTY=1; fi
   if [[ -t 1 && -z "${NO_COLOR:-}" && "${TERM:-}" != "dumb" ]]; then
     C_RED=$'\033[31m'
     C_GREEN=$'\033[32m'

@@ -91,6 +91,16 @@ sim_count_prefix() {
     console.log(n)' "$file" "$prefix"
 }
 
+# Tokens the stand-in issued to API clients (the CMS admin client excluded).
+client_tokens() {
+  json_get "$1" 'Object.entries(j.tokens.issuedByClient).filter(([c]) => c !== "DmsConfigurationService").reduce((n, [, v]) => n + v, 0)'
+}
+
+# Data calls the stand-in answered with a status, e.g. data_calls_with FILE 401.
+data_calls_with() {
+  json_get "$1" "Object.entries(j.requests.byMethodRouteStatus).filter(([k]) => / \\/data\\//.test(k) && k.endsWith(' $2')).reduce((n, [, v]) => n + v, 0)"
+}
+
 # json_get FILE EXPRESSION: evaluates a JS expression over the parsed file `j`, e.g. 'j.phases[0].exitCode'.
 json_get() {
   node -e 'const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(eval(process.argv[2]))' "$1" "$2"

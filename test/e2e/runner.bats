@@ -14,16 +14,6 @@ teardown() {
   teardown_project
 }
 
-# Tokens the stand-in issued to API clients (the CMS admin client excluded).
-client_tokens() {
-  json_get "$1" 'Object.entries(j.tokens.issuedByClient).filter(([c]) => c !== "DmsConfigurationService").reduce((n, [, v]) => n + v, 0)'
-}
-
-# Data calls the stand-in answered with a status, e.g. data_calls_with FILE 401.
-data_calls_with() {
-  json_get "$1" "Object.entries(j.requests.byMethodRouteStatus).filter(([k]) => / \\/data\\//.test(k) && k.endsWith(' $2')).reduce((n, [, v]) => n + v, 0)"
-}
-
 @test "smoke load on the stand-in: the data set is created exactly, one token, a complete results folder" {
   write_env_file "# my local settings" "THRESHOLD_CHECKS_RATE=0.99"
   cp "$PROJECT/.env.load-test" "$BATS_TEST_TMPDIR/before.env"
@@ -178,4 +168,15 @@ data_calls_with() {
   [ -n "$sim_pid" ]
   refute kill -0 "$sim_pid" 2>/dev/null
   [ -s "$dir/sim-stats.json" ]
+}
+
+@test "--dashboard: k6's web dashboard is saved as dashboard.html in the phase's results (no port without a terminal)" {
+  DURATION_READWRITE_PHASE=8s run "$RUNNER" --profile smoke --phase full --dashboard
+  assert_status 0
+  assert_output_has "k6 web dashboard"
+  local dir
+  dir="$(run_dir)"
+  # the load phase of smoke is shorter than k6's minimum for a saved dashboard; readwrite is not
+  [ -s "$dir/readwrite/dashboard.html" ] || { ls -R "$dir"; false; }
+  grep -q 'dashboard.html' "$dir/report.html"
 }

@@ -13,16 +13,6 @@ teardown() {
   teardown_project
 }
 
-# Tokens the stand-in issued to API clients (the CMS admin client excluded).
-client_tokens() {
-  json_get "$1" 'Object.entries(j.tokens.issuedByClient).filter(([c]) => c !== "DmsConfigurationService").reduce((n, [, v]) => n + v, 0)'
-}
-
-# Data calls the stand-in answered with a status, e.g. data_calls_with FILE 401.
-data_calls_with() {
-  json_get "$1" "Object.entries(j.requests.byMethodRouteStatus).filter(([k]) => / \\/data\\//.test(k) && k.endsWith(' $2')).reduce((n, [, v]) => n + v, 0)"
-}
-
 # A counter from a phase's summary.json (0 when the metric is absent).
 summary_count() {
   json_get "$1" "(j.metrics['$2'] || { values: { count: 0 } }).values.count"
@@ -32,7 +22,7 @@ summary_count() {
   # 20 ms of latency keeps 50 unpaced VUs at a DMS-like pace; the rate limiter is off because this test
   # counts tokens (429 here could only be the limiter).
   SIM_TOKEN_LIFETIME_SECONDS=20 SIM_LATENCY_MS=20 SIM_RATE_LIMIT_PERMITS=0 \
-    VUS_READWRITE_PHASE=50 DURATION_READWRITE_PHASE=90s \
+    VUS_READWRITE_PHASE=50 DURATION_READWRITE_PHASE=90s READWRITE_RATE=0 \
     run "$RUNNER" --profile smoke --phase full
   assert_status 0
   local dir stats tokens from_k6
@@ -57,7 +47,7 @@ summary_count() {
   write_env_file "API_BASE_URL=$SIM_URL" "CMS_BASE_URL=$SIM_URL" \
     "CMS_ADMIN_CLIENT_ID=DmsConfigurationService" "CMS_ADMIN_CLIENT_SECRET='ValidClientSecret1234567890!Abcd'"
   local log="$BATS_TEST_TMPDIR/run.log" pid tries=300 run_status=0
-  VUS_READWRITE_PHASE=4 DURATION_READWRITE_PHASE=12s "$RUNNER" --profile smoke --phase full >"$log" 2>&1 &
+  VUS_READWRITE_PHASE=4 DURATION_READWRITE_PHASE=12s READWRITE_RATE=0 "$RUNNER" --profile smoke --phase full >"$log" 2>&1 &
   pid=$!
   # wait until the readwrite phase is reading, then revoke every token the stand-in issued
   until [ "$(sim_count 'GET /data/ed-fi/students/{id} 200')" -gt 50 ]; do

@@ -12,6 +12,7 @@ test('defaults and derived URLs', () => {
   assert.equal(config.oauthTokenUrl, 'http://localhost:8080/oauth/token');
   assert.equal(config.data.schoolCount, 2);
   assert.equal(config.readwriteMix.read, 35);
+  assert.equal(config.readwriteRate, 0);
 });
 
 test('numbers, durations and URLs are validated with the variable named', () => {

@@ -9,6 +9,7 @@
 //     -> stderr: warnings; on invalid values the list of problems, exit 2
 //   node config.mjs describe    -> the settings table (name, default, meaning) for --help and docs
 import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { readEnvFile } from './envfile.mjs';
 
 const DURATION = /^(\d+h)?(\d+m)?(\d+(\.\d+)?s)?$/;
@@ -35,6 +36,7 @@ export const SETTINGS = [
   { name: 'VUS_READWRITE_PHASE', kind: 'int', min: 1, def: '2', help: 'virtual users of the readwrite phase' },
   { name: 'DURATION_LOAD_PHASE', kind: 'duration', def: '10m', help: 'time limit of the load phase' },
   { name: 'DURATION_READWRITE_PHASE', kind: 'duration', def: '1m', help: 'length of the readwrite phase' },
+  { name: 'READWRITE_RATE', kind: 'int', min: 0, def: '0', help: 'readwrite iterations per second (open model); 0 = each VU loops without pause' },
   { name: 'READWRITE_MIX', kind: 'mix', def: 'read=35,query=20,update=20,create=15,delete=10', help: 'readwrite operation weights' },
   { name: 'THRESHOLD_P95_MS_LOAD', kind: 'int', min: 1, def: '1000', help: 'load phase: p95 latency limit of data calls (ms)' },
   { name: 'THRESHOLD_P95_MS_READWRITE', kind: 'int', min: 1, def: '500', help: 'readwrite phase: p95 latency limit (ms)' },
@@ -193,4 +195,5 @@ function main(argv) {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+// Run as a command, not when imported (the unit tests import SETTINGS).
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = main(process.argv.slice(2));
