@@ -10,7 +10,7 @@ import encoding from 'k6/encoding';
 import exec from 'k6/execution';
 import { Counter, Trend } from 'k6/metrics';
 import type { SuiteConfig } from '../config.ts';
-import { effectiveMarginMs, vuShouldAskBroker } from './token-timing.ts';
+import { askBrokerAtMs, effectiveMarginMs } from './token-timing.ts';
 
 export const tokenRequests = new Counter('token_requests');
 export const tokenRequestDuration = new Trend('token_request_duration', true);
@@ -75,12 +75,15 @@ function fromTokenEndpoint(settings: AuthSettings, generation: number): AuthSnap
 }
 
 export class SharedAuthManager {
-  private token: AuthSnapshot;
-  /** When the broker handed back the same token (its refresh failed), wait before asking again. */
-  private nextAskMs = 0;
+  private token!: AuthSnapshot;
+  /** When this VU next asks the broker: half the refresh margin before expiry (see token-timing.ts). */
+  private askAtMs = 0;
+  /** Request headers for the current token, built once per token: the hot path allocates nothing. */
+  private plainHeaders: Record<string, string> = {};
+  private jsonHeaders: Record<string, string> = {};
 
   constructor(private readonly settings: AuthSettings, initial: AuthSnapshot) {
-    this.token = initial;
+    this.use(initial);
   }
 
   /** In setup(): the run's first token, from the broker when there is one. */
@@ -88,16 +91,25 @@ export class SharedAuthManager {
     return settings.tokenBrokerUrl ? fromBroker(settings, '/token') : fromTokenEndpoint(settings, 1);
   }
 
-  /** The Authorization header value, renewed first when the token nears expiry. */
-  authorization(): string {
-    const margin = effectiveMarginMs(this.settings.tokenRefreshMarginSeconds, this.token.lifetimeSeconds);
+  /** Headers carrying the current token, renewed first when it nears expiry. */
+  headers(withJsonBody: boolean): Record<string, string> {
     const now = Date.now();
-    if (now >= this.nextAskMs && vuShouldAskBroker(this.token, now, margin)) {
+    if (now >= this.askAtMs) {
       const before = this.token.generation;
       this.renew(false);
-      if (this.token.generation === before) this.nextAskMs = now + 1000;
+      // The broker handed back the same token (its refresh failed): ask again in a second, not at once.
+      if (this.token.generation === before) this.askAtMs = now + 1000;
     }
-    return `Bearer ${this.token.accessToken}`;
+    return withJsonBody ? this.jsonHeaders : this.plainHeaders;
+  }
+
+  private use(token: AuthSnapshot): void {
+    this.token = token;
+    const margin = effectiveMarginMs(this.settings.tokenRefreshMarginSeconds, token.lifetimeSeconds);
+    this.askAtMs = askBrokerAtMs(token, margin);
+    const authorization = `Bearer ${token.accessToken}`;
+    this.plainHeaders = { Authorization: authorization };
+    this.jsonHeaders = { Authorization: authorization, 'Content-Type': 'application/json' };
   }
 
   get generation(): number {
@@ -111,11 +123,11 @@ export class SharedAuthManager {
 
   private renew(rejected: boolean): void {
     if (!this.settings.tokenBrokerUrl) {
-      this.token = fromTokenEndpoint(this.settings, this.token.generation + 1);
+      this.use(fromTokenEndpoint(this.settings, this.token.generation + 1));
     } else if (rejected) {
-      this.token = fromBroker(this.settings, '/token/refresh', JSON.stringify({ generation: this.token.generation }));
+      this.use(fromBroker(this.settings, '/token/refresh', JSON.stringify({ generation: this.token.generation })));
     } else {
-      this.token = fromBroker(this.settings, '/token');
+      this.use(fromBroker(this.settings, '/token'));
     }
   }
 }

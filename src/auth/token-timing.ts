@@ -22,7 +22,12 @@ export function brokerShouldRefresh(token: TokenState | undefined, nowMs: number
  * broker (which refreshes at the full margin) has always refreshed by then: N VUs asking cause one refresh.
  */
 export function vuShouldAskBroker(token: TokenState, nowMs: number, marginMs: number): boolean {
-  return nowMs >= token.expiresAtMs - marginMs / 2;
+  return nowMs >= askBrokerAtMs(token, marginMs);
+}
+
+/** The moment vuShouldAskBroker turns true, so a VU compares one number per request. */
+export function askBrokerAtMs(token: TokenState, marginMs: number): number {
+  return token.expiresAtMs - marginMs / 2;
 }
 
 /** Upper bound of tokens a run may request: ceil(run / (lifetime - margin)) + 1, whatever the VU count. */

@@ -8,10 +8,10 @@ import { bootstrapDocuments, documentsFor, expectedCounts, workItemAt, workItemC
 import { abort, config, dms, setupAuth, type SetupData } from '../phase/context.ts';
 import { breakdownThresholds, phaseThresholds, SUMMARY_TREND_STATS } from '../phase/thresholds.ts';
 import { summaryOutputs, type SummaryData } from '../summary/summary.ts';
-import type { DmsClient } from '../dms/client.ts';
+import type { DmsClient, PreparedCall } from '../dms/client.ts';
 
 const entitiesEnsured = new Counter('entities_ensured');
-const entitiesCreated = new Counter('entities_created');
+const entitiesExisting = new Counter('entities_existing');
 const entitiesFailed = new Counter('entities_failed');
 
 const profile = config.data;
@@ -27,7 +27,7 @@ function entityThresholds(): Record<string, string[]> {
   const map: Record<string, string[]> = { entities_failed: ['count==0'] };
   for (const [resource, count] of Object.entries(expected)) {
     map[`entities_ensured{resource:${resource}}`] = [`count==${count}`];
-    map[`entities_created{resource:${resource}}`] = [];
+    map[`entities_existing{resource:${resource}}`] = [];
   }
   return map;
 }
@@ -44,7 +44,7 @@ export const options: Options = {
     },
   },
   thresholds: {
-    ...phaseThresholds(config, config.thresholds.p95MsLoad),
+    ...phaseThresholds(config, config.thresholds.p95MsLoad, { checks: false }),
     ...breakdownThresholds(tagPairs),
     ...entityThresholds(),
   },
@@ -52,38 +52,63 @@ export const options: Options = {
   setupTimeout: '120s',
 };
 
-function ensure(client: DmsClient, doc: ResourceDoc): void {
-  const res = client.send({
-    method: 'POST',
-    path: `ed-fi/${doc.resource}`,
-    resource: resourceTag(doc.resource),
-    op: 'create',
-    body: doc.body,
-    expected: [200, 201],
-    loading: true,
-  });
-  if (res.status === 200 || res.status === 201) {
-    entitiesEnsured.add(1, { resource: doc.resource });
-    if (res.status === 201) entitiesCreated.add(1, { resource: doc.resource });
-  } else {
-    entitiesFailed.add(1, { resource: doc.resource });
-    if (res.status === 403) {
-      abort(`DMS refused to create ${doc.resource} (403): the API client's claim set does not allow it; set CLAIM_SET_NAME (see docs/troubleshooting.md)`);
+// Everything a create needs that does not change per document, made once per VU: k6 interprets
+// JavaScript, and per-request objects showed up as a large share of the harness's CPU per request.
+interface Upsert {
+  prepared: PreparedCall;
+  tags: { resource: string };
+}
+const upserts: Record<string, Upsert> = {};
+function upsertFor(client: DmsClient, resource: string): Upsert {
+  let upsert = upserts[resource];
+  if (!upsert) {
+    const prepared = client.prepare({ method: 'POST', path: `ed-fi/${resource}`, resource: resourceTag(resource), op: 'create', expected: [200, 201], loading: true });
+    upsert = upserts[resource] = { prepared, tags: { resource } };
+  }
+  return upsert;
+}
+
+/**
+ * Creates (or finds) the documents of one unit. Documents of a resource come together in a unit, so the
+ * counts are added once per run of equal resources rather than once per document. There is no k6 check
+ * per unit: the thresholds entities_failed == 0 and entities_ensured{resource} == expected gate the same
+ * outcome more precisely, and a check per unit cost ~6% of the phase's throughput.
+ */
+function ensureAll(client: DmsClient, docs: ResourceDoc[]): void {
+  let run: Upsert | undefined;
+  let ensuredInRun = 0;
+  for (const doc of docs) {
+    const upsert = upsertFor(client, doc.resource);
+    if (upsert !== run) {
+      if (run && ensuredInRun > 0) entitiesEnsured.add(ensuredInRun, run.tags);
+      run = upsert;
+      ensuredInRun = 0;
+    }
+    const status = client.sendPrepared(upsert.prepared, doc.body).status;
+    if (status === 201 || status === 200) {
+      ensuredInRun++;
+      if (status === 200) entitiesExisting.add(1, upsert.tags); // re-runs only: 201 is the common case
+    } else {
+      entitiesFailed.add(1, upsert.tags);
+      if (status === 403) {
+        abort(`DMS refused to create ${doc.resource} (403): the API client's claim set does not allow it; set CLAIM_SET_NAME (see docs/troubleshooting.md)`);
+      }
     }
   }
+  if (run && ensuredInRun > 0) entitiesEnsured.add(ensuredInRun, run.tags);
 }
 
 export function setup(): SetupData {
   const data = setupAuth();
   const client = dms(data);
-  for (const doc of bootstrapDocuments(profile)) ensure(client, doc);
+  ensureAll(client, bootstrapDocuments(profile));
   return data;
 }
 
 export default function (data: SetupData): void {
   const client = dms(data);
   const item = workItemAt(profile, exec.scenario.iterationInTest);
-  for (const doc of documentsFor(profile, item)) ensure(client, doc);
+  ensureAll(client, documentsFor(profile, item));
 }
 
 export function handleSummary(data: SummaryData): Record<string, string> {

@@ -1,8 +1,11 @@
 // Readwrite phase: for DURATION_READWRITE_PHASE, VUS_READWRITE_PHASE VUs run a configurable mix
 // (READWRITE_MIX) of reads by id, paged queries with totalCount, updates, creates with enrolments and
 // deletes of what this phase created, over the data set the load phase built.
+import { check } from 'k6';
 import type { Options } from 'k6/options';
 import { naturalKeyQuery, studentDoc } from '../data/index.ts';
+import type { Operation } from '../config.ts';
+import type { DmsClient } from '../dms/client.ts';
 import { abort, config, dms, setupAuth, type SetupData } from '../phase/context.ts';
 import { pickOperation, runTag } from '../phase/mix.ts';
 import {
@@ -57,7 +60,13 @@ export function setup(): SetupData {
 
 export default function (data: SetupData): void {
   const client = dms(data);
-  switch (pickOperation(config.readwriteMix, Math.random())) {
+  const op = pickOperation(config.readwriteMix, Math.random());
+  runOperation(client, op);
+  check(null, { [`${op} succeeded`]: () => client.takeUnexpected() === 0 });
+}
+
+function runOperation(client: DmsClient, op: Operation): void {
+  switch (op) {
     case 'read':
       return readStudent(client, profile);
     case 'query':

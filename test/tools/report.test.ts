@@ -216,7 +216,7 @@ test('model helpers: metric names, zero-sample rows, threshold order, downsampli
     metrics: {
       'http_reqs{resource:students,op:read}': { type: 'counter', values: { count: 0, rate: 0 } },
       'http_req_duration{resource:students,op:read}': { type: 'trend', values: { med: 0, 'p(95)': 0, 'p(99)': 0, max: 0, avg: 0 } },
-      'http_reqs{resource:students,op:create}': { type: 'counter', values: { count: 50, rate: 5 } },
+      'http_req_duration{resource:students,op:create}': { type: 'trend', values: { count: 50, med: 2, 'p(95)': 5, 'p(99)': 9, max: 12, avg: 3 } },
       'http_req_failed{resource:students,op:create}': { type: 'rate', values: { rate: 0.1, passes: 5, fails: 45 } },
       'dms_unexpected_status{resource:students,op:create}': { type: 'counter', values: { count: 3, rate: 0.3 } },
       a: { type: 'rate', values: { rate: 1 }, thresholds: { 'rate>0.9': { ok: true } } },

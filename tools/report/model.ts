@@ -79,7 +79,7 @@ export function runSeconds(data: SummaryData): number | undefined {
   return typeof ms === 'number' && ms > 0 ? ms / 1000 : undefined;
 }
 
-/** One row per resource and operation that has an http_reqs{resource,op} sub-metric. */
+/** One row per resource and operation that has an http_req_duration{resource,op} sub-metric (its count is the request count). */
 export function opRows(data: SummaryData): OpRow[] {
   const keys = ['resource', 'op'];
   const reqs = subMetrics(data, 'http_reqs', keys);
@@ -88,16 +88,16 @@ export function opRows(data: SummaryData): OpRow[] {
   const unexpected = subMetrics(data, 'dms_unexpected_status', keys);
   const seconds = runSeconds(data);
   const rows: OpRow[] = [];
-  for (const [key, { tags, summary }] of reqs) {
-    const count = summary.values.count ?? 0;
+  for (const [key, { tags, summary }] of durations) {
+    const count = summary.values.count ?? reqs.get(key)?.summary.values.count ?? 0;
     const f = failed.get(key)?.summary.values;
     const failedCount = count > 0 && f ? (f.passes ?? Math.round((f.rate ?? 0) * count)) : 0;
     rows.push({
       resource: tags.resource,
       op: tags.op,
       count,
-      rate: seconds ? count / seconds : (summary.values.rate ?? 0),
-      ...latency(durations.get(key)?.summary, count),
+      rate: seconds ? count / seconds : (reqs.get(key)?.summary.values.rate ?? 0),
+      ...latency(summary, count),
       errorRate: count > 0 ? failedCount / count : undefined,
       failed: failedCount,
       unexpected: unexpected.get(key)?.summary.values.count ?? 0,
@@ -166,12 +166,16 @@ export interface EntityRow {
 
 export function entityRows(data: SummaryData): EntityRow[] {
   const ensured = subMetrics(data, 'entities_ensured', ['resource']);
+  // Created = ensured minus those that already existed (DMS answered 200); older runs counted entities_created.
+  const existing = subMetrics(data, 'entities_existing', ['resource']);
   const created = subMetrics(data, 'entities_created', ['resource']);
   const rows: EntityRow[] = [];
   for (const [resource, { summary }] of ensured) {
     const row: EntityRow = { resource, ensured: summary.values.count ?? 0 };
+    const e = existing.get(resource);
     const c = created.get(resource);
-    if (c) row.created = c.summary.values.count ?? 0;
+    if (e) row.created = row.ensured - (e.summary.values.count ?? 0);
+    else if (c) row.created = c.summary.values.count ?? 0;
     for (const [expression, result] of Object.entries(summary.thresholds ?? {})) {
       const match = /^count\s*==\s*(\d+)$/.exec(expression.trim());
       if (match) {
