@@ -70,7 +70,7 @@ export function textSummary(data: SummaryData, phase: string): string {
       `  p95 ${fmt.ms(value(data, 'http_req_duration{api:data}', 'p(95)'))}` +
       `  p99 ${fmt.ms(value(data, 'http_req_duration{api:data}', 'p(99)'))}` +
       `  errors ${fmt.pct(value(data, 'http_req_failed{api:data}', 'rate'))}` +
-      `  checks ${fmt.pct(value(data, 'checks', 'rate'))}`,
+      (data.metrics.checks ? `  checks ${fmt.pct(value(data, 'checks', 'rate'))}` : ''),
   );
   lines.push(
     `token requests ${fmt.n(value(data, 'token_requests', 'count') ?? 0)}` +
