@@ -82,13 +82,14 @@ config_resolve_target() {
   fi
   if [[ "$TARGET" == "sim" ]]; then
     # The stand-in is its own DMS and CMS; a real DMS's URLs and credentials mean nothing to it.
-    for name in API_BASE_URL OAUTH_TOKEN_URL CMS_BASE_URL CLIENT_ID CLIENT_SECRET CMS_ADMIN_CLIENT_ID CMS_ADMIN_CLIENT_SECRET; do
+    for name in API_BASE_URL OAUTH_TOKEN_URL DATA_API_URL CMS_BASE_URL CLIENT_ID CLIENT_SECRET CMS_ADMIN_CLIENT_ID CMS_ADMIN_CLIENT_SECRET; do
       if [[ -n "${CFG[$name]}" ]]; then
         log_warn "$name (${CFG_SRC[$name]}) is not used with --target sim: the stand-in provides it"
       fi
     done
     config_set API_BASE_URL "" "stand-in (set at start)"
     config_set OAUTH_TOKEN_URL "" "stand-in (discovery)"
+    config_set DATA_API_URL "" "stand-in (discovery)"
     config_set CMS_BASE_URL "" "stand-in (set at start)"
     config_set CLIENT_ID "" "stand-in (client setup)"
     config_set CLIENT_SECRET "" "stand-in (client setup)"

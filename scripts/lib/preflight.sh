@@ -90,9 +90,10 @@ preflight_bundle() {
 }
 
 # GET API_BASE_URL/ must answer, within a timeout, with an Ed-Fi discovery document; its urls.oauth is the
-# token endpoint unless OAUTH_TOKEN_URL is configured.
+# token endpoint unless OAUTH_TOKEN_URL is configured, its urls.dataManagementApi the data API (k6's
+# DATA_API_URL) unless DATA_API_URL is configured.
 preflight_dms() {
-  local base="${CFG[API_BASE_URL]}" rc=0 out err_file="$RUN_TMP/discovery.err" oauth description
+  local base="${CFG[API_BASE_URL]}" rc=0 out err_file="$RUN_TMP/discovery.err" oauth data_api description
   out="$(node "$LIB_DIR/js/net.mjs" discovery "$base" "$DISCOVERY_TIMEOUT_SECONDS" 2>"$err_file")" || rc=$?
   if ((rc != 0)); then
     if ((rc == 1)); then
@@ -109,12 +110,21 @@ preflight_dms() {
     exit "$EXIT_PREFLIGHT"
   fi
   oauth="${out%%$'\n'*}"
+  out="${out#*$'\n'}"
+  data_api="${out%%$'\n'*}"
   description="${out#*$'\n'}"
   if [[ -z "${CFG[OAUTH_TOKEN_URL]}" ]]; then
-    if [[ -n "$oauth" ]]; then
+    if [[ "$oauth" =~ ^https?:// ]]; then
       config_set OAUTH_TOKEN_URL "$oauth" "discovery (urls.oauth)"
     else
       config_set OAUTH_TOKEN_URL "${base%/}/oauth/token" "default (API_BASE_URL/oauth/token)"
+    fi
+  fi
+  if [[ -z "${CFG[DATA_API_URL]}" ]]; then
+    if [[ "$data_api" =~ ^https?:// ]]; then
+      config_set DATA_API_URL "${data_api%/}" "discovery (urls.dataManagementApi)"
+    else
+      config_set DATA_API_URL "${base%/}/data" "default (API_BASE_URL/data)"
     fi
   fi
   log_pass "DMS reachable" "$base: $description"

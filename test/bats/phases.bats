@@ -91,6 +91,8 @@ teardown() {
   grep -qx "RUN_ID=${dir##*/}" "$env"
   grep -qx "RESULTS_DIR=$dir/load" "$env"
   grep -q "^API_BASE_URL=http://127.0.0.1:" "$env"
+  grep -q "^DATA_API_URL=http://127.0.0.1:[0-9]*/data$" "$env"
+  grep -q "^DATA_API_URL='http://127.0.0.1:[0-9]*/data'  # discovery (urls.dataManagementApi)$" "$dir/config.env"
   grep -q "^CLIENT_ID=." "$env"
   grep -q "^TOKEN_BROKER_URL=http://127.0.0.1:" "$env"
   grep -q "^TOKEN_BROKER_KEY=................" "$env"
@@ -98,6 +100,17 @@ teardown() {
   refute grep -q "^CMS_ADMIN_CLIENT_SECRET=" "$env"
   [ "$(cat "$args")" = "$(printf 'run\n--address\n127.0.0.1:%s\n--quiet\ndist/load.js' "$(sed -n 3p "$args" | cut -d: -f2)")" ]
   [ "$(cat "$FAKE_K6_LOG/load.cwd")" = "$PROJECT" ]
+}
+
+@test "--target dms: DATA_API_URL from the env file is honoured and passed to k6" {
+  start_test_sim
+  write_env_file "API_BASE_URL=$SIM_URL" "DATA_API_URL=$SIM_URL/api/data" "CMS_BASE_URL=$SIM_URL" \
+    "CMS_ADMIN_CLIENT_ID=DmsConfigurationService" "CMS_ADMIN_CLIENT_SECRET='ValidClientSecret1234567890!Abcd'"
+  run "$RUNNER" --target dms --phase load
+  assert_status 0
+  assert_output_lacks "unknown setting"
+  assert_config_line DATA_API_URL "$SIM_URL/api/data" .env.load-test
+  grep -qx "DATA_API_URL=$SIM_URL/api/data" "$FAKE_K6_LOG/load.env"
 }
 
 @test "the stand-in gets every SIM_* setting" {

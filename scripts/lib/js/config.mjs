@@ -18,6 +18,7 @@ const DURATION = /^(\d+h)?(\d+m)?(\d+(\.\d+)?s)?$/;
 export const SETTINGS = [
   { name: 'API_BASE_URL', kind: 'url', def: '', help: 'DMS base URL (discovery document at /); unset = run against the bundled stand-in' },
   { name: 'OAUTH_TOKEN_URL', kind: 'url', def: '', help: 'token endpoint; default: urls.oauth from the discovery document' },
+  { name: 'DATA_API_URL', kind: 'url', def: '', help: 'data API base (.../data); default: urls.dataManagementApi from the discovery document' },
   { name: 'CLIENT_ID', kind: 'text', def: '', help: 'API client key (created by client setup when empty)' },
   { name: 'CLIENT_SECRET', kind: 'text', def: '', help: 'API client secret (secret)' },
   { name: 'CMS_BASE_URL', kind: 'url', def: '', help: 'Configuration Service base URL, for client setup' },

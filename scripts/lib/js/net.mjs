@@ -1,8 +1,9 @@
 // Small network helpers for the runner (Node built-ins only, so curl and jq are not needed).
 //   node net.mjs free-port                  -> prints a free TCP port on 127.0.0.1
 //   node net.mjs port-free PORT [HOST]      -> exit 0 if PORT can be bound, 1 if it is in use
-//   node net.mjs discovery BASE_URL SECS    -> checks BASE_URL/ is an Ed-Fi API; prints urls.oauth, then a
-//                                              one-line description; exit 1 unreachable, 2 not an Ed-Fi API
+//   node net.mjs discovery BASE_URL SECS    -> checks BASE_URL/ is an Ed-Fi API; prints urls.oauth,
+//                                              urls.dataManagementApi, then a one-line description (one
+//                                              line each); exit 1 unreachable, 2 not an Ed-Fi API
 //   node net.mjs get-json URL FILE [SECS]   -> saves the JSON body of URL to FILE; exit 1 on any failure
 //                                              (header X-Broker-Key from env BROKER_KEY when set)
 import { createServer } from 'node:net';
@@ -66,7 +67,8 @@ async function discovery(baseUrl, seconds) {
   }
   const models = doc.dataModels.map((m) => `${m.name} ${m.version}`).join(', ');
   const name = `${doc.applicationName ?? 'Ed-Fi API'} ${doc.version ?? ''}`.trim();
-  process.stdout.write(`${typeof urls.oauth === 'string' ? urls.oauth : ''}\n${name}; data models: ${models || 'none listed'}\n`);
+  const oneLine = (value) => (typeof value === 'string' ? value.replace(/[\r\n]/g, '') : '');
+  process.stdout.write(`${oneLine(urls.oauth)}\n${oneLine(urls.dataManagementApi)}\n${name}; data models: ${models || 'none listed'}\n`);
   return 0;
 }
 
