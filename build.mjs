@@ -4,8 +4,9 @@
 import { build } from 'esbuild';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('.', import.meta.url).pathname;
+const root = fileURLToPath(new URL('.', import.meta.url)); // a path with spaces stays a valid path
 const entries = readdirSync(join(root, 'src/scenarios'))
   .filter((f) => f.endsWith('.ts'))
   .map((f) => join(root, 'src/scenarios', f));

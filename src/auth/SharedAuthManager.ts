@@ -1,16 +1,18 @@
 // One OAuth token for every VU of a run.
 //
 // k6 VUs are isolated runtimes, so a module-level cache is per VU. The run's token therefore lives in the
-// token broker (tools/token-broker), a loopback process the runner starts: setup() takes the first token
-// from it and hands it to every VU in setup data; a VU whose copy nears expiry, or is rejected with 401,
-// asks the broker, which refreshes once for everyone. Run bare (no broker), each VU refreshes its own copy
-// from the token endpoint: bounded by VUs x token lifetimes, documented in docs/architecture.md.
+// token broker (tools/token-broker), a loopback process the runner starts: each VU takes the current token
+// from it on first use (never through setup data, which k6's REST API serves to anyone at /v1/setup); a VU
+// whose copy nears expiry, or is rejected with 401, asks the broker, which refreshes once for everyone.
+// Run bare (no broker), setup() fetches one token for all VUs and each VU refreshes its own copy from the
+// token endpoint: bounded by VUs x token lifetimes, documented in docs/architecture.md.
 import http from 'k6/http';
 import encoding from 'k6/encoding';
-import exec from 'k6/execution';
+import { sleep } from 'k6';
 import { Counter, Trend } from 'k6/metrics';
 import type { SuiteConfig } from '../config.ts';
-import { askBrokerAtMs, effectiveMarginMs } from './token-timing.ts';
+import { abort } from '../phase/abort.ts';
+import { askBrokerAtMs, backoffMs, effectiveMarginMs, parseRetryAfter } from './token-timing.ts';
 
 export const tokenRequests = new Counter('token_requests');
 export const tokenRequestDuration = new Trend('token_request_duration', true);
@@ -27,11 +29,6 @@ type AuthSettings = Pick<SuiteConfig, 'oauthTokenUrl' | 'clientId' | 'clientSecr
 
 const AUX_TAGS = { name: 'token', api: 'token' };
 
-function stop(message: string): never {
-  exec.test.abort(message);
-  throw new Error(message); // not reached: abort ends the iteration
-}
-
 function fromBroker(settings: AuthSettings, path: string, body?: string): AuthSnapshot {
   const params = {
     headers: { 'X-Broker-Key': settings.tokenBrokerKey, 'Content-Type': 'application/json' },
@@ -42,7 +39,7 @@ function fromBroker(settings: AuthSettings, path: string, body?: string): AuthSn
   const res = body === undefined ? http.get(url, params) : http.post(url, body, params);
   if (res.status !== 200) {
     const detail = typeof res.body === 'string' ? res.body : '';
-    stop(`token broker at ${settings.tokenBrokerUrl} could not provide a token (HTTP ${res.status}): ${detail}`);
+    abort(`token broker at ${settings.tokenBrokerUrl} could not provide a token (HTTP ${res.status}): ${detail}`);
   }
   const json = res.json() as { access_token: string; expires_at_ms: number; generation: number; fetched_ms: number | null };
   if (json.fetched_ms !== null) {
@@ -53,25 +50,37 @@ function fromBroker(settings: AuthSettings, path: string, body?: string): AuthSn
   return { accessToken: json.access_token, expiresAtMs: json.expires_at_ms, lifetimeSeconds, generation: json.generation };
 }
 
+const TOKEN_ATTEMPTS = 3;
+
 function fromTokenEndpoint(settings: AuthSettings, generation: number): AuthSnapshot {
   if (!settings.clientId || !settings.clientSecret) {
-    stop('CLIENT_ID and CLIENT_SECRET are not set and no TOKEN_BROKER_URL is given: nothing to authenticate with');
+    abort('CLIENT_ID and CLIENT_SECRET are not set and no TOKEN_BROKER_URL is given: nothing to authenticate with');
   }
-  const basic = encoding.b64encode(`${settings.clientId}:${settings.clientSecret}`);
-  const res = http.post(settings.oauthTokenUrl, { grant_type: 'client_credentials' }, {
-    headers: { Authorization: `Basic ${basic}` },
-    tags: AUX_TAGS,
-    responseCallback: http.expectedStatuses(200),
-  });
-  tokenRequests.add(1);
-  tokenRequestDuration.add(res.timings.duration);
-  if (res.status !== 200) {
-    // Bad credentials do not get better by retrying: stop the test with the reason.
-    stop(`token endpoint ${settings.oauthTokenUrl} refused the client credentials (HTTP ${res.status})`);
+  // RFC 6749 §2.3.1: escaped before Basic auth; DMS unescapes each part.
+  const basic = encoding.b64encode(`${encodeURIComponent(settings.clientId)}:${encodeURIComponent(settings.clientSecret)}`);
+  for (let attempt = 1; ; attempt++) {
+    const res = http.post(settings.oauthTokenUrl, { grant_type: 'client_credentials' }, {
+      headers: { Authorization: `Basic ${basic}` },
+      tags: AUX_TAGS,
+      responseCallback: http.expectedStatuses(200),
+    });
+    tokenRequests.add(1);
+    tokenRequestDuration.add(res.timings.duration);
+    if (res.status === 200) {
+      const json = res.json() as { access_token: string; expires_in?: number };
+      const lifetimeSeconds = Number(json.expires_in) > 0 ? Number(json.expires_in) : 1800;
+      return { accessToken: json.access_token, expiresAtMs: Date.now() + lifetimeSeconds * 1000, lifetimeSeconds, generation };
+    }
+    if (res.status === 400 || res.status === 401 || res.status === 403) {
+      // Bad credentials do not get better by retrying: stop the test with the reason.
+      abort(`token endpoint ${settings.oauthTokenUrl} refused the client credentials (HTTP ${res.status})`);
+    }
+    if (attempt >= TOKEN_ATTEMPTS) {
+      abort(`token endpoint ${settings.oauthTokenUrl} failed ${attempt} times (last HTTP ${res.status}); a 429 may be DMS's cap of active tokens per client: run through run-load-test.sh (see docs/troubleshooting.md)`);
+    }
+    const retryAfter = parseRetryAfter(res.headers['Retry-After'] ?? res.headers['retry-after'], Date.now());
+    sleep(backoffMs(attempt, retryAfter, Math.random, { baseMs: 1000, maxMs: 10_000, maxRetryAfterMs: 60_000 }) / 1000);
   }
-  const json = res.json() as { access_token: string; expires_in?: number };
-  const lifetimeSeconds = Number(json.expires_in) > 0 ? Number(json.expires_in) : 1800;
-  return { accessToken: json.access_token, expiresAtMs: Date.now() + lifetimeSeconds * 1000, lifetimeSeconds, generation };
 }
 
 export class SharedAuthManager {
@@ -86,8 +95,8 @@ export class SharedAuthManager {
     this.use(initial);
   }
 
-  /** In setup(): the run's first token, from the broker when there is one. */
-  static obtainForSetup(settings: AuthSettings): AuthSnapshot {
+  /** The current token: from the broker when there is one, else straight from the token endpoint. */
+  static obtain(settings: AuthSettings): AuthSnapshot {
     return settings.tokenBrokerUrl ? fromBroker(settings, '/token') : fromTokenEndpoint(settings, 1);
   }
 

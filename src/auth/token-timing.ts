@@ -38,14 +38,18 @@ export function maxTokensForRun(runSeconds: number, lifetimeSeconds: number, mar
 
 export interface BackoffPolicy {
   baseMs: number;
+  /** Cap of our own exponential backoff. */
   maxMs: number;
+  /** Cap of a server's Retry-After (a circuit breaker says 30 s): never retry before the server said. */
+  maxRetryAfterMs: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 200, maxMs: 10_000 };
+export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 200, maxMs: 10_000, maxRetryAfterMs: 60_000 };
 
 /**
  * Delay before retry number `attempt` (1-based). A server's Retry-After wins (plus up to 20% jitter so VUs
- * do not return in lockstep); otherwise exponential backoff with full jitter. Always bounded by maxMs.
+ * do not return in lockstep), up to maxRetryAfterMs; otherwise exponential backoff with full jitter,
+ * bounded by maxMs.
  */
 export function backoffMs(
   attempt: number,
@@ -54,8 +58,8 @@ export function backoffMs(
   policy: BackoffPolicy = DEFAULT_BACKOFF,
 ): number {
   if (retryAfterSeconds !== undefined && retryAfterSeconds >= 0) {
-    const base = retryAfterSeconds * 1000;
-    return Math.min(policy.maxMs, base + base * 0.2 * random());
+    const base = Math.min(retryAfterSeconds * 1000, policy.maxRetryAfterMs);
+    return base + base * 0.2 * random();
   }
   const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
   return Math.max(1, Math.round(ceiling * random()));

@@ -4,7 +4,8 @@ import { sleep } from 'k6';
 import { Counter } from 'k6/metrics';
 import type { SharedAuthManager } from '../auth/SharedAuthManager.ts';
 import { backoffMs, parseRetryAfter } from '../auth/token-timing.ts';
-import { decideRetry } from './retry-policy.ts';
+import { backoffBaseMs, decideRetry } from './retry-policy.ts';
+import { DEFAULT_BACKOFF } from '../auth/token-timing.ts';
 
 export const retries = new Counter('dms_retries');
 export const unexpectedStatus = new Counter('dms_unexpected_status');
@@ -43,7 +44,8 @@ export interface PreparedCall {
 }
 
 export function prepareCall(dataApiUrl: string, call: DmsCall): PreparedCall {
-  // Deliberate waits for prerequisites are expected answers while loading; they are counted as retries.
+  // Deliberate waits for prerequisites are expected answers while loading; they are counted as retries. A
+  // 409 that remains after the waits is not in http_req_failed but in entities_failed and dms_unexpected_status.
   const expected = call.loading ? [...call.expected, 409] : call.expected;
   const final: Record<number, true> = {};
   for (const status of call.expected) final[status] = true;
@@ -78,8 +80,8 @@ export class DmsClient {
     const body = bodyValue === undefined ? null : JSON.stringify(bodyValue);
     let renewedToken = false;
     for (let attempt = 1; ; attempt++) {
+      const baseHeaders = this.auth.headers(body !== null); // may renew the token: read the generation after
       const generation = this.auth.generation;
-      const baseHeaders = this.auth.headers(body !== null);
       const headers = call.headers ? { ...baseHeaders, ...call.headers } : baseHeaders;
       if (prepared.params?.headers !== headers) prepared.params = { headers, tags: prepared.tags, responseCallback: prepared.responseCallback };
       const res = http.request(call.method, prepared.url, body, prepared.params);
@@ -94,7 +96,7 @@ export class DmsClient {
       }
       retries.add(1, { reason: decision.reason });
       const retryAfter = parseRetryAfter(headerValue(res, 'Retry-After'), Date.now());
-      sleep(backoffMs(attempt, retryAfter, Math.random) / 1000);
+      sleep(backoffMs(attempt, retryAfter, Math.random, { ...DEFAULT_BACKOFF, baseMs: backoffBaseMs(decision.reason) }) / 1000);
     }
   }
 

@@ -1,9 +1,11 @@
 // Which responses a DMS call retries, and how. Pure: unit-tested under Node.
 
+export type RetryReason = 'rate-limited' | 'unavailable' | 'network' | 'dependency' | 'server-error';
+
 export type RetryDecision =
   | { kind: 'done' }
   | { kind: 'renew-token' }
-  | { kind: 'wait-and-retry'; reason: 'rate-limited' | 'unavailable' | 'network' | 'dependency' | 'server-error' };
+  | { kind: 'wait-and-retry'; reason: RetryReason };
 
 export interface AttemptState {
   attempt: number; // 1-based number of the attempt just made
@@ -12,25 +14,38 @@ export interface AttemptState {
 
 /** Bounded: at most this many attempts per logical request, whatever goes wrong. */
 export const MAX_ATTEMPTS = 4;
-/** Waiting for a prerequisite another VU is still writing gets a longer, still bounded, budget. */
-export const MAX_DEPENDENCY_ATTEMPTS = 10;
+/** The load phase must create every document, so it waits longer (still bounded) before giving up. */
+export const MAX_LOADING_ATTEMPTS = 10;
 
 /**
  * 401: renew the token once and retry once. 429/503: wait (Retry-After) and retry. Status 0 (connection
  * dropped): retry, as every call the suite makes is idempotent (POST is an upsert in DMS).
  * While loading (`loading`): a 409 unresolved-reference means a prerequisite written by another VU may still
  * be in flight, and a 500 is retried too (DMS answers 500 after exhausting its own deadlock retries), so a
- * transient failure does not leave a hole in the data set. Both still count as failed requests.
+ * transient failure does not leave a hole in the data set.
  */
 export function decideRetry(status: number, state: AttemptState, loading: boolean, problemType = ''): RetryDecision {
   if (status === 401) return state.renewedToken ? { kind: 'done' } : { kind: 'renew-token' };
-  if (status === 409 && loading && problemType.endsWith('unresolved-reference')) {
-    return state.attempt >= MAX_DEPENDENCY_ATTEMPTS ? { kind: 'done' } : { kind: 'wait-and-retry', reason: 'dependency' };
-  }
-  if (state.attempt >= MAX_ATTEMPTS) return { kind: 'done' };
-  if (status === 429) return { kind: 'wait-and-retry', reason: 'rate-limited' };
-  if (status === 503) return { kind: 'wait-and-retry', reason: 'unavailable' };
-  if (status === 0) return { kind: 'wait-and-retry', reason: 'network' };
-  if (status === 500 && loading) return { kind: 'wait-and-retry', reason: 'server-error' };
-  return { kind: 'done' };
+  const reason = retryReason(status, loading, problemType);
+  if (reason === undefined) return { kind: 'done' };
+  const limit = loading ? MAX_LOADING_ATTEMPTS : MAX_ATTEMPTS;
+  return state.attempt >= limit ? { kind: 'done' } : { kind: 'wait-and-retry', reason };
+}
+
+function retryReason(status: number, loading: boolean, problemType: string): RetryReason | undefined {
+  if (status === 429) return 'rate-limited';
+  if (status === 503) return 'unavailable';
+  if (status === 0) return 'network';
+  if (!loading) return undefined;
+  if (status === 409 && problemType.endsWith('unresolved-reference')) return 'dependency';
+  if (status === 500) return 'server-error';
+  return undefined;
+}
+
+/**
+ * Without Retry-After, a server that is rate limiting or unavailable gets waits on the scale of its window
+ * (DMS up to 8.0 answers 429 with no Retry-After and a 10 s window); other failures start small.
+ */
+export function backoffBaseMs(reason: RetryReason): number {
+  return reason === 'rate-limited' || reason === 'unavailable' ? 1000 : 200;
 }

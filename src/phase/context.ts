@@ -1,11 +1,12 @@
 // What every phase needs inside k6: the validated config, and per VU one DMS client on the shared token.
-import exec from 'k6/execution';
+import { abort } from './abort.ts';
 import { ConfigError, loadConfig, type SuiteConfig } from '../config.ts';
 import { SharedAuthManager, type AuthSnapshot } from '../auth/SharedAuthManager.ts';
 import { DmsClient } from '../dms/client.ts';
 
+/** With a token broker, `auth` is null: VUs take the token from the broker, not from setup data. */
 export interface SetupData {
-  auth: AuthSnapshot;
+  auth: AuthSnapshot | null;
 }
 
 function readConfig(): SuiteConfig {
@@ -24,16 +25,16 @@ let client: DmsClient | undefined;
 
 /** This VU's client, created on first use from the token setup() obtained. */
 export function dms(data: SetupData): DmsClient {
-  if (!client) client = new DmsClient(config.dataApiUrl, new SharedAuthManager(config, data.auth));
+  if (!client) client = new DmsClient(config.dataApiUrl, new SharedAuthManager(config, data.auth ?? SharedAuthManager.obtain(config)));
   return client;
 }
 
-/** setup(): the run's token (from the broker when the runner started one). */
+/**
+ * setup(): run bare, the one token every VU starts with; with a broker, nothing: setup data is served by
+ * k6's REST API (/v1/setup), so the token must not be in it. VUs ask the broker instead.
+ */
 export function setupAuth(): SetupData {
-  return { auth: SharedAuthManager.obtainForSetup(config) };
+  return { auth: config.tokenBrokerUrl ? null : SharedAuthManager.obtain(config) };
 }
 
-export function abort(message: string): never {
-  exec.test.abort(message);
-  throw new Error(message);
-}
+export { abort };

@@ -22,8 +22,8 @@ const CREATED_LIMIT = 200;
 const PAGE = 25;
 
 interface Created {
-  studentId: string;
-  associationIds: Array<{ resource: string; id: string }>; // deleted first, newest first
+  /** The enrolments this VU created, newest first: section enrolments, then the school enrolment last. */
+  associationIds: Array<{ resource: string; id: string }>;
 }
 
 const studentIds = new Map<string, string>();
@@ -123,9 +123,8 @@ export function createStudent(client: DmsClient, p: DataProfile, runTag: string)
   const uniqueId = newUniqueId(runTag);
   const n = exec.scenario.iterationInTest;
   const student = client.send({ method: 'POST', path: 'ed-fi/students', resource: 'students', op: 'create', body: newStudentDoc(p, uniqueId, n), expected: [201, 200] });
-  const studentIdValue = idFromLocation(student);
-  if (!studentIdValue || student.status >= 300) return;
-  const entry: Created = { studentId: studentIdValue, associationIds: [] };
+  if (student.status >= 300) return;
+  const entry: Created = { associationIds: [] };
   const enrolments: Array<[string, Doc]> = [
     ['studentSchoolAssociations', newStudentSchoolAssociationDoc(p, uniqueId, n)],
     ...newStudentSectionAssociationDocs(p, uniqueId, n).map((d) => ['studentSectionAssociations', d] as [string, Doc]),
@@ -139,23 +138,28 @@ export function createStudent(client: DmsClient, p: DataProfile, runTag: string)
   created.push(entry);
 }
 
-/** Deletes a student this VU created (enrolments first), then checks it is gone: a deliberate 404. */
+/**
+ * Deletes the enrolments of a student this VU created (section enrolments, then the school enrolment) and
+ * checks the school enrolment is gone: a deliberate 404. The student itself stays: DMS refuses to delete a
+ * student that still has enrolments (409), and under relationship-based claim sets such as EdFiSandbox a
+ * student without one is no longer the client's to delete (403).
+ */
 export function deleteCreated(client: DmsClient, p: DataProfile, runTag: string): void {
   const entry = created.pop();
-  if (!entry) {
+  if (!entry || entry.associationIds.length === 0) {
     createStudent(client, p, runTag); // nothing of ours to delete yet
     return;
   }
   for (const { resource, id } of entry.associationIds) {
     client.send({ method: 'DELETE', path: `ed-fi/${resource}/${id}`, resource, op: 'delete', expected: [204] });
   }
-  client.send({ method: 'DELETE', path: `ed-fi/students/${entry.studentId}`, resource: 'students', op: 'delete', expected: [204] });
-  client.send({ method: 'GET', path: `ed-fi/students/${entry.studentId}`, resource: 'students', op: 'verify-deleted', expected: [404] });
+  const school = entry.associationIds[entry.associationIds.length - 1];
+  client.send({ method: 'GET', path: `ed-fi/${school.resource}/${school.id}`, resource: school.resource, op: 'verify-deleted', expected: [404] });
 }
 
 export const READWRITE_TAG_PAIRS = [
   ['students', 'lookup'], ['students', 'read'], ['students', 'query'], ['students', 'update'], ['students', 'create'],
-  ['students', 'delete'], ['students', 'verify-deleted'], ['studentSchoolAssociations', 'lookup'],
-  ['studentSchoolAssociations', 'query'], ['studentSchoolAssociations', 'update'], ['studentSchoolAssociations', 'create'],
-  ['studentSchoolAssociations', 'delete'], ['studentSectionAssociations', 'create'], ['studentSectionAssociations', 'delete'],
+  ['studentSchoolAssociations', 'lookup'], ['studentSchoolAssociations', 'query'], ['studentSchoolAssociations', 'update'],
+  ['studentSchoolAssociations', 'create'], ['studentSchoolAssociations', 'delete'], ['studentSchoolAssociations', 'verify-deleted'],
+  ['studentSectionAssociations', 'create'], ['studentSectionAssociations', 'delete'],
 ] as const;

@@ -11,12 +11,12 @@ const RETRY_REASONS = ['unauthorized', 'rate-limited', 'unavailable', 'network',
 export function phaseThresholds(config: SuiteConfig, p95Ms: number, gates = { checks: true }): ThresholdMap {
   const map: ThresholdMap = {
     'http_req_duration{api:data}': [`p(95)<${p95Ms}`],
-    'http_req_failed{api:data}': [`rate<${config.thresholds.errorRate}`],
+    'http_req_failed{api:data}': [`rate<=${config.thresholds.errorRate}`],
     'http_reqs{api:data}': [],
     'http_req_duration{api:token}': [],
     'http_req_duration{api:broker}': [],
   };
-  if (gates.checks) map.checks = [`rate>${config.thresholds.checksRate}`];
+  if (gates.checks) map.checks = [`rate>=${config.thresholds.checksRate}`];
   for (const reason of RETRY_REASONS) map[`dms_retries{reason:${reason}}`] = [];
   return map;
 }

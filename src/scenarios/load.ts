@@ -23,8 +23,13 @@ function resourceTag(resource: string): string {
   return resource.endsWith('Descriptors') ? 'descriptors' : resource;
 }
 
-function entityThresholds(): Record<string, string[]> {
-  const map: Record<string, string[]> = { entities_failed: ['count==0'] };
+/** A systematic failure (a claim set, a validation rule) stops the phase early instead of at its time limit. */
+const ABORT_AFTER_FAILED_ENTITIES = 50;
+
+function entityThresholds(): NonNullable<Options['thresholds']> {
+  const map: NonNullable<Options['thresholds']> = {
+    entities_failed: ['count==0', { threshold: `count<${ABORT_AFTER_FAILED_ENTITIES}`, abortOnFail: true }],
+  };
   for (const [resource, count] of Object.entries(expected)) {
     map[`entities_ensured{resource:${resource}}`] = [`count==${count}`];
     map[`entities_existing{resource:${resource}}`] = [];

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { backoffMs, brokerShouldRefresh, effectiveMarginMs, maxTokensForRun, parseRetryAfter, vuShouldAskBroker } from '../../src/auth/token-timing.ts';
-import { decideRetry, MAX_ATTEMPTS, MAX_DEPENDENCY_ATTEMPTS } from '../../src/dms/retry-policy.ts';
+import { backoffBaseMs, decideRetry, MAX_ATTEMPTS, MAX_LOADING_ATTEMPTS } from '../../src/dms/retry-policy.ts';
 
 test('margin is the configured one, capped at a quarter of the lifetime', () => {
   assert.equal(effectiveMarginMs(60, 1800), 60_000);
@@ -25,9 +25,18 @@ test('token bound matches the issue example: 90 s run, 20 s tokens -> at most 7 
 test('backoff honours Retry-After with at most 20% jitter and is always bounded', () => {
   assert.equal(backoffMs(1, 2, () => 0), 2000);
   assert.equal(backoffMs(1, 2, () => 1), 2400);
-  assert.equal(backoffMs(1, 600, () => 0.5), 10_000);
+  assert.equal(backoffMs(1, 30, () => 0), 30_000, 'a circuit breaker\'s 30 s is never cut short');
+  assert.equal(backoffMs(1, 600, () => 0), 60_000, 'but an absurd Retry-After is capped');
   for (let attempt = 1; attempt < 30; attempt++) assert.ok(backoffMs(attempt, undefined, () => 0.999) <= 10_000);
   assert.ok(backoffMs(1, undefined, () => 0.999) <= 200);
+});
+
+test('without Retry-After, rate limiting backs off on the scale of a 10 s window', () => {
+  assert.equal(backoffBaseMs('rate-limited'), 1000);
+  assert.equal(backoffBaseMs('unavailable'), 1000);
+  assert.equal(backoffBaseMs('dependency'), 200);
+  const policy = { baseMs: 1000, maxMs: 10_000, maxRetryAfterMs: 60_000 };
+  assert.ok(backoffMs(4, undefined, () => 0.999, policy) > 7_000);
 });
 
 test('Retry-After parses seconds and HTTP dates', () => {
@@ -49,6 +58,8 @@ test('429, 503 and dropped connections retry up to the attempt limit', () => {
   assert.deepEqual(decideRetry(429, { attempt: MAX_ATTEMPTS, renewedToken: false }, false), { kind: 'done' });
   assert.deepEqual(decideRetry(500, { attempt: 1, renewedToken: false }, false), { kind: 'done' });
   assert.deepEqual(decideRetry(500, { attempt: 1, renewedToken: false }, true), { kind: 'wait-and-retry', reason: 'server-error' });
+  assert.deepEqual(decideRetry(429, { attempt: MAX_ATTEMPTS, renewedToken: false }, true), { kind: 'wait-and-retry', reason: 'rate-limited' });
+  assert.deepEqual(decideRetry(429, { attempt: MAX_LOADING_ATTEMPTS, renewedToken: false }, true), { kind: 'done' });
 });
 
 test('an unresolved reference is waited for only while loading, and only so long', () => {
@@ -56,5 +67,5 @@ test('an unresolved reference is waited for only while loading, and only so long
   assert.deepEqual(decideRetry(409, { attempt: 1, renewedToken: false }, true, type), { kind: 'wait-and-retry', reason: 'dependency' });
   assert.deepEqual(decideRetry(409, { attempt: 1, renewedToken: false }, false, type), { kind: 'done' });
   assert.deepEqual(decideRetry(409, { attempt: 1, renewedToken: false }, true, 'urn:ed-fi:api:identity-conflict'), { kind: 'done' });
-  assert.deepEqual(decideRetry(409, { attempt: MAX_DEPENDENCY_ATTEMPTS, renewedToken: false }, true, type), { kind: 'done' });
+  assert.deepEqual(decideRetry(409, { attempt: MAX_LOADING_ATTEMPTS, renewedToken: false }, true, type), { kind: 'done' });
 });

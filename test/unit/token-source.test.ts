@@ -102,3 +102,46 @@ test('50 VUs over a 90 s run with 20 s tokens stay within ceil(run/(lifetime-mar
   assert.ok(calls.count <= maxTokensForRun(90, 20, 60), `fetched ${calls.count}`);
   assert.ok(calls.count >= 6);
 });
+
+test('DMS rejecting freshly issued tokens stops the minting after a few tries', async () => {
+  const clock = { now: 0 };
+  const { src, calls } = source([200], clock);
+  let token = await src.get();
+  token = await src.refreshIfCurrent(token.generation); // 1st fresh rejection: one more token
+  token = await src.refreshIfCurrent(token.generation); // 2nd
+  await assert.rejects(src.refreshIfCurrent(token.generation), /rejected 3 tokens in a row/);
+  await assert.rejects(src.get(), /rejected 3 tokens in a row/);
+  assert.equal(calls.count, 3);
+});
+
+test('a token rejected after the fresh window (a revoke mid-run) is simply replaced', async () => {
+  const clock = { now: 0 };
+  const { src, calls } = source([200], clock, { marginSeconds: 60 });
+  let token = await src.get();
+  for (let round = 0; round < 5; round++) {
+    clock.now += 31_000;
+    token = await src.refreshIfCurrent(token.generation);
+  }
+  assert.equal(calls.count, 6);
+});
+
+test('after a failed refresh the valid token is served without a fetch per ask', async () => {
+  const clock = { now: 0 };
+  const { src, calls } = source([200, 503, 503, 503, 503, 200], clock);
+  await src.get();
+  clock.now = 16_000; // inside the margin: refresh due
+  for (let i = 0; i < 20; i++) await src.get(); // the first fails; the rest wait for the backoff
+  assert.equal(calls.count, 2);
+  assert.equal((await src.get()).generation, 1);
+});
+
+test('client id and secret are escaped before Basic auth, as DMS unescapes them', async () => {
+  let header = '';
+  const fetchImpl = (async (_url: string, init: RequestInit) => {
+    header = String((init.headers as Record<string, string>).authorization);
+    return new Response(JSON.stringify({ access_token: 't', expires_in: 1800 }), { status: 200 });
+  }) as unknown as typeof fetch;
+  const src = new TokenSource({ tokenUrl: 'http://dms/oauth/token', clientId: 'id', clientSecret: 'a%b:c', marginSeconds: 60, fetchImpl });
+  await src.get();
+  assert.equal(Buffer.from(header.replace('Basic ', ''), 'base64').toString(), 'id:a%25b%3Ac');
+});

@@ -5,6 +5,7 @@ import { backoffMs, brokerShouldRefresh, effectiveMarginMs, parseRetryAfter } fr
 export interface Token {
   accessToken: string;
   expiresAtMs: number;
+  issuedAtMs: number;
   generation: number;
 }
 
@@ -24,8 +25,13 @@ export interface TokenSourceOptions {
 export class CredentialsRejected extends Error {}
 /** The token endpoint could not be reached or failed. */
 export class TokenEndpointFailed extends Error {}
+/** DMS keeps rejecting tokens it has just issued: minting more would only reach the token cap. */
+export class TokensRejected extends CredentialsRejected {}
 
 const MAX_ATTEMPTS = 3;
+/** A token rejected younger than this counts as "rejected fresh"; this many in a row end the run. */
+const FRESH_MS = 30_000;
+const MAX_FRESH_REJECTIONS = 3;
 
 export class TokenSource {
   private current: Token | undefined;
@@ -33,6 +39,10 @@ export class TokenSource {
   private lifetimeSeconds = 0;
   private unreportedFetchMs: number | null = null;
   private credentialsRejected: CredentialsRejected | undefined;
+  /** After a failed refresh while the token is still valid: no new fetch before this time. */
+  private retryAtMs = 0;
+  private consecutiveFailures = 0;
+  private freshRejections = 0;
   readonly stats = { tokensFetched: 0, fetchFailures: 0, lastError: null as string | null, fetchDurationsMs: [] as number[] };
 
   constructor(private readonly options: TokenSourceOptions) {}
@@ -43,13 +53,29 @@ export class TokenSource {
 
   /** The current token, refreshed first when it is near expiry. */
   async get(): Promise<Token> {
-    if (this.current && !brokerShouldRefresh(this.current, this.now(), this.marginMs())) return this.current;
+    if (this.credentialsRejected) throw this.credentialsRejected;
+    const now = this.now();
+    if (this.current && !brokerShouldRefresh(this.current, now, this.marginMs())) return this.current;
+    // The last refresh failed: keep serving the valid token until the backoff ends, one fetch per backoff.
+    if (this.current && now < this.retryAtMs && this.current.expiresAtMs > now) return this.current;
     return this.refresh();
   }
 
   /** A caller saw a 401 with generation n: refresh only if n is still current (one refresh per burst). */
   async refreshIfCurrent(generation: number): Promise<Token> {
+    if (this.credentialsRejected) throw this.credentialsRejected;
     if (this.current && this.current.generation !== generation) return this.current;
+    if (this.inflight) return this.inflight; // the rest of a burst joins the refresh already under way
+    if (this.current && this.now() - this.current.issuedAtMs < FRESH_MS) {
+      if (++this.freshRejections >= MAX_FRESH_REJECTIONS) {
+        this.credentialsRejected = new TokensRejected(
+          `DMS rejected ${this.freshRejections} tokens in a row within seconds of issuing them: check that OAUTH_TOKEN_URL belongs to this DMS (issuer/audience) and the clocks agree`,
+        );
+        throw this.credentialsRejected;
+      }
+    } else {
+      this.freshRejections = 0;
+    }
     return this.refresh(true);
   }
 
@@ -79,9 +105,12 @@ export class TokenSource {
     let unauthorizedLeft = this.stats.tokensFetched === 0 ? this.options.initialRetries ?? 0 : 0;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.fetchOnce();
+        const token = await this.fetchOnce();
+        this.consecutiveFailures = 0;
+        return token;
       } catch (error) {
         this.stats.fetchFailures++;
+        this.consecutiveFailures++;
         this.stats.lastError = (error as Error).message;
         if (error instanceof CredentialsRejected && unauthorizedLeft-- > 0) {
           await sleep(500);
@@ -91,10 +120,13 @@ export class TokenSource {
           this.credentialsRejected = error;
           throw error;
         }
-        // A token that is still valid is better than none while the endpoint recovers.
-        if (!force && this.current && this.current.expiresAtMs > this.now()) return this.current;
-        if (attempt >= MAX_ATTEMPTS) throw error;
         const retryAfter = error instanceof RetryableStatus ? error.retryAfterSeconds : undefined;
+        // A token that is still valid is better than none while the endpoint recovers; ask it again later.
+        if (!force && this.current && this.current.expiresAtMs > this.now()) {
+          this.retryAtMs = this.now() + backoffMs(this.consecutiveFailures, retryAfter, Math.random);
+          return this.current;
+        }
+        if (attempt >= MAX_ATTEMPTS) throw error;
         await sleep(backoffMs(attempt, retryAfter, Math.random));
       }
     }
@@ -108,7 +140,7 @@ export class TokenSource {
       response = await (this.options.fetchImpl ?? fetch)(tokenUrl, {
         method: 'POST',
         headers: {
-          authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+          authorization: `Basic ${Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64')}`,
           'content-type': 'application/x-www-form-urlencoded',
         },
         body: 'grant_type=client_credentials',
@@ -138,6 +170,7 @@ export class TokenSource {
     this.current = {
       accessToken: parsed.accessToken,
       expiresAtMs: this.now() + parsed.expiresIn * 1000,
+      issuedAtMs: this.now(),
       generation: (this.current?.generation ?? 0) + 1,
     };
     this.stats.tokensFetched++;
@@ -151,6 +184,11 @@ class RetryableStatus extends TokenEndpointFailed {
   constructor(message: string, readonly retryAfterSeconds: number | undefined) {
     super(message);
   }
+}
+
+/** RFC 6749 §2.3.1: id and secret are escaped before Basic auth; DMS unescapes each (Uri.UnescapeDataString). */
+function formEncode(value: string): string {
+  return encodeURIComponent(value);
 }
 
 function parseTokenBody(body: string): { accessToken: string; expiresIn: number } | undefined {
