@@ -4,7 +4,7 @@
 import type { Ctx } from './http-io.ts';
 import { dropConnection, sendProblem } from './http-io.ts';
 import { problems } from './problem.ts';
-import { FAULT_KEYS, parseSetting, type FaultSettings, type SimOptions } from './options.ts';
+import { DEFAULT_OPTIONS, FAULT_KEYS, parseSetting, type FaultKey, type FaultSettings, type SimOptions } from './options.ts';
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -32,14 +32,15 @@ export function parseFaultPatch(value: unknown): { ok: true; patch: Partial<Faul
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, detail: `The body must be a JSON object with any of: ${FAULT_KEYS.join(', ')}.` };
   }
-  const patch: Record<string, number> = {};
+  const patch: Record<string, number | string> = {};
   for (const [key, raw] of Object.entries(value)) {
     if (!(FAULT_KEYS as readonly string[]).includes(key)) {
       return { ok: false, detail: `Unknown fault '${key}'. Known: ${FAULT_KEYS.join(', ')}.` };
     }
-    if (typeof raw !== 'number') return { ok: false, detail: `${key} must be a number, got ${JSON.stringify(raw)}.` };
+    const expected = typeof DEFAULT_OPTIONS[key as FaultKey];
+    if (typeof raw !== expected) return { ok: false, detail: `${key} must be a ${expected}, got ${JSON.stringify(raw)}.` };
     try {
-      patch[key] = parseSetting(key as keyof SimOptions, String(raw), key, '') as number;
+      patch[key] = parseSetting(key as keyof SimOptions, String(raw), key, '');
     } catch (err) {
       return { ok: false, detail: (err as Error).message.trim() };
     }

@@ -12,6 +12,11 @@ export interface SimOptions {
   /** Requests per window per Host header; 0 turns the limiter off. */
   rateLimitPermits: number;
   rateLimitWindowSeconds: number;
+  /**
+   * How a rate-limited request is answered: 'current' (DMS after 8.0: problem JSON with Retry-After) or
+   * 'v8.0' (DMS 8.0.0 and earlier: an empty 429 with no Retry-After).
+   */
+  rateLimitStyle: string;
   latencyMs: number;
   latencyJitterMs: number;
   /** Share (0..1) of data requests answered 500 or 503 instead of being handled. */
@@ -32,6 +37,7 @@ export const DEFAULT_OPTIONS: SimOptions = {
   tokenCap: 15,
   rateLimitPermits: 20000,
   rateLimitWindowSeconds: 10,
+  rateLimitStyle: 'current',
   latencyMs: 0,
   latencyJitterMs: 0,
   errorRate: 0,
@@ -66,6 +72,13 @@ function fraction(raw: string): number {
   return n;
 }
 
+function oneOf(...values: string[]): Parser {
+  return (raw) => {
+    if (!values.includes(raw.trim())) throw new Error(`must be one of ${values.join(', ')}`);
+    return raw.trim();
+  };
+}
+
 function text(raw: string): string {
   if (raw.trim() === '') throw new Error('must not be empty');
   return raw;
@@ -83,6 +96,7 @@ export const ENV_SETTINGS: ReadonlyArray<{ env: string; key: keyof SimOptions; p
   { env: 'SIM_TOKEN_CAP', key: 'tokenCap', parse: integer(0, 1_000_000, ' (0 turns the cap off)'), help: 'active tokens per client before 429 too-many-tokens; default 15; 0 = no cap' },
   { env: 'SIM_RATE_LIMIT_PERMITS', key: 'rateLimitPermits', parse: integer(0, 1_000_000_000, ' (0 turns the limiter off)'), help: 'requests per window per Host header; default 20000; 0 = off' },
   { env: 'SIM_RATE_LIMIT_WINDOW_SECONDS', key: 'rateLimitWindowSeconds', parse: integer(1, 3600, ''), help: 'rate-limit window in seconds; default 10' },
+  { env: 'SIM_RATE_LIMIT_STYLE', key: 'rateLimitStyle', parse: oneOf('current', 'v8.0'), help: "429 answer of the limiter: 'current' (problem JSON + Retry-After) or 'v8.0' (empty, no Retry-After, as DMS 8.0.0); default current" },
   { env: 'SIM_LATENCY_MS', key: 'latencyMs', parse: integer(0, MAX_MS, ''), help: 'added latency on data requests; default 0' },
   { env: 'SIM_LATENCY_JITTER_MS', key: 'latencyJitterMs', parse: integer(0, MAX_MS, ''), help: 'extra random latency 0..N ms on data requests; default 0' },
   { env: 'SIM_ERROR_RATE', key: 'errorRate', parse: fraction, help: 'share of data requests answered 500/503 with Retry-After; default 0' },
@@ -99,6 +113,7 @@ export const FAULT_KEYS = [
   'tokenLatencyMs',
   'rateLimitPermits',
   'rateLimitWindowSeconds',
+  'rateLimitStyle',
 ] as const;
 export type FaultKey = (typeof FAULT_KEYS)[number];
 export type FaultSettings = Pick<SimOptions, FaultKey>;

@@ -1,7 +1,7 @@
 // Dispatch: /_sim (test control), CMS paths, then DMS paths behind the rate limiter.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createCtx, sendProblem, type Ctx } from './http-io.ts';
+import { createCtx, send, sendProblem, type Ctx } from './http-io.ts';
 import { problems } from './problem.ts';
 import type { SimState } from './state.ts';
 import type { ResourceIndex } from './resource-index.ts';
@@ -28,7 +28,11 @@ export function createRequestHandler(state: SimState, resources: ResourceIndex):
 
     // DMS's limiter covers every DMS endpoint, the token endpoint included.
     const limit = state.limiter.take(ctx.req.headers.host ?? '');
-    if (!limit.ok) return sendProblem(ctx, problems.tooManyRequests(limit.retryAfterSeconds));
+    if (!limit.ok) {
+      // DMS 8.0.0 and earlier had no OnRejected handler: an empty 429 without Retry-After.
+      if (state.settings.rateLimitStyle === 'v8.0') return send(ctx, 429, {}, '');
+      return sendProblem(ctx, problems.tooManyRequests(limit.retryAfterSeconds));
+    }
 
     if (target) {
       if (await applyDataFaults(ctx, state.settings)) return;

@@ -89,3 +89,17 @@ summary_count() {
   [ "$(json_get "$dir/load/summary.json" "j.metrics['dms_retries{reason:unavailable}'].values.count + j.metrics['dms_retries{reason:server-error}'].values.count > 0")" = true ]
   [ "$(json_get "$dir/load/summary.json" 'j.metrics.entities_failed.values.count')" = 0 ]
 }
+
+@test "DMS 8.0.0-style rate limiting (empty 429, no Retry-After) is waited out: the data set is complete" {
+  # 20 requests per 10 s for the smoke profile's 59 documents: at least three windows of waiting
+  SIM_RATE_LIMIT_STYLE=v8.0 SIM_RATE_LIMIT_PERMITS=20 THRESHOLD_ERROR_RATE=0.9 run "$RUNNER" --profile smoke --phase load
+  assert_status 0
+  local dir stats
+  dir="$(run_dir)"
+  stats="$dir/sim-stats.json"
+  [ "$(data_calls_with "$stats" 429)" -gt 0 ]
+  [ "$(json_get "$stats" 'j.documents.students')" = 2 ]
+  [ "$(json_get "$stats" 'j.documents.studentSectionAssociations')" = 2 ]
+  [ "$(json_get "$dir/load/summary.json" "j.metrics['dms_retries{reason:rate-limited}'].values.count > 0")" = true ]
+  [ "$(json_get "$dir/load/summary.json" 'j.metrics.entities_failed.values.count')" = 0 ]
+}

@@ -44,6 +44,22 @@ describe('rate limiter: fixed window per Host header', () => {
     await send(sim.url, 'POST', '/_sim/faults', { body: { rateLimitPermits: 3 } });
   });
 
+  it("style 'v8.0' answers as DMS 8.0.0 did: an empty 429 with no Retry-After", async () => {
+    const set = await send(sim.url, 'POST', '/_sim/faults', { body: { rateLimitStyle: 'v8.0' } });
+    assert.equal(set.status, 200);
+    try {
+      for (let i = 0; i < 3; i++) await send(sim.url, 'GET', '/', { headers: { Host: 'f' } });
+      const r = await send(sim.url, 'GET', '/', { headers: { Host: 'f' } });
+      assert.equal(r.status, 429);
+      assert.equal(r.text, '');
+      assert.equal(r.headers['retry-after'], undefined);
+      const bad = await send(sim.url, 'POST', '/_sim/faults', { body: { rateLimitStyle: 'v7' } });
+      assert.equal(bad.status, 400);
+    } finally {
+      await send(sim.url, 'POST', '/_sim/faults', { body: { rateLimitStyle: 'current' } });
+    }
+  });
+
   it('defaults to 20000 per 10 s (DMS HEAD)', async () => {
     const plain = await startSim({ port: 0 });
     try {
@@ -80,6 +96,7 @@ describe('faults (data requests only)', () => {
       tokenLatencyMs: 0,
       rateLimitPermits: 0,
       rateLimitWindowSeconds: 10,
+      rateLimitStyle: 'current',
     });
   });
 
