@@ -3,7 +3,7 @@
 #   ./run-load-test.sh --profile smoke            (no DMS configured: runs against the bundled stand-in)
 #   ./run-load-test.sh --help                     (options, settings, exit codes)
 # Steps: arguments -> configuration -> results folder -> pre-flight -> stand-in (sim) -> DMS reachable ->
-# client setup -> token broker (credential check) -> k6 phases -> results. See docs/load-test-runner-plan.md.
+# client setup -> token broker (credential check) -> data access -> k6 phases -> results. See docs/load-test-runner-plan.md.
 set -Eeuo pipefail
 
 if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); then
@@ -152,6 +152,7 @@ dry_run() {
     fi
   fi
   log_info "  $((step++)). credentials: token broker (node --import tsx tools/token-broker/main.ts) requests the first token"
+  log_info "  $((step++)). data access: GET <DATA_API_URL>/ed-fi/schoolYearTypes?limit=1 with the broker's token"
   for phase in "${PHASES[@]}"; do
     log_info "  $((step++)). phase $phase: $(k6_command_text "$phase" "<free port>")"
   done
@@ -250,6 +251,7 @@ main() {
   preflight_dms
   if client_setup_needed; then client_setup; fi
   broker_start "$CLIENT_JUST_CREATED"
+  preflight_data_access
 
   run_phases || run_exit=$?
   after_phases "$run_exit" || run_exit=$?

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Pre-flight checks, each one PASS/FAIL line. A failure says what to do and exits with EXIT_PREFLIGHT (3)
 # before k6 starts. Order: k6, node/npm, dependencies, bundle, (stand-in), DMS reachable, (client setup),
-# credentials (the token broker's start, scripts/lib/broker.sh).
+# credentials (the token broker's start, scripts/lib/broker.sh), data access.
 
 K6=""
 K6_VERSION="unknown"
@@ -128,4 +128,61 @@ preflight_dms() {
     fi
   fi
   log_pass "DMS reachable" "$base: $description"
+}
+
+# One authenticated data call with the broker's token, before k6 starts: a client that gets tokens but
+# cannot use them (token from another issuer, claim set, no data store) fails here, not in every VU.
+preflight_data_access() {
+  local rc=0 out err_file="$RUN_TMP/data-access.err" url
+  out="$(BROKER_KEY="$BROKER_KEY" node "$LIB_DIR/js/net.mjs" data-access "${CFG[DATA_API_URL]}" "$BROKER_URL" \
+    "$DISCOVERY_TIMEOUT_SECONDS" 2>"$err_file")" || rc=$?
+  url="${out%%$'\n'*}"
+  url="${url#GET }"
+  if ((rc == 0)); then
+    log_pass "data access" "GET $url answered with the broker's token (DATA_API_URL: ${CFG_SRC[DATA_API_URL]})"
+    return 0
+  fi
+  case "$rc" in
+    10)
+      log_fail "data access" "the token broker gave no token"
+      log_indent <"$err_file"
+      log_hint "See broker.log in the results folder."
+      ;;
+    11)
+      log_fail "data access" "the data API does not answer"
+      log_indent <"$err_file"
+      log_hint "Check DATA_API_URL (${CFG_SRC[DATA_API_URL]}): the DMS data API base, e.g. http://localhost:8080/data;" \
+        "set it in $ENV_FILE_LABEL when the discovery document names a URL this machine cannot reach."
+      ;;
+    12)
+      log_fail "data access" "the DMS rejects the token it was just issued (HTTP 401)"
+      log_indent <"$err_file"
+      log_hint "The token came from OAUTH_TOKEN_URL=${CFG[OAUTH_TOKEN_URL]} (${CFG_SRC[OAUTH_TOKEN_URL]}), and the DMS does not accept it." \
+        "Check that OAUTH_TOKEN_URL is this DMS's token endpoint (urls.oauth of GET ${CFG[API_BASE_URL]%/}/), that the" \
+        "DMS trusts that identity provider (issuer and audience in the DMS settings), and that the clocks of the DMS and" \
+        "the identity provider agree. See docs/troubleshooting.md."
+      ;;
+    13)
+      log_fail "data access" "the client's claim set does not allow reading schoolYearTypes (HTTP 403)"
+      log_indent <"$err_file"
+      log_hint "The load test needs a claim set that may create, read, update and delete the Ed-Fi resources, e.g. EdFiSandbox." \
+        "A client created by the runner gets CLAIM_SET_NAME=${CFG[CLAIM_SET_NAME]} (${CFG_SRC[CLAIM_SET_NAME]}). For CLIENT_ID (${CFG_SRC[CLIENT_ID]}):" \
+        "give its application such a claim set in the Configuration Service, or remove CLIENT_ID and CLIENT_SECRET" \
+        "from $ENV_FILE_LABEL so that the runner creates a client with CLAIM_SET_NAME."
+      ;;
+    14)
+      log_fail "data access" "the DMS finds no data store for this client (HTTP 404 route-resolution-error)"
+      log_indent <"$err_file"
+      log_hint "The client's application has no data store the DMS knows (its dataStoreIds are empty or wrong)." \
+        "For CLIENT_ID (${CFG_SRC[CLIENT_ID]}): give its application a data store in the Configuration Service, or remove" \
+        "CLIENT_ID and CLIENT_SECRET from $ENV_FILE_LABEL so that the runner creates a new client with DATA_STORE_ID" \
+        "(${CFG[DATA_STORE_ID]:-not set: the first of GET /v3/dataStores}). See docs/troubleshooting.md."
+      ;;
+    *)
+      log_fail "data access" "an authenticated data call failed"
+      log_indent <"$err_file"
+      log_hint "Check DATA_API_URL (${CFG_SRC[DATA_API_URL]}) and the DMS's log; see docs/troubleshooting.md."
+      ;;
+  esac
+  exit "$EXIT_PREFLIGHT"
 }

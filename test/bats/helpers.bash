@@ -44,13 +44,16 @@ free_port() {
   node "$REPO/scripts/lib/js/net.mjs" free-port
 }
 
-# Starts a stand-in of our own (for --target dms tests and busy ports); SIM_URL, SIM_TEST_PORT.
+# Starts a stand-in of our own (for --target dms tests and busy ports); SIM_URL, SIM_TEST_PORT. Called again,
+# it starts another one (SIM_URL then names the newest); teardown stops them all.
 start_test_sim() {
-  local log="$BATS_TEST_TMPDIR/test-sim.log" tries=100
+  local log tries=100 pid
+  log="$(mktemp "$BATS_TEST_TMPDIR/test-sim.XXXXXX")"
   (cd "$REPO" && exec node --import tsx sim/main.ts --port 0 --host 127.0.0.1) >"$log" 2>&1 3>&- &
-  SIM_TEST_PID=$!
+  pid=$!
+  SIM_TEST_PID="${SIM_TEST_PID:+$SIM_TEST_PID }$pid"
   until grep -q '^dms-sim listening on ' "$log" 2>/dev/null; do
-    if ((tries-- == 0)) || ! kill -0 "$SIM_TEST_PID" 2>/dev/null; then
+    if ((tries-- == 0)) || ! kill -0 "$pid" 2>/dev/null; then
       cat "$log" >&2
       return 1
     fi
@@ -61,11 +64,39 @@ start_test_sim() {
 }
 
 stop_test_sim() {
-  if [[ -n "${SIM_TEST_PID:-}" ]]; then
-    kill "$SIM_TEST_PID" 2>/dev/null || true
-    wait "$SIM_TEST_PID" 2>/dev/null || true
-    SIM_TEST_PID=""
-  fi
+  local pid
+  for pid in ${SIM_TEST_PID:-}; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  SIM_TEST_PID=""
+}
+
+# create_test_client URL [DATA_STORE_IDS_JSON]: an application made through the stand-in's Configuration
+# Service API (admin token, vendor, application; data stores default to [1], '' leaves them out); sets
+# TEST_CLIENT_ID and TEST_CLIENT_SECRET.
+create_test_client() {
+  local out
+  # shellcheck disable=SC2016 # JavaScript template literals, not shell expansions
+  out="$(node --input-type=module -e '
+    const [base, stores] = process.argv.slice(1);
+    const call = async (path, init) => {
+      const res = await fetch(base + path, init);
+      if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
+      return res;
+    };
+    const form = new URLSearchParams({ client_id: "DmsConfigurationService", client_secret: "ValidClientSecret1234567890!Abcd",
+      grant_type: "client_credentials", scope: "edfi_admin_api/full_access" });
+    const { access_token: token } = await (await call("/connect/token", { method: "POST", body: form })).json();
+    const json = (body) => ({ method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const vendor = await call("/v3/vendors", json({ company: "bats", contactName: "bats", contactEmailAddress: "bats@example.com", namespacePrefixes: "uri://ed-fi.org" }));
+    const vendorId = Number(vendor.headers.get("location").split("/").pop());
+    const app = { vendorId, applicationName: `bats ${Date.now()}`, claimSetName: "EdFiSandbox", educationOrganizationIds: [777000] };
+    if (stores !== "") app.dataStoreIds = JSON.parse(stores);
+    const { key, secret } = await (await call("/v3/applications", json(app))).json();
+    console.log(`${key}\n${secret}`);' "$1" "${2-[1]}")" || return 1
+  TEST_CLIENT_ID="${out%%$'\n'*}"
+  TEST_CLIENT_SECRET="${out#*$'\n'}"
 }
 
 # sim_count "POST /oauth/token 401" [stats-file]: a request counter of the stand-in (0 when absent).
@@ -123,6 +154,21 @@ start_plain_http() {
     sleep 0.1
   done
   LISTENER_PORT="$(head -n1 "$log")"
+}
+
+# test/bats/fixtures/fake-dms.mjs (FAKE_DMS_* from the environment); FAKE_DMS_URL.
+start_fake_dms() {
+  local log="$BATS_TEST_TMPDIR/fake-dms.log" tries=100
+  node "$REPO/test/bats/fixtures/fake-dms.mjs" >"$log" 2>&1 3>&- &
+  LISTENER_PID=$!
+  until grep -q '^fake-dms listening on ' "$log" 2>/dev/null; do
+    if ((tries-- == 0)) || ! kill -0 "$LISTENER_PID" 2>/dev/null; then
+      cat "$log" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+  FAKE_DMS_URL="$(sed -n 's/^fake-dms listening on \(http[^ ]*\).*/\1/p' "$log")"
 }
 
 # Asserts that the output contains a string; prints the output when it does not.

@@ -60,6 +60,7 @@ teardown() {
 @test "PASS: exit 0, final line names the folder, latest points at it" {
   run "$RUNNER" --phase load
   assert_status 0
+  assert_output_has "PASS  data access"
   local dir
   dir="$(run_dir)"
   [[ "${lines[-1]}" == "PASS  smoke load against the stand-in: results in $dir" ]]

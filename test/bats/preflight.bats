@@ -248,3 +248,66 @@ teardown() {
   [ "$(cat "$dir/exit-status")" = 143 ]
   [ "$(json_get "$dir/run.json" j.reason)" = interrupted ]
 }
+
+@test "data access: a client whose application has no data store fails before k6 (404 route resolution), exit 3" {
+  start_test_sim
+  create_test_client "$SIM_URL" ''
+  write_env_file "API_BASE_URL=$SIM_URL" "CLIENT_ID=$TEST_CLIENT_ID" "CLIENT_SECRET='$TEST_CLIENT_SECRET'"
+  K6_BIN="$REPO/test/bats/fixtures/fake-k6" run "$RUNNER" --target dms --phase load
+  assert_status 3
+  assert_output_has "PASS  credentials"
+  assert_output_has "FAIL  data access"
+  assert_output_has "the DMS finds no data store for this client (HTTP 404 route-resolution-error)"
+  assert_output_has "GET $SIM_URL/data/ed-fi/schoolYearTypes?limit=1 answered HTTP 404: urn:ed-fi:api:route-resolution-error"
+  assert_output_has "DATA_STORE_ID"
+  assert_output_lacks "$TEST_CLIENT_SECRET"
+  assert_output_lacks "phase load:"
+  [ "$(sim_count 'GET /data/ed-fi/schoolYearTypes 404')" = 1 ]
+  [ "$(cat "$(run_dir)/exit-status")" = 3 ]
+}
+
+@test "data access: a token from another issuer is rejected by the DMS (401), exit 3 names OAUTH_TOKEN_URL" {
+  local issuer
+  start_test_sim
+  issuer="$SIM_URL"
+  create_test_client "$issuer"
+  start_test_sim
+  write_env_file "API_BASE_URL=$SIM_URL" "OAUTH_TOKEN_URL=$issuer/oauth/token" \
+    "CLIENT_ID=$TEST_CLIENT_ID" "CLIENT_SECRET='$TEST_CLIENT_SECRET'"
+  K6_BIN="$REPO/test/bats/fixtures/fake-k6" run "$RUNNER" --target dms --phase load
+  assert_status 3
+  assert_output_has "PASS  credentials"
+  assert_output_has "FAIL  data access"
+  assert_output_has "the DMS rejects the token it was just issued (HTTP 401)"
+  assert_output_has "OAUTH_TOKEN_URL=$issuer/oauth/token (.env.load-test)"
+  assert_output_has "issuer and audience"
+  assert_output_lacks "phase load:"
+  [ "$(sim_count 'GET /data/ed-fi/schoolYearTypes 401')" = 1 ]
+}
+
+@test "data access: a claim set that forbids the call (403) and any other answer fail with exit 3; the token never shows" {
+  write_env_file "CLIENT_ID=key" "CLIENT_SECRET=secret-value-1"
+  FAKE_DMS_DATA_STATUS=403 start_fake_dms
+  K6_BIN="$REPO/test/bats/fixtures/fake-k6" API_BASE_URL="$FAKE_DMS_URL" run "$RUNNER" --target dms --phase load
+  assert_status 3
+  assert_output_has "FAIL  data access"
+  assert_output_has "does not allow reading schoolYearTypes (HTTP 403)"
+  assert_output_has "CLAIM_SET_NAME=EdFiSandbox (default)"
+  assert_output_has "Bearer ********"
+  assert_output_lacks "fake-Token-0123456789abcdef"
+  refute grep -rqF 'fake-Token-0123456789abcdef' "$RESULTS_ROOT"
+  kill "$LISTENER_PID"
+  rm -rf "$RESULTS_ROOT"
+  FAKE_DMS_DATA_STATUS=500 FAKE_DMS_DATA_TYPE=urn:ed-fi:api:internal-server-error start_fake_dms
+  K6_BIN="$REPO/test/bats/fixtures/fake-k6" API_BASE_URL="$FAKE_DMS_URL" run "$RUNNER" --target dms --phase load
+  assert_status 3
+  assert_output_has "FAIL  data access"
+  assert_output_has "answered HTTP 500: urn:ed-fi:api:internal-server-error"
+  assert_output_lacks "fake-Token-0123456789abcdef"
+  rm -rf "$RESULTS_ROOT"
+  FAKE_DMS_DATA_STATUS=200 K6_BIN="$REPO/test/bats/fixtures/fake-k6" API_BASE_URL="$FAKE_DMS_URL" \
+    DATA_API_URL="http://127.0.0.1:$(free_port)/data" run "$RUNNER" --target dms --phase load
+  assert_status 3
+  assert_output_has "the data API does not answer"
+  assert_output_has "Check DATA_API_URL (shell)"
+}

@@ -6,6 +6,14 @@
 //                                              line each); exit 1 unreachable, 2 not an Ed-Fi API
 //   node net.mjs get-json URL FILE [SECS]   -> saves the JSON body of URL to FILE; exit 1 on any failure
 //                                              (header X-Broker-Key from env BROKER_KEY when set)
+//   node net.mjs data-access DATA_API_URL BROKER_URL SECS
+//                                           -> takes the token from the broker (GET BROKER_URL/token, key from
+//                                              env BROKER_KEY) and makes one authenticated data call,
+//                                              GET DATA_API_URL/ed-fi/schoolYearTypes?limit=1. Prints what was
+//                                              called; stderr: the reason of a failure (never the token).
+//                                              exit 0 ok; 10 no token from the broker; 11 unreachable;
+//                                              12 HTTP 401; 13 HTTP 403; 14 HTTP 404 route-resolution-error;
+//                                              15 any other answer
 import { createServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
 
@@ -87,8 +95,58 @@ async function getJson(url, file, seconds = '5') {
   }
 }
 
+/** One line of an Ed-Fi problem document (type, detail, errors), or the start of a body that is not one. */
+function problemText(text) {
+  try {
+    const body = JSON.parse(text);
+    const parts = [body.type, body.detail ?? body.title, ...(Array.isArray(body.errors) ? body.errors : [])].filter((p) => typeof p === 'string' && p !== '');
+    if (parts.length > 0) return { type: typeof body.type === 'string' ? body.type : '', text: parts.join(' | ').slice(0, 300) };
+  } catch {
+    // not JSON
+  }
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return { type: '', text: oneLine === '' ? '(empty body)' : oneLine.slice(0, 200) };
+}
+
+async function dataAccess(dataApiUrl, brokerUrl, seconds = '10') {
+  const signal = () => AbortSignal.timeout(Number(seconds) * 1000);
+  let token;
+  try {
+    const response = await fetch(`${brokerUrl.replace(/\/+$/, '')}/token`, {
+      headers: { accept: 'application/json', 'x-broker-key': process.env.BROKER_KEY ?? '' },
+      signal: signal(),
+    });
+    const body = await response.text();
+    if (!response.ok) throw new Error(`HTTP ${response.status}: ${problemText(body).text}`);
+    token = JSON.parse(body).access_token;
+    if (typeof token !== 'string' || token === '') throw new Error('the answer has no access_token');
+  } catch (error) {
+    process.stderr.write(`the token broker gave no token: ${reason(error)}\n`);
+    return 10;
+  }
+  const url = `${dataApiUrl.replace(/\/+$/, '')}/ed-fi/schoolYearTypes?limit=1`;
+  process.stdout.write(`GET ${url}\n`);
+  let response;
+  let text;
+  try {
+    response = await fetch(url, { headers: { accept: 'application/json', authorization: `Bearer ${token}` }, redirect: 'manual', signal: signal() });
+    text = await response.text();
+  } catch (error) {
+    process.stderr.write(`GET ${url} failed: ${reason(error)}\n`);
+    return 11;
+  }
+  // A DMS never echoes the token, but a proxy's error page might: keep it out of every message.
+  const problem = problemText(text.split(token).join('********'));
+  if (response.ok) return 0;
+  process.stderr.write(`GET ${url} answered HTTP ${response.status}: ${problem.text}\n`);
+  if (response.status === 401) return 12;
+  if (response.status === 403) return 13;
+  if (response.status === 404 && problem.type === 'urn:ed-fi:api:route-resolution-error') return 14;
+  return 15;
+}
+
 const [command, ...args] = process.argv.slice(2);
-const commands = { 'free-port': freePort, 'port-free': portFree, discovery, 'get-json': getJson };
+const commands = { 'free-port': freePort, 'port-free': portFree, discovery, 'get-json': getJson, 'data-access': dataAccess };
 if (!commands[command]) {
   process.stderr.write(`usage: net.mjs ${Object.keys(commands).join('|')} ...\n`);
   process.exitCode = 2;
