@@ -145,8 +145,10 @@ dry_run() {
     log_info "  $((step++)). client setup on the stand-in: vendor + application (claim set ${CFG[CLAIM_SET_NAME]}), kept in memory"
   else
     log_info "  $((step++)). DMS reachable: GET ${CFG[API_BASE_URL]%/}/ within ${DISCOVERY_TIMEOUT_SECONDS} s"
-    if client_setup_needed; then
+    if client_setup_needed && [[ -f "$ENV_FILE" ]]; then
       log_info "  $((step++)). client setup at ${CFG[CMS_BASE_URL]}: vendor + application (claim set ${CFG[CLAIM_SET_NAME]}), saved to $ENV_FILE_LABEL"
+    elif client_setup_needed; then
+      log_info "  $((step++)). client setup at ${CFG[CMS_BASE_URL]}: vendor + application (claim set ${CFG[CLAIM_SET_NAME]}), kept in memory for this run only (no $ENV_FILE_LABEL)"
     else
       log_info "  $((step++)). client: CLIENT_ID ${CFG[CLIENT_ID]} (${CFG_SRC[CLIENT_ID]})"
     fi

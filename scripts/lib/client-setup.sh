@@ -2,7 +2,8 @@
 # shellcheck disable=SC2034 # CLIENT_JUST_CREATED is read by run-load-test.sh
 # API client setup through the Configuration Service (scripts/lib/js/cms.mjs does the HTTP): with no
 # CLIENT_ID/CLIENT_SECRET, create a vendor and an application and use their key and secret.
-# --target dms: saved into the env file (backup kept, other lines untouched, mode 600) and reused next run.
+# --target dms: saved into the env file (backup kept, other lines untouched, mode 600) and reused next run;
+# with no env file (everything from the shell, the CI case) kept in memory for this run, and said so.
 # --target sim: kept in memory only; the user's env file is never touched.
 # Failures exit with EXIT_CLIENT_SETUP (4). The secret is never printed.
 
@@ -63,6 +64,14 @@ client_setup() {
   CLIENT_JUST_CREATED=1
   if [[ "$TARGET" != "dms" ]]; then
     log_pass "client setup" "client $key created on the stand-in (kept in memory; $ENV_FILE_LABEL untouched)"
+    return 0
+  fi
+  if [[ ! -f "$ENV_FILE" ]]; then
+    # Everything came from the shell: creating an env file nobody asked for would leave a secret on disk.
+    config_set CLIENT_ID "$key" "created by client setup, this run only"
+    config_set CLIENT_SECRET "$secret" "created by client setup, this run only"
+    log_pass "client setup" "client $key created; kept in memory for this run only (there is no $ENV_FILE_LABEL to save it to)"
+    log_info "        the next run creates another client; to reuse one, set CLIENT_ID and CLIENT_SECRET, or create $ENV_FILE_LABEL"
     return 0
   fi
   rc=0

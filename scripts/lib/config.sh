@@ -102,16 +102,22 @@ config_resolve_target() {
   config_check_dms
 }
 
+# True when every named setting comes from the shell (the CI case: no env file needed).
+config_from_shell() {
+  local name
+  for name in "$@"; do
+    [[ "${CFG_SRC[$name]}" == shell ]] || return 1
+  done
+}
+
 config_check_dms() {
-  local all_from_shell=0
-  if [[ "${CFG_SRC[API_BASE_URL]}" == shell && "${CFG_SRC[CLIENT_ID]}" == shell && "${CFG_SRC[CLIENT_SECRET]}" == shell ]]; then
-    all_from_shell=1
-  fi
-  if [[ ! -f "$ENV_FILE" && "$all_from_shell" == 0 ]]; then
+  if [[ ! -f "$ENV_FILE" ]] && ! config_from_shell API_BASE_URL CLIENT_ID CLIENT_SECRET &&
+    ! config_from_shell API_BASE_URL CMS_BASE_URL CMS_ADMIN_CLIENT_ID CMS_ADMIN_CLIENT_SECRET; then
     usage_error "--target dms needs the env file $ENV_FILE_LABEL, and it does not exist" \
       "Create it and set API_BASE_URL (and CMS_* for client setup, or CLIENT_ID/CLIENT_SECRET):" \
       "  cp .env.load-test.example .env.load-test && \$EDITOR .env.load-test" \
-      "Or run against the bundled stand-in: --target sim"
+      "Or export API_BASE_URL with CLIENT_ID and CLIENT_SECRET, or with CMS_BASE_URL, CMS_ADMIN_CLIENT_ID and" \
+      "CMS_ADMIN_CLIENT_SECRET (a client is then created for this run only), or use the stand-in: --target sim"
   fi
   if [[ -z "${CFG[API_BASE_URL]}" ]]; then
     usage_error "--target dms needs API_BASE_URL (the DMS base URL, e.g. http://localhost:8080)" \

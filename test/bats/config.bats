@@ -137,6 +137,21 @@ teardown() {
   assert_output_has "target    dms: http://dms.example"
 }
 
+@test "--target dms with the DMS and CMS admin settings in the shell needs no env file; the client is not saved" {
+  API_BASE_URL=http://dms.example CMS_BASE_URL=http://cms.example CMS_ADMIN_CLIENT_ID=admin \
+    CMS_ADMIN_CLIENT_SECRET=admin-Secret-1 run "$RUNNER" --target dms --dry-run
+  assert_status 0
+  assert_output_has "target    dms: http://dms.example"
+  assert_output_has "client setup at http://cms.example"
+  assert_output_has "kept in memory for this run only (no .env.load-test)"
+  assert_output_lacks "admin-Secret-1"
+  # one of them from elsewhere (here: missing) still needs the env file
+  API_BASE_URL=http://dms.example CMS_BASE_URL=http://cms.example CMS_ADMIN_CLIENT_ID=admin run "$RUNNER" --target dms --dry-run
+  assert_status 2
+  assert_output_has "--target dms needs the env file .env.load-test, and it does not exist"
+  [ ! -e "$PROJECT/.env.load-test" ]
+}
+
 @test "--target dms without a client or CMS admin credentials: exit 2, says what to set" {
   write_env_file "API_BASE_URL=http://dms.example:8080"
   run "$RUNNER" --target dms

@@ -114,6 +114,21 @@ teardown() {
   grep -qx "DATA_API_URL=$SIM_URL/api/data" "$FAKE_K6_LOG/load.env"
 }
 
+@test "--target dms with only admin settings in the shell: a client for this run, no env file written" {
+  start_test_sim
+  API_BASE_URL="$SIM_URL" CMS_BASE_URL="$SIM_URL" CMS_ADMIN_CLIENT_ID=DmsConfigurationService \
+    CMS_ADMIN_CLIENT_SECRET='ValidClientSecret1234567890!Abcd' run "$RUNNER" --target dms --phase load
+  assert_status 0
+  assert_output_has "kept in memory for this run only (there is no .env.load-test to save it to)"
+  assert_output_has "the next run creates another client"
+  assert_output_has "PASS  data access"
+  [ ! -e "$PROJECT/.env.load-test" ]
+  refute compgen -G "$PROJECT/.env.load-test.bak*"
+  grep -q "^CLIENT_ID=." "$FAKE_K6_LOG/load.env"
+  grep -q "^CLIENT_ID='.*'  # created by client setup, this run only$" "$(run_dir)/config.env"
+  refute grep -rqF 'ValidClientSecret1234567890!Abcd' "$RESULTS_ROOT"
+}
+
 @test "the stand-in gets every SIM_* setting" {
   SIM_TOKEN_LIFETIME_SECONDS=77 run "$RUNNER" --phase load
   assert_status 0
