@@ -86,6 +86,6 @@ client_setup() {
   config_set CLIENT_SECRET "$secret" "created by client setup, saved to $ENV_FILE_LABEL"
   log_pass "client setup" "client $key created; CLIENT_ID and CLIENT_SECRET saved to $ENV_FILE_LABEL (mode 600)"
   if [[ -n "$backup" ]]; then
-    log_info "        previous $ENV_FILE_LABEL kept as ${backup##*/}; later runs reuse the saved client"
+    log_info "        previous $ENV_FILE_LABEL kept as $(display_path "$backup"); later runs reuse the saved client"
   fi
 }

@@ -181,7 +181,7 @@ teardown() {
 
 @test "the env-file parser reads files the way dotenv-cli does" {
   local file="$BATS_TEST_TMPDIR/tricky.env"
-  local names=(PLAIN SPACED COMMENTED HASHED SINGLE DOUBLE EXPORTED EMPTY DUP DOLLAR MULTI)
+  local names=(PLAIN SPACED COMMENTED HASHED SINGLE DOUBLE EXPORTED EMPTY DUP DOLLAR MULTI LOOKALIKE UNCLOSED AFTER)
   cat >"$file" <<'ENV'
 # a comment
 PLAIN=value
@@ -196,7 +196,10 @@ DUP=first
 DUP=second
 DOLLAR='Ab$1!@#^*()-_[]{}:;,.?'
 MULTI="one
+LOOKALIKE=inside a value
 two"
+UNCLOSED="never closed
+AFTER=read as its own line
 ENV
   run node "$REPO/node_modules/.bin/dotenv" -e "$file" --no-expand -- node -e '
     const out = {}; for (const n of process.argv.slice(1)) out[n] = process.env[n] ?? null; console.log(JSON.stringify(out))' "${names[@]}"

@@ -129,6 +129,23 @@ teardown() {
   refute grep -rqF 'ValidClientSecret1234567890!Abcd' "$RESULTS_ROOT"
 }
 
+@test "--target dms: client setup writes through a symlinked .env.load-test and keeps the link" {
+  local secrets="$BATS_TEST_TMPDIR/secrets"
+  start_test_sim
+  mkdir -p "$secrets"
+  printf '%s\n' "API_BASE_URL=$SIM_URL" "CMS_BASE_URL=$SIM_URL" "CMS_ADMIN_CLIENT_ID=DmsConfigurationService" \
+    "CMS_ADMIN_CLIENT_SECRET='ValidClientSecret1234567890!Abcd'" >"$secrets/dms.env"
+  ln -s "$secrets/dms.env" "$PROJECT/.env.load-test"
+  run "$RUNNER" --target dms --phase load
+  assert_status 0
+  assert_output_has "CLIENT_ID and CLIENT_SECRET saved to .env.load-test (mode 600)"
+  assert_output_has "previous .env.load-test kept as $secrets/dms.env.bak."
+  [ -L "$PROJECT/.env.load-test" ]
+  grep -q "^CLIENT_ID='" "$secrets/dms.env"
+  [ "$(stat -c %a "$secrets/dms.env")" = 600 ]
+  compgen -G "$secrets/dms.env.bak.*"
+}
+
 @test "the stand-in gets every SIM_* setting" {
   SIM_TOKEN_LIFETIME_SECONDS=77 run "$RUNNER" --phase load
   assert_status 0

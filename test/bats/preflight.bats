@@ -222,6 +222,47 @@ teardown() {
   [ "$(cat "$file")" = "$(printf "API_BASE_URL=http://dms:8080\r\nVUS_LOAD_PHASE=4\r\nCLIENT_ID='k'\r\nCLIENT_SECRET='s'\r")" ]
 }
 
+@test "the env-file update follows a symlink: the target is updated, the link stays" {
+  local secrets="$BATS_TEST_TMPDIR/secrets" link="$BATS_TEST_TMPDIR/.env.load-test" backups
+  mkdir -p "$secrets"
+  printf 'API_BASE_URL=http://dms:8080\nCLIENT_ID=old\n' >"$secrets/dms.env"
+  cp "$secrets/dms.env" "$BATS_TEST_TMPDIR/original.env"
+  ln -s secrets/dms.env "$link"
+  ENVFILE_CLIENT_ID=new-key ENVFILE_CLIENT_SECRET=s3cret run node "$REPO/scripts/lib/js/env-update.mjs" "$link" CLIENT_ID CLIENT_SECRET
+  assert_status 0
+  [ -L "$link" ]
+  [ "$(readlink "$link")" = secrets/dms.env ]
+  [ "$(cat "$secrets/dms.env")" = "$(printf "API_BASE_URL=http://dms:8080\nCLIENT_ID='new-key'\nCLIENT_SECRET='s3cret'")" ]
+  [ "$(stat -c %a "$secrets/dms.env")" = 600 ]
+  backups=("$secrets"/dms.env.bak.*)
+  [ "${#backups[@]}" = 1 ]
+  cmp "${backups[0]}" "$BATS_TEST_TMPDIR/original.env"
+  [ "$output" = "${backups[0]}" ]
+  refute compgen -G "$BATS_TEST_TMPDIR/.env.load-test.bak*"
+  # a link whose target does not exist yet: the target is created, the link kept
+  ln -s secrets/new.env "$BATS_TEST_TMPDIR/dangling.env"
+  ENVFILE_CLIENT_ID=k run node "$REPO/scripts/lib/js/env-update.mjs" "$BATS_TEST_TMPDIR/dangling.env" CLIENT_ID
+  assert_status 0
+  [ -L "$BATS_TEST_TMPDIR/dangling.env" ]
+  [ "$(cat "$secrets/new.env")" = "CLIENT_ID='k'" ]
+}
+
+@test "the env-file update leaves the lines of a multi-line value alone, even one that looks like NAME=" {
+  local file="$BATS_TEST_TMPDIR/multi.env"
+  printf '%s\n' 'NOTE="first line' 'CLIENT_ID=not-a-setting' 'last line"' 'CLIENT_SECRET="old' 'secret"' \
+    'BROKEN="never closed' 'CLIENT_ID=old-key' >"$file"
+  ENVFILE_CLIENT_ID=new-key ENVFILE_CLIENT_SECRET=new-secret run node "$REPO/scripts/lib/js/env-update.mjs" "$file" CLIENT_ID CLIENT_SECRET
+  assert_status 0
+  [ "$(cat "$file")" = "$(printf '%s\n' 'NOTE="first line' 'CLIENT_ID=not-a-setting' 'last line"' "CLIENT_SECRET='new-secret'" \
+    'BROKEN="never closed' "CLIENT_ID='new-key'")" ]
+  # and read back as dotenv reads it
+  run node --input-type=module -e '
+    const { readEnvFile } = await import(process.argv[1]);
+    const { values } = readEnvFile(process.argv[2]);
+    console.log(["NOTE", "CLIENT_ID", "CLIENT_SECRET"].map((n) => values.get(n).value).join("|"))' "$REPO/scripts/lib/js/envfile.mjs" "$file"
+  [ "$output" = "$(printf 'first line\nCLIENT_ID=not-a-setting\nlast line|new-key|new-secret')" ]
+}
+
 @test "SIGTERM before k6 starts: exit 143, the run recorded" {
   local log="$BATS_TEST_TMPDIR/hang.log" out="$BATS_TEST_TMPDIR/run.out" pid tries=100 dir
   # A DMS that accepts connections and never answers: the runner waits in the discovery check.
