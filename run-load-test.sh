@@ -19,8 +19,10 @@ readonly EXIT_USAGE=2
 readonly EXIT_PREFLIGHT=3
 readonly EXIT_CLIENT_SETUP=4
 readonly EXIT_REGRESSION=5
-readonly EXIT_INTERRUPTED=130 # Ctrl-C (SIGINT); SIGTERM gives 143
+readonly EXIT_INTERRUPTED=130 # Ctrl-C (SIGINT); SIGTERM gives 143, SIGHUP 129
 readonly DISCOVERY_TIMEOUT_SECONDS="${DISCOVERY_TIMEOUT_SECONDS:-10}"
+# How long an exiting runner waits for k6 after its SIGINT: k6's gracefulStop (30 s), then teardown and summary.
+readonly K6_STOP_WAIT_SECONDS="${K6_STOP_WAIT_SECONDS:-35}"
 
 # shellcheck source=scripts/lib/log.sh
 source "$LIB_DIR/log.sh"
@@ -78,6 +80,7 @@ on_signal() {
       log_warn "$signal again: stopping k6 now"
     fi
     kill -INT "$K6_PID" 2>/dev/null || true
+    K6_INT_SENT=1
     return 0
   fi
   log_error "interrupted ($signal) before k6 started"
@@ -86,15 +89,23 @@ on_signal() {
   exit "$EXIT_INTERRUPTED"
 }
 
+# SIGHUP (the terminal was closed, the SSH session dropped): nobody is left to answer, so the run stops here.
+# The exit trap still gives a running k6 its graceful stop (summary written) and records the run.
+on_hangup() {
+  INTERRUPTED=1
+  if ((CLEANING_UP == 1)); then return 0; fi
+  log_warn "HUP: the terminal went away; stopping the run"
+  RUN_REASON="hangup (SIGHUP)"
+  exit $((EXIT_INTERRUPTED - 1))
+}
+
 on_exit() {
   local rc=$?
   CLEANING_UP=1
-  trap '' INT TERM
   set +e
-  if [[ -n "$K6_PID" ]]; then
-    kill -INT "$K6_PID" 2>/dev/null
-    svc_stop "$K6_PID" 30
-  fi
+  trap '' HUP
+  if [[ -n "$K6_PID" ]]; then k6_stop; fi
+  trap '' INT TERM
   progress_stop
   sim_save_stats
   broker_save_stats
@@ -228,6 +239,7 @@ main() {
   trap 'on_error "$?" "$LINENO" "$BASH_COMMAND"' ERR
   trap 'on_signal INT' INT
   trap 'on_signal TERM' TERM
+  trap on_hangup HUP
 
   config_load
   config_resolve_target

@@ -49,10 +49,11 @@ Exit codes:
   1    internal error of the runner
   2    usage or configuration error (nothing was started)
   3    pre-flight check failed (k6, node/npm, dependencies, bundle, results folder, stand-in, DMS
-       reachable, credentials); k6 was not started
+       reachable, credentials, data access); k6 was not started
   4    API client setup through the Configuration Service failed; k6 was not started
   5    k6 passed, but the run regressed against --baseline NAME
   130  interrupted before k6 started (Ctrl-C; 143 for SIGTERM)
+  129  the terminal went away (SIGHUP); a running k6 was stopped gracefully first
   k6's own codes pass through: 99 thresholds failed, 104 invalid k6 configuration, 105 stopped by a
   signal, 107 script error, 108 test aborted by the script (full phase: the first non-zero phase code)
 

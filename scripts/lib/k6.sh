@@ -7,6 +7,7 @@
 
 K6_PID=""
 K6_CMD=()
+K6_INT_SENT=0 # set when the runner has passed a SIGINT on to the running k6
 
 # --quiet when the progress poller shows progress instead (k6 prints a progress line every second when
 # its output is not a terminal); the end-of-test summary is printed either way.
@@ -52,6 +53,7 @@ k6_run_phase() {
   if ((OPT_DASHBOARD == 1)); then
     log_info "k6 web dashboard: http://127.0.0.1:${K6_WEB_DASHBOARD_PORT:-5665} (saved as $phase_dir/dashboard.html)"
   fi
+  K6_INT_SENT=0
   svc_launch - _k6_exec "$phase_dir"
   K6_PID="$SVC_PID"
   progress_start "$phase" "$port" "$phase_dir"
@@ -67,6 +69,29 @@ k6_run_phase() {
   K6_PID=""
   progress_stop
   k6_explain_exit "$phase" "$PHASE_EXIT" "$phase_dir"
+}
+
+# The runner is exiting (an error, SIGHUP) while k6 still runs. k6 stops gracefully on its first SIGINT
+# (gracefulStop, teardown, handleSummary) but at once, without a summary, on a second signal; so: one
+# SIGINT unless it had one already, then up to K6_STOP_WAIT_SECONDS for it to exit, and only then TERM.
+# INT or TERM to the runner during the wait cuts it short.
+k6_stop() {
+  local tries seen="$SIGNALS_SEEN"
+  if kill -0 "$K6_PID" 2>/dev/null; then
+    if ((K6_INT_SENT == 0)); then
+      kill -INT "$K6_PID" 2>/dev/null
+      K6_INT_SENT=1
+    fi
+    log_warn "waiting up to $K6_STOP_WAIT_SECONDS s for k6 to stop and write its summary (Ctrl-C: stop it at once)"
+    trap 'SIGNALS_SEEN=$((SIGNALS_SEEN + 1))' INT TERM
+    tries=$((K6_STOP_WAIT_SECONDS * 10))
+    while ((tries-- > 0 && SIGNALS_SEEN == seen)) && kill -0 "$K6_PID" 2>/dev/null; do
+      sleep 0.1
+    done
+    trap '' INT TERM
+  fi
+  svc_stop "$K6_PID"
+  K6_PID=""
 }
 
 k6_explain_exit() {

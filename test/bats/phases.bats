@@ -174,3 +174,52 @@ teardown() {
   assert_output_has "baseline 'main' not saved: the run failed (exit code 99)"
   [ ! -e "$BASELINE_DIR/main.json" ]
 }
+
+@test "the runner exits while k6 runs (SIGHUP): k6 gets one SIGINT and time to write its summary" {
+  local out="$BATS_TEST_TMPDIR/run.out" pid tries=300 dir
+  set -m # job control: the runner's own process group, SIGINT not ignored (as on a terminal)
+  FAKE_K6_SLEEP_LOAD=60 FAKE_K6_STOP_SECONDS=2 "$RUNNER" --phase load >"$out" 2>&1 3>&- &
+  pid=$!
+  set +m
+  until grep -q 'fake k6: phase load running' "$out" 2>/dev/null; do
+    ((tries-- > 0)) || { cat "$out"; false; }
+    sleep 0.1
+  done
+  kill -HUP "$pid"
+  status=0
+  wait "$pid" || status=$?
+  output="$(cat "$out")"
+  assert_status 129
+  assert_output_has "waiting up to 35 s for k6 to stop and write its summary"
+  assert_output_has "fake k6: stopping gracefully"
+  assert_output_lacks "no summary"
+  dir="$(run_dir)"
+  [ -s "$dir/load/summary.json" ]
+  [ "$(cat "$dir/exit-status")" = 129 ]
+  [ "$(json_get "$dir/run.json" j.reason)" = "hangup (SIGHUP)" ]
+}
+
+@test "a signal while the exiting runner waits for k6 stops k6 at once" {
+  local out="$BATS_TEST_TMPDIR/run.out" pid tries=300 started
+  set -m
+  FAKE_K6_SLEEP_LOAD=60 FAKE_K6_STOP_SECONDS=60 "$RUNNER" --phase load >"$out" 2>&1 3>&- &
+  pid=$!
+  set +m
+  until grep -q 'fake k6: phase load running' "$out" 2>/dev/null; do
+    ((tries-- > 0)) || { cat "$out"; false; }
+    sleep 0.1
+  done
+  kill -HUP "$pid"
+  tries=100
+  until grep -q 'waiting up to' "$out" 2>/dev/null; do
+    ((tries-- > 0)) || { cat "$out"; false; }
+    sleep 0.1
+  done
+  started=$SECONDS
+  kill -TERM "$pid"
+  wait "$pid" || true
+  output="$(cat "$out")"
+  ((SECONDS - started < 10))
+  assert_output_has "fake k6: terminated, no summary"
+  [ "$(cat "$(run_dir)/exit-status")" = 129 ]
+}
