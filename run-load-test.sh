@@ -169,7 +169,7 @@ dry_run() {
   for phase in "${PHASES[@]}"; do
     log_info "  $((step++)). phase $phase: $(k6_command_text "$phase" "<free port>")"
   done
-  log_info "     k6 environment: the configuration above (without CLIENT_SECRET and CMS_ADMIN_CLIENT_SECRET)"
+  log_info "     k6 environment: the configuration above without its secrets (${CFG_SECRET_NAMES[*]:-none}; K6_* ones stay) and without K6_HTTP_DEBUG"
   log_info "     + PROFILE, TARGET, RUN_ID, RESULTS_DIR=<run folder>/<phase>, TOKEN_BROKER_URL, TOKEN_BROKER_KEY"
   if ((OPT_DASHBOARD == 1)); then log_info "     + k6 web dashboard (K6_WEB_DASHBOARD=true), saved as <run folder>/<phase>/dashboard.html"; fi
   if [[ -n "$OPT_BASELINE" ]]; then log_info "  $((step++)). compare with baseline $OPT_BASELINE ($(baseline_dir)/$OPT_BASELINE.json)"; fi
@@ -243,6 +243,7 @@ main() {
 
   config_load
   config_resolve_target
+  k6_check_env
   if ((OPT_DRY_RUN == 1)); then
     banner
     print_configuration

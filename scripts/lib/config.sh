@@ -7,6 +7,7 @@
 declare -A CFG=()
 declare -A CFG_SRC=()
 CFG_KEYS=()
+CFG_SECRET_NAMES=() # the settings that hold secrets: decided by scripts/lib/js/results.mjs, the one rule
 ENV_FILE=""       # absolute path of the env file
 ENV_FILE_LABEL="" # as shown to the user
 PROFILE_FILE=""
@@ -28,7 +29,7 @@ config_get() {
 
 # Resolves the configuration of OPT_PROFILE with OPT_ENV_FILE.
 config_load() {
-  local out="$RUN_TMP/config" rc=0 name source value
+  local out="$RUN_TMP/config" rc=0 name source value secret_names
   PROFILE_FILE="$ROOT/.env.profiles/$OPT_PROFILE.env"
   if [[ "$OPT_ENV_FILE_GIVEN" == 1 ]]; then
     ENV_FILE="$(absolute_path "$OPT_ENV_FILE")"
@@ -56,6 +57,9 @@ config_load() {
   else
     CFG[RESULTS_ROOT]="$(absolute_path "${CFG[RESULTS_ROOT]}")"
   fi
+  secret_names="$(node "$LIB_DIR/js/results.mjs" secret-names "${CFG_KEYS[@]}")"
+  CFG_SECRET_NAMES=()
+  if [[ -n "$secret_names" ]]; then mapfile -t CFG_SECRET_NAMES <<<"$secret_names"; fi
 }
 
 absolute_path() {
@@ -150,7 +154,7 @@ config_print() {
   config_dump | node "$LIB_DIR/js/results.mjs" config-table
 }
 
-# Exports every setting with a value, except the ones named in the arguments (for k6 and the broker).
+# Exports every setting with a value, except the ones named in the arguments.
 config_export() {
   local name skip
   for name in "${CFG_KEYS[@]}"; do
@@ -163,4 +167,19 @@ config_export() {
       unset "$name"
     fi
   done
+}
+
+# For a child that needs no secret (k6, the progress poller): exports every setting except the secret ones,
+# which are unset. With --keep-k6, K6_* secrets (k6's own options, e.g. an output's password) stay: k6
+# reads them itself.
+config_export_public() {
+  local name keep_k6=0
+  local -a drop=()
+  if [[ "${1:-}" == --keep-k6 ]]; then keep_k6=1; fi
+  for name in "${CFG_SECRET_NAMES[@]}"; do
+    if ((keep_k6 == 1)) && [[ "$name" == K6_* ]]; then continue; fi
+    drop+=("$name")
+  done
+  config_export "${drop[@]}"
+  if ((${#drop[@]} > 0)); then unset "${drop[@]}"; fi
 }

@@ -3,7 +3,8 @@
 # configuration in k6's environment (never as -e flags, so no value shows in `ps`), its console into
 # console.log through the runner's tee, and its exit code kept deliberately (set -e must not eat it).
 # Secrets k6 does not need stay out of its environment: with the token broker, k6 never sees
-# CLIENT_SECRET or the CMS admin secret.
+# CLIENT_SECRET or the CMS admin secret (config_export_public). K6_HTTP_DEBUG is never passed on: k6 would
+# print every request's Authorization header, the token, into the console and console.log.
 
 K6_PID=""
 K6_CMD=()
@@ -27,8 +28,8 @@ k6_command_text() {
 _k6_exec() {
   local phase_dir="$1"
   svc_close_saved_fds
-  config_export CLIENT_SECRET CMS_ADMIN_CLIENT_SECRET SIM_ADMIN_CLIENT_SECRET
-  unset CLIENT_SECRET CMS_ADMIN_CLIENT_SECRET SIM_ADMIN_CLIENT_SECRET
+  config_export_public --keep-k6
+  unset K6_HTTP_DEBUG
   export PROFILE="$OPT_PROFILE" TARGET RUN_ID RESULTS_DIR="$phase_dir"
   export TOKEN_BROKER_URL="$BROKER_URL" TOKEN_BROKER_KEY="$BROKER_KEY"
   if ((OPT_DASHBOARD == 1)); then
@@ -40,6 +41,20 @@ _k6_exec() {
   fi
   cd "$ROOT" || exit "$EXIT_INTERNAL"
   exec "${K6_CMD[@]}"
+}
+
+# Warns (before anything runs) that K6_HTTP_DEBUG, from any source, is not passed to k6.
+k6_check_env() {
+  local source=""
+  if [[ -n "${CFG[K6_HTTP_DEBUG]:-}" ]]; then
+    source="${CFG_SRC[K6_HTTP_DEBUG]}"
+  elif [[ -n "${K6_HTTP_DEBUG:-}" ]]; then
+    source="shell"
+  fi
+  if [[ -n "$source" ]]; then
+    log_warn "K6_HTTP_DEBUG ($source) is not passed to k6: it would write every request's Authorization header (the token) into console.log and the results"
+    log_hint "To see the requests, read the DMS's log (or the stand-in's sim.log), or the per-request metrics in summary.json."
+  fi
 }
 
 # k6_run_phase PHASE: runs it; sets PHASE_EXIT to k6's exit code.

@@ -23,8 +23,7 @@ _progress_exec() {
   local phase="$1" port="$2" phase_dir="$3"
   local -a args=(--address "127.0.0.1:$port" --phase "$phase" --out "$phase_dir/timeseries.ndjson")
   svc_close_saved_fds
-  config_export CLIENT_SECRET CMS_ADMIN_CLIENT_SECRET SIM_ADMIN_CLIENT_SECRET
-  unset CLIENT_SECRET CMS_ADMIN_CLIENT_SECRET SIM_ADMIN_CLIENT_SECRET
+  config_export_public
   if [[ "$phase" == "readwrite" ]]; then
     args+=(--planned-seconds "$(duration_seconds "${CFG[DURATION_READWRITE_PHASE]}")")
   fi

@@ -125,7 +125,8 @@ results_report() {
 }
 
 # Writes config.env, run.json, exit-status and report.html, points results/latest here, prints the final
-# line, closes console.log and masks any secret value that reached a file of the folder.
+# line, closes console.log and masks any secret value, and anything that looks like a credential (Bearer,
+# Basic, token fields), that reached a text file of the folder.
 results_finalize() {
   local code="$1" status="FAIL"
   if ((code == 0)); then status="PASS"; fi
@@ -145,8 +146,8 @@ results_finalize() {
       "$OPT_PROFILE" "$OPT_PHASE" "$(target_label)" "$code" "${RUN_REASON:+, $RUN_REASON}" "$(display_path "$RUN_DIR")"
   fi
   results_stop_log
-  CLIENT_SECRET="${CFG[CLIENT_SECRET]}" CMS_ADMIN_CLIENT_SECRET="${CFG[CMS_ADMIN_CLIENT_SECRET]}" BROKER_KEY="$BROKER_KEY" \
-    node "$LIB_DIR/js/results.mjs" scrub "$RUN_DIR" CLIENT_SECRET CMS_ADMIN_CLIENT_SECRET BROKER_KEY 2>/dev/null || true
+  # The secret settings' values arrive on stdin (never argv); the broker key through the environment.
+  config_dump | BROKER_KEY="$BROKER_KEY" node "$LIB_DIR/js/results.mjs" scrub "$RUN_DIR" BROKER_KEY 2>/dev/null || true
 }
 
 target_label() {

@@ -80,6 +80,7 @@ teardown() {
 }
 
 @test "k6 gets the configuration in its environment, no secrets, no -e flags" {
+  write_env_file "K6_INFLUXDB_PASSWORD=influx-Pass-123" "SIM_ADMIN_CLIENT_SECRET='Sim-Admin-Secret-1'"
   VUS_LOAD_PHASE=3 run "$RUNNER" --phase load
   assert_status 0
   local dir env args
@@ -99,6 +100,12 @@ teardown() {
   grep -q "^TOKEN_BROKER_KEY=................" "$env"
   refute grep -q "^CLIENT_SECRET=" "$env"
   refute grep -q "^CMS_ADMIN_CLIENT_SECRET=" "$env"
+  refute grep -q "^SIM_ADMIN_CLIENT_SECRET=" "$env"
+  # k6's own options stay, secret or not (k6 reads them itself); they are masked everywhere else
+  grep -qx "K6_INFLUXDB_PASSWORD=influx-Pass-123" "$env"
+  assert_config_line K6_INFLUXDB_PASSWORD '********' .env.load-test
+  refute grep -rqF 'influx-Pass-123' "$RESULTS_ROOT"
+  refute grep -rqF 'Sim-Admin-Secret-1' "$RESULTS_ROOT"
   [ "$(cat "$args")" = "$(printf 'run\n--address\n127.0.0.1:%s\n--quiet\ndist/load.js' "$(sed -n 3p "$args" | cut -d: -f2)")" ]
   [ "$(cat "$FAKE_K6_LOG/load.cwd")" = "$PROJECT" ]
 }
@@ -144,6 +151,38 @@ teardown() {
   grep -q "^CLIENT_ID='" "$secrets/dms.env"
   [ "$(stat -c %a "$secrets/dms.env")" = 600 ]
   compgen -G "$secrets/dms.env.bak.*"
+}
+
+@test "K6_HTTP_DEBUG is never passed to k6 (it would log the Authorization header), with a warning" {
+  K6_HTTP_DEBUG=full run "$RUNNER" --phase load
+  assert_status 0
+  assert_output_has "K6_HTTP_DEBUG (shell) is not passed to k6: it would write every request's Authorization header"
+  refute grep -q "^K6_HTTP_DEBUG" "$FAKE_K6_LOG/load.env"
+  rm -rf "$RESULTS_ROOT"
+  write_env_file "K6_HTTP_DEBUG=headers"
+  run "$RUNNER" --phase load
+  assert_status 0
+  assert_output_has "K6_HTTP_DEBUG (.env.load-test) is not passed to k6"
+  refute grep -q "^K6_HTTP_DEBUG" "$FAKE_K6_LOG/load.env"
+}
+
+@test "results: secret values and anything that looks like a credential are masked in every text file" {
+  local dir="$BATS_TEST_TMPDIR/run" b64
+  mkdir -p "$dir/load"
+  b64="$(printf 'user:Pa55word' | base64)"
+  printf '%s\n' 'Authorization: Bearer eyJhbGci.eyJzdWIi.sig-0123456789' "authorization: basic $b64" \
+    'Basic authentication stays readable' 'the secret is Sup3r-Secret-Value' 'client visible-client-id' >"$dir/console.log"
+  printf '{"access_token":"tok-0123456789abcdef","expires_in":1800}\n' >"$dir/load/summary.json"
+  printf 'key broker-key-0123456789\n' >"$dir/broker.log"
+  printf 'bin\0Bearer 0123456789abcdefghij' >"$dir/blob.bin"
+  cp "$dir/blob.bin" "$BATS_TEST_TMPDIR/blob.orig"
+  printf 'CLIENT_SECRET\0shell\0Sup3r-Secret-Value\0CLIENT_ID\0shell\0visible-client-id\0' |
+    BROKER_KEY=broker-key-0123456789 node "$REPO/scripts/lib/js/results.mjs" scrub "$dir" BROKER_KEY
+  [ "$(cat "$dir/console.log")" = "$(printf '%s\n' 'Authorization: Bearer ********' 'authorization: basic ********' \
+    'Basic authentication stays readable' 'the secret is ********' 'client visible-client-id')" ]
+  [ "$(cat "$dir/load/summary.json")" = '{"access_token":"********","expires_in":1800}' ]
+  [ "$(cat "$dir/broker.log")" = 'key ********' ]
+  cmp "$dir/blob.bin" "$BATS_TEST_TMPDIR/blob.orig"
 }
 
 @test "the stand-in gets every SIM_* setting" {

@@ -5,10 +5,15 @@
 //   config-env FILE              -> writes config.env (masked, with sources)
 //   run-json FILE                -> writes run.json; run metadata from RUN_* environment variables
 //   failed-thresholds SUMMARY    -> prints "metric  expression" for each threshold with ok == false
-//   scrub DIR NAME...            -> replaces the values of the named environment variables in every file
-//                                   under DIR with a mask, and strips colour codes from console.log
+//   secret-names NAME...         -> prints the names that hold secrets, one per line (the runner keeps
+//                                   them out of k6's and the progress poller's environment)
+//   scrub DIR [NAME...]          -> in every text file under DIR, masks the values of the secret settings
+//                                   (triples on stdin), of the named environment variables (BROKER_KEY),
+//                                   and anything that looks like a credential (Bearer/Basic, *_token
+//                                   fields); strips colour codes from console.log
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const MASK = '********';
 /** A name with one of these endings holds a URL, a time or a number, never a secret (SIM_TOKEN_CAP). */
@@ -18,6 +23,18 @@ const NOT_SECRET_SUFFIX = /_(URL|SECONDS|MS|CAP|COUNT|LIMIT|PERMITS)$/;
 export function isSecretName(name) {
   if (/SECRET|PASSWORD|PASSWD|CREDENTIAL|(^|_)KEY$/i.test(name)) return true;
   return /TOKEN/i.test(name) && !NOT_SECRET_SUFFIX.test(name);
+}
+
+/**
+ * Masks what looks like a credential, whoever wrote it (k6 with --http-debug, a proxy's error page, a
+ * stack trace): `Bearer <token>`, `Basic <base64 of user:password>`, and access/refresh/id token fields.
+ */
+export function maskCredentials(text) {
+  return text
+    .replace(/\b(bearer\s+)[A-Za-z0-9._~+/-]{16,}=*/gi, `$1${MASK}`)
+    .replace(/\b(basic\s+)([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])/gi, (all, prefix, b64) =>
+      Buffer.from(b64, 'base64').toString('latin1').includes(':') ? `${prefix}${MASK}` : all)
+    .replace(/(["']?\b(?:access|refresh|id)_token["']?\s*[:=]\s*["']?)[A-Za-z0-9._~+/-]{8,}=*/gi, `$1${MASK}`);
 }
 
 export function shown(name, value) {
@@ -108,29 +125,45 @@ function* files(dir) {
   }
 }
 
+function secretNames(...names) {
+  for (const name of names) if (isSecretName(name)) process.stdout.write(`${name}\n`);
+  return 0;
+}
+
 function scrub(dir, ...names) {
-  const secrets = names.map((n) => process.env[n]).filter((v) => typeof v === 'string' && v.length >= 4);
+  const fromConfig = process.stdin.isTTY ? [] : readTriples().filter((r) => isSecretName(r.name)).map((r) => r.value);
+  const secrets = [...fromConfig, ...names.map((n) => process.env[n])]
+    .filter((v) => typeof v === 'string' && v.length >= 4)
+    .sort((a, b) => b.length - a.length); // a secret that contains another is masked whole
   for (const path of files(dir)) {
-    const original = readFileSync(path, 'utf8');
+    const bytes = readFileSync(path);
+    if (bytes.subarray(0, 8000).includes(0)) continue; // not a text file
+    const original = bytes.toString('utf8');
     let text = original;
     for (const secret of secrets) text = text.split(secret).join(MASK);
+    text = maskCredentials(text);
     if (path.endsWith('console.log')) text = text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
     if (text !== original) writeFileSync(path, text);
   }
   return 0;
 }
 
-const [command, ...args] = process.argv.slice(2);
+function main(argv) {
+  const [command, ...args] = argv;
+  if (!commands[command]) {
+    process.stderr.write(`usage: results.mjs ${Object.keys(commands).join('|')} ...\n`);
+    return 2;
+  }
+  return commands[command](...args) ?? 0;
+}
+
 const commands = {
   'config-table': configTable,
   'config-env': configEnv,
   'run-json': runJson,
   'failed-thresholds': failedThresholds,
+  'secret-names': secretNames,
   scrub,
 };
-if (!commands[command]) {
-  process.stderr.write(`usage: results.mjs ${Object.keys(commands).join('|')} ...\n`);
-  process.exitCode = 2;
-} else {
-  process.exitCode = commands[command](...args) ?? 0;
-}
+// Run as a command, not when imported.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = main(process.argv.slice(2));
