@@ -129,6 +129,11 @@ banner() {
   log_info "  target    ${C_BOLD}${what}${C_RESET} (${TARGET_REASON})"
   log_info "  profile   $OPT_PROFILE (.env.profiles/$OPT_PROFILE.env)"
   log_info "  phase     $OPT_PHASE$( [[ "$OPT_PHASE" == full ]] && printf ' (load, then readwrite)')"
+  if [[ "$SUITE_VERSION" == unknown ]]; then
+    log_info "  suite     unknown (not a git checkout)"
+  else
+    log_info "  suite     $SUITE_VERSION (git commit)"
+  fi
   if [[ -f "$ENV_FILE" ]]; then
     log_info "  env file  $ENV_FILE_LABEL"
   else
@@ -244,6 +249,7 @@ main() {
   config_load
   config_resolve_target
   k6_check_env
+  SUITE_VERSION="$(suite_version)"
   if ((OPT_DRY_RUN == 1)); then
     banner
     print_configuration

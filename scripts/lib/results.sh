@@ -9,6 +9,7 @@ RUN_DIR=""
 RUN_ID=""
 RUN_STARTED_AT=""
 RUN_REASON=""
+SUITE_VERSION=""
 PHASE_RECORDS=()
 ORIG_STDOUT=""
 ORIG_STDERR=""
@@ -82,6 +83,8 @@ results_record_phase() {
   PHASE_RECORDS+=("$name:$code:$dir")
 }
 
+# The suite's version: its git commit (-dirty with local changes), or "unknown" outside a git checkout.
+# Read once per run (SUITE_VERSION), so the banner and run.json agree.
 suite_version() {
   local commit
   if commit="$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null)"; then
@@ -106,7 +109,7 @@ results_write_run_json() {
   phases="$(IFS=,; printf '%s' "${PHASE_RECORDS[*]}")"
   config_dump | RUN_ID="$RUN_ID" RUN_PROFILE="$OPT_PROFILE" RUN_PHASE="$OPT_PHASE" RUN_TARGET="$TARGET" \
     RUN_STARTED_AT="$RUN_STARTED_AT" RUN_FINISHED_AT="$(utc_now)" RUN_EXIT_CODE="$code" RUN_REASON="$RUN_REASON" \
-    RUN_K6_VERSION="$K6_VERSION" RUN_NPM_VERSION="$NPM_VERSION" RUN_SUITE_VERSION="$(suite_version)" \
+    RUN_K6_VERSION="$K6_VERSION" RUN_NPM_VERSION="$NPM_VERSION" RUN_SUITE_VERSION="${SUITE_VERSION:-$(suite_version)}" \
     RUN_PHASES="$phases" node "$LIB_DIR/js/results.mjs" run-json "$RUN_DIR/run.json" ||
     log_warn "could not write run.json"
 }

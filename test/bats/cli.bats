@@ -109,6 +109,21 @@ teardown() {
   [ ! -e "$PROJECT/.env.load-test" ]
 }
 
+@test "the banner names the suite version: the git commit, or unknown outside git" {
+  run "$RUNNER" --dry-run
+  assert_status 0
+  assert_output_has "suite     unknown (not a git checkout)"
+  git -C "$PROJECT" init -q
+  git -C "$PROJECT" add -A
+  git -C "$PROJECT" -c user.name=t -c user.email=t@example.com commit -q -m test
+  run "$RUNNER" --dry-run
+  assert_status 0
+  assert_output_has "suite     $(git -C "$PROJECT" rev-parse --short=12 HEAD) (git commit)"
+  printf '# local change\n' >>"$PROJECT/run-load-test.sh"
+  run "$RUNNER" --dry-run
+  assert_output_has "suite     $(git -C "$PROJECT" rev-parse --short=12 HEAD)-dirty (git commit)"
+}
+
 @test "--dry-run against a DMS names the DMS, the client setup and the env file" {
   write_env_file "API_BASE_URL=http://dms.example:8080" "CMS_BASE_URL=http://dms.example:8081" \
     "CMS_ADMIN_CLIENT_ID=admin" "CMS_ADMIN_CLIENT_SECRET=admin-secret-value"

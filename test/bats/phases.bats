@@ -67,6 +67,8 @@ teardown() {
   [ "$(readlink "$RESULTS_ROOT/latest")" = "${dir##*/}" ]
   [ "$(json_get "$dir/run.json" j.status)" = PASS ]
   [ "$(json_get "$dir/run.json" j.versions.k6)" = v2.2.0 ]
+  [ "$(json_get "$dir/run.json" j.versions.suite)" = unknown ]
+  assert_output_has "suite     unknown (not a git checkout)"
   [[ "${dir##*/}" =~ ^[0-9]{8}T[0-9]{6}Z-smoke-load$ ]]
 }
 
