@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareMetric, minCountFor, type Comparison } from '../../tools/baseline/baseline.ts';
@@ -90,15 +90,27 @@ test('save writes NAME.json with the fingerprint and per resource/operation numb
   assert.equal(saved.phases.readwrite.rows[0].resource, '(all)');
 });
 
-test('saving over an existing baseline says so and keeps the old one as .bak', () => {
+test('saving over an existing baseline says so and keeps every earlier one as .bak.<UTC timestamp>', () => {
   const env = baselineEnv();
+  const backups = () => readdirSync(env.BASELINE_DIR).filter((f) => f.startsWith('main.json.bak.')).sort();
   assert.equal(cli(['save', resultsFolder(ROWS), 'main'], env).code, 0);
   const first = readFileSync(join(env.BASELINE_DIR, 'main.json'), 'utf8');
   const r = cli(['save', resultsFolder(ROWS.map((x) => ({ ...x, p95: x.p95 + 1 }))), 'main'], env);
   assert.equal(r.code, 0);
-  assert.match(r.stdout, /baseline 'main' already existed: replaced it; the previous one is kept as .*main\.json\.bak/);
-  assert.equal(readFileSync(join(env.BASELINE_DIR, 'main.json.bak'), 'utf8'), first);
-  assert.notEqual(readFileSync(join(env.BASELINE_DIR, 'main.json'), 'utf8'), first);
+  assert.match(r.stdout, /baseline 'main' already existed: replaced it; the previous one is kept as .*main\.json\.bak\.\d{8}T\d{6}Z/);
+  const second = readFileSync(join(env.BASELINE_DIR, 'main.json'), 'utf8');
+  assert.notEqual(second, first);
+  assert.equal(backups().length, 1);
+  assert.match(backups()[0], /^main\.json\.bak\.\d{8}T\d{6}Z$/);
+  assert.equal(readFileSync(join(env.BASELINE_DIR, backups()[0]), 'utf8'), first);
+  // A third save (within the same second, too) keeps both earlier ones.
+  assert.equal(cli(['save', resultsFolder(ROWS.map((x) => ({ ...x, p95: x.p95 + 2 }))), 'main'], env).code, 0);
+  const kept = backups().map((f) => readFileSync(join(env.BASELINE_DIR, f), 'utf8'));
+  assert.equal(kept.length, 2);
+  assert.deepEqual(new Set(kept), new Set([first, second]));
+  // Backups are not baselines.
+  assert.match(cli(['list'], env).stdout, /^main$/m);
+  assert.doesNotMatch(cli(['list'], env).stdout, /bak/);
 });
 
 test('the same numbers compare clean: exit 0 and baseline-comparison.json in the results folder', () => {

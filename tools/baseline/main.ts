@@ -1,5 +1,5 @@
 // Baselines of load-test runs.
-//   save    <results-folder> NAME [--force]  -> ${BASELINE_DIR:-baselines}/NAME.json (old one kept as NAME.json.bak)
+//   save    <results-folder> NAME [--force]  -> ${BASELINE_DIR:-baselines}/NAME.json (old one kept as NAME.json.bak.<UTC>)
 //   compare <results-folder> NAME            -> table on stdout, <results-folder>/baseline-comparison.json
 //   list                                     -> the saved baselines
 // Exit codes: 0 fine / no regression, 1 regression (named), 2 bad input (unknown baseline, unreadable folder, ...).

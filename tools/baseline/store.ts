@@ -1,5 +1,6 @@
-// Baseline files: ${BASELINE_DIR:-baselines}/NAME.json. Replacing one keeps the old file as NAME.json.bak.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+// Baseline files: ${BASELINE_DIR:-baselines}/NAME.json. Replacing one keeps the old file as
+// NAME.json.bak.<UTC timestamp> (like the env file's backups), so every earlier baseline is kept.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BaselineInputError, validateBaseline, type Baseline } from './baseline.ts';
 
@@ -36,13 +37,26 @@ export interface SaveOutcome {
   backup?: string;
 }
 
-export function saveBaseline(dir: string, baseline: Baseline): SaveOutcome {
+function utcStamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/** NAME.json.bak.<UTC timestamp>, with -2, -3 ... when a backup of that second exists. */
+export function backupName(file: string, now: Date = new Date()): string {
+  const stamp = utcStamp(now);
+  let backup = `${file}.bak.${stamp}`;
+  for (let n = 2; existsSync(backup); n++) backup = `${file}.bak.${stamp}-${n}`;
+  return backup;
+}
+
+export function saveBaseline(dir: string, baseline: Baseline, now: Date = new Date()): SaveOutcome {
   mkdirSync(dir, { recursive: true });
   const file = baselineFile(dir, baseline.name);
   const outcome: SaveOutcome = { file };
   if (existsSync(file)) {
-    outcome.backup = `${file}.bak`;
-    renameSync(file, outcome.backup);
+    // Copied, not moved: NAME.json exists at every moment, and the new one replaces it atomically below.
+    outcome.backup = backupName(file, now);
+    copyFileSync(file, outcome.backup);
   }
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, `${JSON.stringify(baseline, null, 2)}\n`);
