@@ -10,23 +10,13 @@ progress_available() {
   [[ -f "$ROOT/tools/progress/main.ts" ]]
 }
 
-# Seconds of a k6 duration such as 1h30m or 45s (whole seconds, rounded down).
-duration_seconds() {
-  local value="$1" total=0
-  if [[ "$value" =~ ^(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)(\.[0-9]+)?s)?$ ]]; then
-    total=$((10#${BASH_REMATCH[2]:-0} * 3600 + 10#${BASH_REMATCH[4]:-0} * 60 + 10#${BASH_REMATCH[6]:-0}))
-  fi
-  printf '%s' "$total"
-}
-
 _progress_exec() {
   local phase="$1" port="$2" phase_dir="$3"
   local -a args=(--address "127.0.0.1:$port" --phase "$phase" --out "$phase_dir/timeseries.ndjson")
   svc_close_saved_fds
+  # The poller reads the planned length (DURATION_READWRITE_PHASE) and the data set size from this
+  # environment itself, with src/config.ts, the same parser k6 uses.
   config_export_public
-  if [[ "$phase" == "readwrite" ]]; then
-    args+=(--planned-seconds "$(duration_seconds "${CFG[DURATION_READWRITE_PHASE]}")")
-  fi
   cd "$ROOT" || exit "$EXIT_INTERNAL"
   exec node --import tsx "$ROOT/tools/progress/main.ts" "${args[@]}"
 }

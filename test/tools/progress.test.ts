@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expectedEntitiesFromEnv, parseArgs, UsageError } from '../../tools/progress/args.ts';
+import { expectedEntitiesFromEnv, parseArgs, plannedSecondsFromEnv, UsageError } from '../../tools/progress/args.ts';
 import { etaSeconds, formatCount, formatDuration, formatLine, formatMs, ttyLine } from '../../tools/progress/format.ts';
 import { k6ElapsedSeconds, parseApiMetrics, parseApiStatus, parseTimeseries, sampleFrom, snapshotFrom, type Snapshot } from '../../tools/progress/snapshot.ts';
 import { expectedTotal } from '../../src/data/index.ts';
@@ -136,6 +136,19 @@ test('arguments: required ones, defaults, and the expected entities from the pro
   assert.throws(() => parseArgs(['--address', 'nope', '--phase', 'load', '--out', 'x']), /HOST:PORT/);
   assert.throws(() => parseArgs(['--address', 'h:1', '--phase', 'load', '--out', 'x', '--interval', '0']), /positive/);
   assert.throws(() => parseArgs(['--address', 'h:1', '--phase', 'load', '--out', 'x', '--colour']), UsageError);
+});
+
+test('arguments: the readwrite phase plans DURATION_READWRITE_PHASE from the environment (load has no plan)', () => {
+  assert.equal(plannedSecondsFromEnv({ DURATION_READWRITE_PHASE: '1h30m' }, 'readwrite'), 5400);
+  assert.equal(plannedSecondsFromEnv({ DURATION_READWRITE_PHASE: '4.5s' }, 'readwrite'), 4.5);
+  assert.equal(plannedSecondsFromEnv({}, 'readwrite'), 60); // the suite's default, 1m
+  assert.equal(plannedSecondsFromEnv({ DURATION_READWRITE_PHASE: '10m' }, 'load'), undefined);
+  assert.equal(plannedSecondsFromEnv({ DURATION_READWRITE_PHASE: 'soon' }, 'readwrite'), undefined);
+  const rw = ['--address=h:1', '--phase=readwrite', '--out=x'];
+  assert.equal(parseArgs(rw, { DURATION_READWRITE_PHASE: '10m' }).plannedSeconds, 600);
+  assert.equal(parseArgs(rw, { DURATION_READWRITE_PHASE: '10m' }).sampleIntervalS, 4); // about 150 points over 600 s
+  assert.equal(parseArgs([...rw, '--planned-seconds=30'], { DURATION_READWRITE_PHASE: '10m' }).plannedSeconds, 30);
+  assert.equal(parseArgs(['--address=h:1', '--phase=load', '--out=x'], { DURATION_LOAD_PHASE: '10m' }).plannedSeconds, undefined);
 });
 
 // --- the CLI against a stand-in for k6's REST API ---

@@ -1,5 +1,5 @@
 // Command line of the progress poller. Pure: returns options or throws UsageError with the reason.
-import { loadConfig } from '../../src/config.ts';
+import { durationSeconds, loadConfig } from '../../src/config.ts';
 import { expectedTotal } from '../../src/data/index.ts';
 
 export interface ProgressOptions {
@@ -45,6 +45,21 @@ export function expectedEntitiesFromEnv(env: Record<string, string | undefined>)
   }
 }
 
+/**
+ * The readwrite phase's planned length in seconds, from DURATION_READWRITE_PHASE in the same environment k6
+ * gets (parsed by src/config.ts, the suite's one duration parser); undefined for other phases or when the
+ * environment does not describe a valid configuration. The load phase has a time limit, not a plan.
+ */
+export function plannedSecondsFromEnv(env: Record<string, string | undefined>, phase: string): number | undefined {
+  if (phase !== 'readwrite') return undefined;
+  try {
+    const config = loadConfig({ ...env, API_BASE_URL: env.API_BASE_URL || 'http://unused.invalid' });
+    return durationSeconds(config.durationReadwrite);
+  } catch {
+    return undefined;
+  }
+}
+
 export function parseArgs(argv: string[], env: Record<string, string | undefined> = {}): ProgressOptions {
   const values: Record<string, string> = {};
   let plain = false;
@@ -71,7 +86,8 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     throw new UsageError(`--address must be HOST:PORT as given to k6 run --address, got '${values.address}'`);
   }
   if (!/^[a-z][a-z0-9-]*$/.test(values.phase)) throw new UsageError(`--phase must be a phase name such as load or readwrite, got '${values.phase}'`);
-  const plannedSeconds = values['planned-seconds'] !== undefined ? positive('--planned-seconds', values['planned-seconds'], true) : undefined;
+  const plannedSeconds =
+    values['planned-seconds'] !== undefined ? positive('--planned-seconds', values['planned-seconds'], true) : plannedSecondsFromEnv(env, values.phase);
   let expectedEntities: number | undefined;
   if (values['expected-entities'] !== undefined) {
     expectedEntities = positive('--expected-entities', values['expected-entities'], true);
