@@ -7,8 +7,10 @@
 //   node net.mjs get-json URL FILE [SECS]   -> saves the JSON body of URL to FILE; exit 1 on any failure
 //                                              (header X-Broker-Key from env BROKER_KEY when set)
 //   node net.mjs data-access DATA_API_URL BROKER_URL SECS
-//                                           -> takes the token from the broker (GET BROKER_URL/token, key from
-//                                              env BROKER_KEY) and makes one authenticated data call,
+//                                           -> takes the token from the broker (GET BROKER_URL/token?peek=1,
+//                                              key from env BROKER_KEY; peek: the latency of the broker's
+//                                              first token fetch stays for k6 to report as
+//                                              token_request_duration) and makes one authenticated data call,
 //                                              GET DATA_API_URL/ed-fi/schoolYearTypes?limit=1. Prints what was
 //                                              called; stderr: the reason of a failure (never the token).
 //                                              exit 0 ok; 10 no token from the broker; 11 unreachable;
@@ -112,7 +114,7 @@ async function dataAccess(dataApiUrl, brokerUrl, seconds = '10') {
   const signal = () => AbortSignal.timeout(Number(seconds) * 1000);
   let token;
   try {
-    const response = await fetch(`${brokerUrl.replace(/\/+$/, '')}/token`, {
+    const response = await fetch(`${brokerUrl.replace(/\/+$/, '')}/token?peek=1`, {
       headers: { accept: 'application/json', 'x-broker-key': process.env.BROKER_KEY ?? '' },
       signal: signal(),
     });
