@@ -133,13 +133,15 @@ preflight_dms() {
 # One authenticated data call with the broker's token, before k6 starts: a client that gets tokens but
 # cannot use them (token from another issuer, claim set, no data store) fails here, not in every VU.
 preflight_data_access() {
-  local rc=0 out err_file="$RUN_TMP/data-access.err" url
+  local rc=0 out err_file="$RUN_TMP/data-access.err" url retried=""
   out="$(BROKER_KEY="$BROKER_KEY" node "$LIB_DIR/js/net.mjs" data-access "${CFG[DATA_API_URL]}" "$BROKER_URL" \
     "$DISCOVERY_TIMEOUT_SECONDS" 2>"$err_file")" || rc=$?
   url="${out%%$'\n'*}"
   url="${url#GET }"
+  if [[ "$out" == *$'\n'"retried after: "* ]]; then retried="${out##*$'\n'retried after: }"; fi
   if ((rc == 0)); then
     log_pass "data access" "GET $url answered with the broker's token (DATA_API_URL: ${CFG_SRC[DATA_API_URL]})"
+    if [[ -n "$retried" ]]; then log_info "        (retried after transient answers: $retried)"; fi
     return 0
   fi
   case "$rc" in

@@ -339,11 +339,11 @@ teardown() {
   refute grep -rqF 'fake-Token-0123456789abcdef' "$RESULTS_ROOT"
   kill "$LISTENER_PID"
   rm -rf "$RESULTS_ROOT"
-  FAKE_DMS_DATA_STATUS=500 FAKE_DMS_DATA_TYPE=urn:ed-fi:api:internal-server-error start_fake_dms
+  FAKE_DMS_DATA_STATUS=400 FAKE_DMS_DATA_TYPE=urn:ed-fi:api:bad-request start_fake_dms
   K6_BIN="$REPO/test/bats/fixtures/fake-k6" API_BASE_URL="$FAKE_DMS_URL" run "$RUNNER" --target dms --phase load
   assert_status 3
   assert_output_has "FAIL  data access"
-  assert_output_has "answered HTTP 500: urn:ed-fi:api:internal-server-error"
+  assert_output_has "answered HTTP 400: urn:ed-fi:api:bad-request"
   assert_output_lacks "fake-Token-0123456789abcdef"
   rm -rf "$RESULTS_ROOT"
   FAKE_DMS_DATA_STATUS=200 K6_BIN="$REPO/test/bats/fixtures/fake-k6" API_BASE_URL="$FAKE_DMS_URL" \
@@ -351,4 +351,14 @@ teardown() {
   assert_status 3
   assert_output_has "the data API does not answer"
   assert_output_has "Check DATA_API_URL (shell)"
+}
+
+@test "data access: transient answers (503) are retried, then the check passes" {
+  write_env_file "CLIENT_ID=key" "CLIENT_SECRET=secret-value-1"
+  FAKE_DMS_DATA_STATUS=503 FAKE_DMS_DATA_FAIL_FIRST=2 FAKE_DMS_DATA_TYPE=urn:ed-fi:api:service-unavailable start_fake_dms
+  K6_BIN="$REPO/test/bats/fixtures/fake-k6" FAKE_K6_LOG="$BATS_TEST_TMPDIR" API_BASE_URL="$FAKE_DMS_URL" \
+    run "$RUNNER" --target dms --phase load
+  assert_status 0
+  assert_output_has "PASS  data access"
+  assert_output_has "(retried after transient answers: HTTP 503, HTTP 503)"
 }

@@ -11,8 +11,10 @@
 //                                              key from env BROKER_KEY; peek: the latency of the broker's
 //                                              first token fetch stays for k6 to report as
 //                                              token_request_duration) and makes one authenticated data call,
-//                                              GET DATA_API_URL/ed-fi/schoolYearTypes?limit=1. Prints what was
-//                                              called; stderr: the reason of a failure (never the token).
+//                                              GET DATA_API_URL/ed-fi/schoolYearTypes?limit=1, retried a few
+//                                              times (~15 s) on 429/5xx/dropped connections. Prints what was
+//                                              called (and the transient answers it retried); stderr: the
+//                                              reason of a failure (never the token).
 //                                              exit 0 ok; 10 no token from the broker; 11 unreachable;
 //                                              12 HTTP 401; 13 HTTP 403; 14 HTTP 404 route-resolution-error;
 //                                              15 any other answer
@@ -128,19 +130,37 @@ async function dataAccess(dataApiUrl, brokerUrl, seconds = '10') {
   }
   const url = `${dataApiUrl.replace(/\/+$/, '')}/ed-fi/schoolYearTypes?limit=1`;
   process.stdout.write(`GET ${url}\n`);
+  // A busy or restarting DMS may answer 429/5xx or drop a connection now and then: that is not what this
+  // check is about, so those are retried (1, 2, 4, 8 s apart, or Retry-After up to 10 s).
+  const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
+  const NOT_TRANSIENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL', 'CERT_HAS_EXPIRED']);
+  const retried = [];
   let response;
   let text;
-  try {
-    response = await fetch(url, { headers: { accept: 'application/json', authorization: `Bearer ${token}` }, redirect: 'manual', signal: signal() });
-    text = await response.text();
-  } catch (error) {
-    process.stderr.write(`GET ${url} failed: ${reason(error)}\n`);
-    return 11;
+  for (let attempt = 0; ; attempt++) {
+    let wait = 1000 * 2 ** attempt;
+    try {
+      response = await fetch(url, { headers: { accept: 'application/json', authorization: `Bearer ${token}` }, redirect: 'manual', signal: signal() });
+      text = await response.text();
+      if (!TRANSIENT_STATUS.has(response.status) || attempt === 4) break;
+      const retryAfter = Number(response.headers.get('retry-after'));
+      if (Number.isFinite(retryAfter) && retryAfter > 0) wait = Math.min(retryAfter, 10) * 1000;
+      retried.push(`HTTP ${response.status}`);
+    } catch (error) {
+      const code = (error.cause ?? error).code;
+      if (NOT_TRANSIENT.has(code) || attempt === 4) {
+        process.stderr.write(`GET ${url} failed: ${reason(error)}${retried.length > 0 ? ` (after ${retried.join(', ')})` : ''}\n`);
+        return 11;
+      }
+      retried.push(reason(error));
+    }
+    await new Promise((resolve) => setTimeout(resolve, wait));
   }
+  if (retried.length > 0) process.stdout.write(`retried after: ${retried.join(', ')}\n`);
   // A DMS never echoes the token, but a proxy's error page might: keep it out of every message.
   const problem = problemText(text.split(token).join('********'));
   if (response.ok) return 0;
-  process.stderr.write(`GET ${url} answered HTTP ${response.status}: ${problem.text}\n`);
+  process.stderr.write(`GET ${url} answered HTTP ${response.status}: ${problem.text}${retried.length > 0 ? ` (retried after ${retried.join(', ')})` : ''}\n`);
   if (response.status === 401) return 12;
   if (response.status === 403) return 13;
   if (response.status === 404 && problem.type === 'urn:ed-fi:api:route-resolution-error') return 14;
