@@ -27,14 +27,17 @@ export async function startBrokerServer(source: TokenSource, key: string, host =
 }
 
 async function handle(source: TokenSource, key: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = (req.url ?? '/').split('?')[0];
+  const [path, query = ''] = (req.url ?? '/').split('?');
   if (req.method === 'GET' && path === '/health') return send(res, 200, { status: 'ok' });
   if (!keyMatches(req.headers['x-broker-key'], key)) return send(res, 403, { error: 'forbidden', detail: 'missing or wrong X-Broker-Key' });
   if (req.method === 'GET' && path === '/stats') {
     const { tokensFetched, fetchFailures, lastError, fetchDurationsMs } = source.stats;
     return send(res, 200, { tokensFetched, fetchFailures, lastError, fetchDurationsMs });
   }
-  if (req.method === 'GET' && path === '/token') return answerWithToken(res, () => source.get(), source);
+  // ?peek=1 (the runner's pre-flight data call): the token without claiming the first fetch's latency,
+  // which belongs to k6's token_request_duration.
+  const peek = new URLSearchParams(query).get('peek') === '1';
+  if (req.method === 'GET' && path === '/token') return answerWithToken(res, () => source.get(), source, peek);
   if (req.method === 'POST' && path === '/token/refresh') {
     const body = await readBody(req);
     const generation = Number((JSON.parse(body || '{}') as { generation?: unknown }).generation);
@@ -43,14 +46,14 @@ async function handle(source: TokenSource, key: string, req: IncomingMessage, re
   return send(res, 404, { error: 'not-found', detail: `${req.method} ${path}` });
 }
 
-async function answerWithToken(res: ServerResponse, obtain: () => Promise<Token>, source: TokenSource): Promise<void> {
+async function answerWithToken(res: ServerResponse, obtain: () => Promise<Token>, source: TokenSource, peek = false): Promise<void> {
   try {
     const token = await obtain();
     send(res, 200, {
       access_token: token.accessToken,
       expires_at_ms: token.expiresAtMs,
       generation: token.generation,
-      fetched_ms: source.takeUnreportedFetchMs(),
+      fetched_ms: peek ? null : source.takeUnreportedFetchMs(),
     });
   } catch (error) {
     const status = error instanceof CredentialsRejected ? 401 : 502;
