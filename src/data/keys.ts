@@ -116,6 +116,15 @@ export function sectionReference(p: DataProfile, s: number, c: number, n: number
  * Natural key of each resource as body paths. The DMS query field name is the last path segment
  * (top-level scalars keep their name; reference members are queried by their key name).
  */
+/** The identity of a section as other documents reference it. */
+const SECTION_REFERENCE_KEYS = [
+  'sectionReference.localCourseCode',
+  'sectionReference.schoolId',
+  'sectionReference.schoolYear',
+  'sectionReference.sectionIdentifier',
+  'sectionReference.sessionName',
+];
+
 const NATURAL_KEY_PATHS: Readonly<Record<string, readonly string[]>> = {
   schoolYearTypes: ['schoolYear'],
   localEducationAgencies: ['localEducationAgencyId'],
@@ -144,22 +153,14 @@ const NATURAL_KEY_PATHS: Readonly<Record<string, readonly string[]>> = {
   ],
   staffSectionAssociations: [
     'beginDate',
-    'sectionReference.localCourseCode',
-    'sectionReference.schoolId',
-    'sectionReference.schoolYear',
-    'sectionReference.sectionIdentifier',
-    'sectionReference.sessionName',
+    ...SECTION_REFERENCE_KEYS,
     'staffReference.staffUniqueId',
   ],
   students: ['studentUniqueId'],
   studentSchoolAssociations: ['entryDate', 'schoolReference.schoolId', 'studentReference.studentUniqueId'],
   studentSectionAssociations: [
     'beginDate',
-    'sectionReference.localCourseCode',
-    'sectionReference.schoolId',
-    'sectionReference.schoolYear',
-    'sectionReference.sectionIdentifier',
-    'sectionReference.sessionName',
+    ...SECTION_REFERENCE_KEYS,
     'studentReference.studentUniqueId',
   ],
 };

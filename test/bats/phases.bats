@@ -5,6 +5,20 @@
 
 load helpers
 
+# Starts the runner (load phase, fake k6 that runs for a minute) in the background in its own process
+# group, as on a terminal, and returns once k6 runs; RUNNER_PID is the runner's pid.
+start_runner_until_k6_runs() {
+  local out="$1" tries=300
+  set -m # job control: the runner's own process group, SIGINT not ignored
+  FAKE_K6_SLEEP_LOAD=60 "$RUNNER" --phase load >"$out" 2>&1 3>&- &
+  RUNNER_PID=$!
+  set +m
+  until grep -q 'fake k6: phase load running' "$out" 2>/dev/null; do
+    ((tries-- > 0)) || { cat "$out"; return 1; }
+    sleep 0.1
+  done
+}
+
 setup() {
   setup_project
   export K6_BIN="$REPO/test/bats/fixtures/fake-k6"
@@ -217,15 +231,9 @@ teardown() {
 }
 
 @test "the runner exits while k6 runs (SIGHUP): k6 gets one SIGINT and time to write its summary" {
-  local out="$BATS_TEST_TMPDIR/run.out" pid tries=300 dir
-  set -m # job control: the runner's own process group, SIGINT not ignored (as on a terminal)
-  FAKE_K6_SLEEP_LOAD=60 FAKE_K6_STOP_SECONDS=2 "$RUNNER" --phase load >"$out" 2>&1 3>&- &
-  pid=$!
-  set +m
-  until grep -q 'fake k6: phase load running' "$out" 2>/dev/null; do
-    ((tries-- > 0)) || { cat "$out"; false; }
-    sleep 0.1
-  done
+  local out="$BATS_TEST_TMPDIR/run.out" pid dir
+  FAKE_K6_STOP_SECONDS=2 start_runner_until_k6_runs "$out"
+  pid="$RUNNER_PID"
   kill -HUP "$pid"
   status=0
   wait "$pid" || status=$?
@@ -241,15 +249,9 @@ teardown() {
 }
 
 @test "a signal while the exiting runner waits for k6 stops k6 at once" {
-  local out="$BATS_TEST_TMPDIR/run.out" pid tries=300 started
-  set -m
-  FAKE_K6_SLEEP_LOAD=60 FAKE_K6_STOP_SECONDS=60 "$RUNNER" --phase load >"$out" 2>&1 3>&- &
-  pid=$!
-  set +m
-  until grep -q 'fake k6: phase load running' "$out" 2>/dev/null; do
-    ((tries-- > 0)) || { cat "$out"; false; }
-    sleep 0.1
-  done
+  local out="$BATS_TEST_TMPDIR/run.out" pid tries started
+  FAKE_K6_STOP_SECONDS=60 start_runner_until_k6_runs "$out"
+  pid="$RUNNER_PID"
   kill -HUP "$pid"
   tries=100
   until grep -q 'waiting up to' "$out" 2>/dev/null; do
