@@ -45,20 +45,27 @@ free_port() {
 }
 
 # Starts a stand-in of our own (for --target dms tests and busy ports); SIM_URL, SIM_TEST_PORT. Called again,
-# it starts another one (SIM_URL then names the newest); teardown stops them all.
-start_test_sim() {
-  local log tries=100 pid
-  log="$(mktemp "$BATS_TEST_TMPDIR/test-sim.XXXXXX")"
-  (cd "$REPO" && exec node --import tsx sim/main.ts --port 0 --host 127.0.0.1) >"$log" 2>&1 3>&- &
-  pid=$!
-  SIM_TEST_PID="${SIM_TEST_PID:+$SIM_TEST_PID }$pid"
-  until grep -q '^dms-sim listening on ' "$log" 2>/dev/null; do
+# wait_for_line LOG PATTERN PID: waits (10 s at most) until a started service prints its ready line;
+# prints the log and fails when the service dies or never gets ready.
+wait_for_line() {
+  local log="$1" pattern="$2" pid="$3" tries=100
+  until grep -q "$pattern" "$log" 2>/dev/null; do
     if ((tries-- == 0)) || ! kill -0 "$pid" 2>/dev/null; then
       cat "$log" >&2
       return 1
     fi
     sleep 0.1
   done
+}
+
+# it starts another one (SIM_URL then names the newest); teardown stops them all.
+start_test_sim() {
+  local log pid
+  log="$(mktemp "$BATS_TEST_TMPDIR/test-sim.XXXXXX")"
+  (cd "$REPO" && exec node --import tsx sim/main.ts --port 0 --host 127.0.0.1) >"$log" 2>&1 3>&- &
+  pid=$!
+  SIM_TEST_PID="${SIM_TEST_PID:+$SIM_TEST_PID }$pid"
+  wait_for_line "$log" '^dms-sim listening on ' "$pid" || return 1
   SIM_URL="$(sed -n 's/^dms-sim listening on \(http[^ ]*\).*/\1/p' "$log")"
   SIM_TEST_PORT="${SIM_URL##*:}"
 }
@@ -158,16 +165,10 @@ start_plain_http() {
 
 # test/bats/fixtures/fake-dms.mjs (FAKE_DMS_* from the environment); FAKE_DMS_URL.
 start_fake_dms() {
-  local log="$BATS_TEST_TMPDIR/fake-dms.log" tries=100
+  local log="$BATS_TEST_TMPDIR/fake-dms.log"
   node "$REPO/test/bats/fixtures/fake-dms.mjs" >"$log" 2>&1 3>&- &
   LISTENER_PID=$!
-  until grep -q '^fake-dms listening on ' "$log" 2>/dev/null; do
-    if ((tries-- == 0)) || ! kill -0 "$LISTENER_PID" 2>/dev/null; then
-      cat "$log" >&2
-      return 1
-    fi
-    sleep 0.1
-  done
+  wait_for_line "$log" '^fake-dms listening on ' "$LISTENER_PID" || return 1
   FAKE_DMS_URL="$(sed -n 's/^fake-dms listening on \(http[^ ]*\).*/\1/p' "$log")"
 }
 
