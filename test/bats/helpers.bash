@@ -106,27 +106,31 @@ create_test_client() {
   TEST_CLIENT_SECRET="${out#*$'\n'}"
 }
 
-# sim_count "POST /oauth/token 401" [stats-file]: a request counter of the stand-in (0 when absent).
-sim_count() {
-  local key="$1" file="${2:-}"
+# The stand-in's stats file: the one given, else a fresh copy of $SIM_URL/_sim/stats.
+sim_stats_file() {
+  local file="${1:-}"
   if [[ -z "$file" ]]; then
     file="$BATS_TEST_TMPDIR/stats.json"
     node "$REPO/scripts/lib/js/net.mjs" get-json "$SIM_URL/_sim/stats" "$file"
   fi
+  printf '%s' "$file"
+}
+
+# sim_count "POST /oauth/token 401" [stats-file]: a request counter of the stand-in (0 when absent).
+sim_count() {
+  local file
+  file="$(sim_stats_file "${2:-}")"
   node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    console.log(s.requests.byMethodRouteStatus[process.argv[2]] ?? 0)' "$file" "$key"
+    console.log(s.requests.byMethodRouteStatus[process.argv[2]] ?? 0)' "$file" "$1"
 }
 
 # Sum of the stand-in's request counters whose key starts with a prefix, e.g. "POST /oauth/token ".
 sim_count_prefix() {
-  local prefix="$1" file="${2:-}"
-  if [[ -z "$file" ]]; then
-    file="$BATS_TEST_TMPDIR/stats.json"
-    node "$REPO/scripts/lib/js/net.mjs" get-json "$SIM_URL/_sim/stats" "$file"
-  fi
+  local file
+  file="$(sim_stats_file "${2:-}")"
   node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     let n = 0; for (const [k, v] of Object.entries(s.requests.byMethodRouteStatus)) if (k.startsWith(process.argv[2])) n += v;
-    console.log(n)' "$file" "$prefix"
+    console.log(n)' "$file" "$1"
 }
 
 # Tokens the stand-in issued to API clients (the CMS admin client excluded).
