@@ -16,6 +16,11 @@ export interface AttemptState {
 export const MAX_ATTEMPTS = 4;
 /** The load phase must create every document, so it waits longer (still bounded) before giving up. */
 export const MAX_LOADING_ATTEMPTS = 10;
+/**
+ * Dependency waits start short (see backoffBaseMs) and so need more attempts to be as patient: about 50 s
+ * of waits at most, enough for a prerequisite that is itself waiting out a 429.
+ */
+export const MAX_DEPENDENCY_ATTEMPTS = 14;
 
 /**
  * 401: renew the token once and retry once. 429/503: wait (Retry-After) and retry. Status 0 (connection
@@ -28,7 +33,7 @@ export function decideRetry(status: number, state: AttemptState, loading: boolea
   if (status === 401) return state.renewedToken ? { kind: 'done' } : { kind: 'renew-token' };
   const reason = retryReason(status, loading, problemType);
   if (reason === undefined) return { kind: 'done' };
-  const limit = loading ? MAX_LOADING_ATTEMPTS : MAX_ATTEMPTS;
+  const limit = reason === 'dependency' ? MAX_DEPENDENCY_ATTEMPTS : loading ? MAX_LOADING_ATTEMPTS : MAX_ATTEMPTS;
   return state.attempt >= limit ? { kind: 'done' } : { kind: 'wait-and-retry', reason };
 }
 
@@ -44,8 +49,11 @@ function retryReason(status: number, loading: boolean, problemType: string): Ret
 
 /**
  * Without Retry-After, a server that is rate limiting or unavailable gets waits on the scale of its window
- * (DMS up to 8.0 answers 429 with no Retry-After and a 10 s window); other failures start small.
+ * (DMS up to 8.0 answers 429 with no Retry-After and a 10 s window). A missing prerequisite is a write
+ * another VU has in flight, so that wait starts at about one write's latency and doubles: a long first
+ * wait idled most VUs at every kind boundary of the work list. Other failures start at 200 ms.
  */
 export function backoffBaseMs(reason: RetryReason): number {
-  return reason === 'rate-limited' || reason === 'unavailable' ? 1000 : 200;
+  if (reason === 'rate-limited' || reason === 'unavailable') return 1000;
+  return reason === 'dependency' ? 20 : 200;
 }

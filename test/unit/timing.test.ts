@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoffMs, brokerShouldRefresh, effectiveMarginMs, maxTokensForRun, parseRetryAfter, vuShouldAskBroker } from '../../src/auth/token-timing.ts';
-import { backoffBaseMs, decideRetry, MAX_ATTEMPTS, MAX_LOADING_ATTEMPTS } from '../../src/dms/retry-policy.ts';
+import { backoffMs, brokerShouldRefresh, DEFAULT_BACKOFF, effectiveMarginMs, maxTokensForRun, parseRetryAfter, vuShouldAskBroker } from '../../src/auth/token-timing.ts';
+import { backoffBaseMs, decideRetry, MAX_ATTEMPTS, MAX_DEPENDENCY_ATTEMPTS, MAX_LOADING_ATTEMPTS } from '../../src/dms/retry-policy.ts';
 
 test('margin is the configured one, capped at a quarter of the lifetime', () => {
   assert.equal(effectiveMarginMs(60, 1800), 60_000);
@@ -34,7 +34,7 @@ test('backoff honours Retry-After with at most 20% jitter and is always bounded'
 test('without Retry-After, rate limiting backs off on the scale of a 10 s window', () => {
   assert.equal(backoffBaseMs('rate-limited'), 1000);
   assert.equal(backoffBaseMs('unavailable'), 1000);
-  assert.equal(backoffBaseMs('dependency'), 200);
+  assert.equal(backoffBaseMs('network'), 200);
   const policy = { baseMs: 1000, maxMs: 10_000, maxRetryAfterMs: 60_000 };
   assert.ok(backoffMs(4, undefined, () => 0.999, policy) > 7_000);
 });
@@ -67,5 +67,15 @@ test('an unresolved reference is waited for only while loading, and only so long
   assert.deepEqual(decideRetry(409, { attempt: 1, renewedToken: false }, true, type), { kind: 'wait-and-retry', reason: 'dependency' });
   assert.deepEqual(decideRetry(409, { attempt: 1, renewedToken: false }, false, type), { kind: 'done' });
   assert.deepEqual(decideRetry(409, { attempt: 1, renewedToken: false }, true, 'urn:ed-fi:api:identity-conflict'), { kind: 'done' });
-  assert.deepEqual(decideRetry(409, { attempt: MAX_LOADING_ATTEMPTS, renewedToken: false }, true, type), { kind: 'done' });
+  assert.deepEqual(decideRetry(409, { attempt: MAX_LOADING_ATTEMPTS, renewedToken: false }, true, type), { kind: 'wait-and-retry', reason: 'dependency' });
+  assert.deepEqual(decideRetry(409, { attempt: MAX_DEPENDENCY_ATTEMPTS, renewedToken: false }, true, type), { kind: 'done' });
+});
+
+test('a dependency wait starts at about one write and still outlasts a prerequisite waiting out a 429', () => {
+  const policy = { ...DEFAULT_BACKOFF, baseMs: backoffBaseMs('dependency') };
+  assert.ok(backoffMs(1, undefined, () => 0.999, policy) <= 25, 'the first wait is short: kind boundaries do not idle VUs');
+  let longest = 0;
+  for (let attempt = 1; attempt < MAX_DEPENDENCY_ATTEMPTS; attempt++) longest += backoffMs(attempt, undefined, () => 0.999, policy);
+  assert.ok(longest >= 40_000, `all waits together reach ${longest} ms; a 429 wait is up to 10 s`);
+  assert.ok(longest <= 60_000, `but stay bounded (${longest} ms)`);
 });
