@@ -62,6 +62,7 @@ async function token(url: string, client: { key: string; secret: string }): Prom
 }
 
 interface K6Run { peakRssMb: number; seconds: number; cpuSeconds: number }
+interface Measured { rate: number; cpuPerRequestUs: number; peakRssMb: number; retries: number }
 
 /** Runs k6 and samples its resident memory (VmHWM is the kernel's own peak) and CPU time (utime + stime). */
 function runK6(script: string, env: Record<string, string>): Promise<K6Run> {
@@ -80,7 +81,8 @@ function runK6(script: string, env: Record<string, string>): Promise<K6Run> {
     }, 100);
     child.on('exit', (code) => {
       clearInterval(timer);
-      if (code !== 0 && code !== 99) reject(new Error(`k6 ${script} exited with ${code}`));
+      // A load phase that failed a threshold (an incomplete data set) would make its rate meaningless.
+      if (code !== 0) reject(new Error(`k6 ${script} exited with ${code}`));
       else resolve({ peakRssMb: peakKb / 1024, seconds: (Date.now() - started) / 1000, cpuSeconds: cpuTicks / 100 });
     });
   });
@@ -93,29 +95,43 @@ async function main(): Promise<void> {
   try {
     const client = await createClient(sim.url);
     const profileEnv = { SCHOOL_COUNT: '10', STUDENT_COUNT: String(students), STAFF_COUNT: '20', COURSES_PER_SCHOOL: '5', SECTIONS_PER_COURSE: '2', SECTIONS_PER_STUDENT: '0' };
-    const ratios: number[] = [];
-    const cpuRatios: number[] = [];
-    let loadPeak = 0;
-    for (let round = 1; round <= rounds; round++) {
+    const runMinimal = async (round: number): Promise<Measured> => {
       await fetch(`${sim.url}/_sim/reset`, { method: 'POST' });
-      const minimalSummary = join(work, `minimal-${round}.json`);
-      const minimalRun = await runK6(join(work, 'minimal-post.js'), { ...profileEnv, API_BASE_URL: sim.url, ACCESS_TOKEN: await token(sim.url, client), VUS: String(vus), SUMMARY_FILE: minimalSummary });
-      const minimal = JSON.parse(readFileSync(minimalSummary, 'utf8')) as { rate: number; count: number };
-
+      const summaryFile = join(work, `minimal-${round}.json`);
+      const run = await runK6(join(work, 'minimal-post.js'), { ...profileEnv, API_BASE_URL: sim.url, ACCESS_TOKEN: await token(sim.url, client), VUS: String(vus), SUMMARY_FILE: summaryFile });
+      const { rate, count } = JSON.parse(readFileSync(summaryFile, 'utf8')) as { rate: number; count: number };
+      return { rate, cpuPerRequestUs: (run.cpuSeconds * 1e6) / count, peakRssMb: run.peakRssMb, retries: 0 };
+    };
+    const runLoad = async (round: number): Promise<Measured> => {
       await fetch(`${sim.url}/_sim/reset`, { method: 'POST' });
       const resultsDir = join(work, `load-${round}`);
       mkdirSync(resultsDir, { recursive: true });
       const run = await runK6(join(root, 'dist/load.js'), { ...profileEnv, API_BASE_URL: sim.url, CLIENT_ID: client.key, CLIENT_SECRET: client.secret, VUS_LOAD_PHASE: String(vus), RESULTS_DIR: resultsDir, THRESHOLD_P95_MS_LOAD: '60000' });
-      const summary = JSON.parse(readFileSync(join(resultsDir, 'summary.json'), 'utf8')) as { metrics: Record<string, { values: Record<string, number> }> };
-      const load = summary.metrics.http_reqs.values;
-      loadPeak = Math.max(loadPeak, run.peakRssMb);
-      const minimalCpu = (minimalRun.cpuSeconds * 1e6) / minimal.count;
-      const loadCpu = (run.cpuSeconds * 1e6) / load.count;
+      const { metrics } = JSON.parse(readFileSync(join(resultsDir, 'summary.json'), 'utf8')) as { metrics: Record<string, { values: Record<string, number> } | undefined> };
+      const { rate, count } = metrics.http_reqs!.values;
+      return { rate, cpuPerRequestUs: (run.cpuSeconds * 1e6) / count, peakRssMb: run.peakRssMb, retries: metrics.dms_retries?.values.count ?? 0 };
+    };
+    const ratios: number[] = [];
+    const cpuRatios: number[] = [];
+    let loadPeak = 0;
+    for (let round = 1; round <= rounds; round++) {
+      // Alternate which script goes first, so drift on the shared machine (the stand-in's heap after a
+      // reset, other work) does not favour one side.
+      const minimalFirst = round % 2 === 1;
+      const order = minimalFirst ? [runMinimal, runLoad] : [runLoad, runMinimal];
+      const results = [];
+      for (const runOne of order) results.push(await runOne(round));
+      const [minimal, load] = minimalFirst ? results : [results[1], results[0]];
+      loadPeak = Math.max(loadPeak, load.peakRssMb);
       ratios.push(load.rate / minimal.rate);
-      cpuRatios.push(minimalCpu / loadCpu);
-      console.log(`round ${round}: minimal ${minimal.rate.toFixed(0)} req/s (k6 ${minimalCpu.toFixed(0)} µs CPU/req), load phase ${load.rate.toFixed(0)} req/s (k6 ${loadCpu.toFixed(0)} µs CPU/req), ratio ${(load.rate / minimal.rate).toFixed(2)}, k6 peak RSS ${run.peakRssMb.toFixed(0)} MB`);
+      cpuRatios.push(minimal.cpuPerRequestUs / load.cpuPerRequestUs);
+      console.log(`round ${round}${minimalFirst ? '' : ' (load first)'}: minimal ${minimal.rate.toFixed(0)} req/s (k6 ${minimal.cpuPerRequestUs.toFixed(0)} µs CPU/req), load phase ${load.rate.toFixed(0)} req/s (k6 ${load.cpuPerRequestUs.toFixed(0)} µs CPU/req, ${load.retries} retries), ratio ${(load.rate / minimal.rate).toFixed(2)}, k6 peak RSS ${load.peakRssMb.toFixed(0)} MB`);
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const median = (xs: number[]) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      const mid = Math.floor(sorted.length / 2);
+      return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    };
     console.log(`\nharness overhead: load phase / minimal request rate, median of ${rounds} paired rounds = ${median(ratios).toFixed(2)} (range ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}; target >= 0.85)`);
     console.log(`k6 CPU per request: minimal / load phase, median = ${median(cpuRatios).toFixed(2)}`);
     console.log(`k6 memory: peak RSS ${loadPeak.toFixed(0)} MB at ${vus} VUs = ${(loadPeak / vus).toFixed(2)} MB per VU (target <= 5)`);
