@@ -5,3 +5,4 @@ export * from './plan.ts';
 export * from './keys.ts';
 export * from './builders.ts';
 export { descriptorResource, DESCRIPTOR_SETS } from './descriptors.ts';
+export * from './iterations.ts';

@@ -1,10 +1,11 @@
 // Load phase: creates exactly the profile's data set, each entity once, in dependency order, spread over
-// VUS_LOAD_PHASE VUs. Iteration i of the shared-iterations scenario is work item i (src/data/plan.ts), so
-// the data set is a pure function of the profile and re-running the phase upserts the same documents.
+// VUS_LOAD_PHASE VUs. Iteration i of the shared-iterations scenario is a fixed range of work items
+// (src/data/plan.ts, iterations.ts), so the data set is a pure function of the profile and re-running the
+// phase upserts the same documents.
 import exec from 'k6/execution';
 import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { bootstrapDocuments, documentsFor, expectedCounts, workItemAt, workItemCount, type ResourceDoc } from '../data/index.ts';
+import { bootstrapDocuments, documentsFor, expectedCounts, itemsOfIteration, iterationPlan, workItemAt, type ResourceDoc } from '../data/index.ts';
 import { abort, config, dms, setupAuth, type SetupData } from '../phase/context.ts';
 import { breakdownThresholds, phaseThresholds, SUMMARY_TREND_STATS } from '../phase/thresholds.ts';
 import { summaryOutputs, type SummaryData } from '../summary/summary.ts';
@@ -15,7 +16,7 @@ const entitiesExisting = new Counter('entities_existing');
 const entitiesFailed = new Counter('entities_failed');
 
 const profile = config.data;
-const totalItems = workItemCount(profile);
+const plan = iterationPlan(profile, config.vusLoad);
 const expected = expectedCounts(profile);
 
 /** Every descriptor type is tagged 'descriptors' so the breakdown stays readable. */
@@ -43,8 +44,8 @@ export const options: Options = {
   scenarios: {
     load: {
       executor: 'shared-iterations',
-      vus: Math.min(config.vusLoad, totalItems),
-      iterations: totalItems,
+      vus: Math.min(config.vusLoad, plan.count),
+      iterations: plan.count,
       maxDuration: config.durationLoad,
     },
   },
@@ -59,40 +60,38 @@ export const options: Options = {
 
 // Everything a create needs that does not change per document, made once per VU: k6 interprets
 // JavaScript, and per-request objects showed up as a large share of the harness's CPU per request.
+// The entity counts of an iteration are kept here too and added to the counters once at its end.
 interface Upsert {
   prepared: PreparedCall;
   tags: { resource: string };
+  ensured: number;
+  existing: number;
 }
 const upserts: Record<string, Upsert> = {};
+const upsertList: Upsert[] = [];
 function upsertFor(client: DmsClient, resource: string): Upsert {
   let upsert = upserts[resource];
   if (!upsert) {
     const prepared = client.prepare({ method: 'POST', path: `ed-fi/${resource}`, resource: resourceTag(resource), op: 'create', expected: [200, 201], loading: true });
-    upsert = upserts[resource] = { prepared, tags: { resource } };
+    upsert = upserts[resource] = { prepared, tags: { resource }, ensured: 0, existing: 0 };
+    upsertList.push(upsert);
   }
   return upsert;
 }
 
 /**
- * Creates (or finds) the documents of one unit. Documents of a resource come together in a unit, so the
- * counts are added once per run of equal resources rather than once per document. There is no k6 check
- * per unit: the thresholds entities_failed == 0 and entities_ensured{resource} == expected gate the same
- * outcome more precisely, and a check per unit cost ~6% of the phase's throughput.
+ * Creates (or finds) the documents. There is no k6 check per document: the thresholds
+ * entities_failed == 0 and entities_ensured{resource} == expected gate the same outcome more precisely.
  */
 function ensureAll(client: DmsClient, docs: ResourceDoc[]): void {
-  let run: Upsert | undefined;
-  let ensuredInRun = 0;
   for (const doc of docs) {
     const upsert = upsertFor(client, doc.resource);
-    if (upsert !== run) {
-      if (run && ensuredInRun > 0) entitiesEnsured.add(ensuredInRun, run.tags);
-      run = upsert;
-      ensuredInRun = 0;
-    }
     const status = client.sendPrepared(upsert.prepared, doc.body).status;
-    if (status === 201 || status === 200) {
-      ensuredInRun++;
-      if (status === 200) entitiesExisting.add(1, upsert.tags); // re-runs only: 201 is the common case
+    if (status === 201) {
+      upsert.ensured++;
+    } else if (status === 200) {
+      upsert.ensured++;
+      upsert.existing++; // re-runs only
     } else {
       entitiesFailed.add(1, upsert.tags);
       if (status === 403) {
@@ -100,20 +99,31 @@ function ensureAll(client: DmsClient, docs: ResourceDoc[]): void {
       }
     }
   }
-  if (run && ensuredInRun > 0) entitiesEnsured.add(ensuredInRun, run.tags);
+}
+
+/** Adds the iteration's counts: once per resource per iteration, not once per document (a Counter.add each). */
+function addEntityCounts(): void {
+  for (const upsert of upsertList) {
+    if (upsert.ensured > 0) entitiesEnsured.add(upsert.ensured, upsert.tags);
+    if (upsert.existing > 0) entitiesExisting.add(upsert.existing, upsert.tags);
+    upsert.ensured = 0;
+    upsert.existing = 0;
+  }
 }
 
 export function setup(): SetupData {
   const data = setupAuth();
   const client = dms(data);
   ensureAll(client, bootstrapDocuments(profile));
+  addEntityCounts();
   return data;
 }
 
 export default function (data: SetupData): void {
   const client = dms(data);
-  const item = workItemAt(profile, exec.scenario.iterationInTest);
-  ensureAll(client, documentsFor(profile, item));
+  const { first, end } = itemsOfIteration(plan, exec.scenario.iterationInTest);
+  for (let i = first; i < end; i++) ensureAll(client, documentsFor(profile, workItemAt(profile, i)));
+  addEntityCounts();
 }
 
 export function handleSummary(data: SummaryData): Record<string, string> {
