@@ -5,7 +5,7 @@
 import exec from 'k6/execution';
 import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { bootstrapDocuments, documentsFor, expectedCounts, itemsOfIteration, iterationPlan, workItemAt, type ResourceDoc } from '../data/index.ts';
+import { bootstrapDocuments, documentsFor, expectedCounts, itemsOfIteration, iterationPlan, naturalKeyQuery, workItemAt, type ResourceDoc } from '../data/index.ts';
 import { abort, config, dms, setupAuth, type SetupData } from '../phase/context.ts';
 import { breakdownThresholds, phaseThresholds, SUMMARY_TREND_STATS } from '../phase/thresholds.ts';
 import { summaryOutputs, type SummaryData } from '../summary/summary.ts';
@@ -38,7 +38,20 @@ function entityThresholds(): NonNullable<Options['thresholds']> {
   return map;
 }
 
-const tagPairs = [...new Set(Object.keys(expected).map(resourceTag))].map((r) => [r, 'create'] as const);
+/**
+ * Descriptors and school years are shared reference data: a district's DMS usually has them loaded, and
+ * a POST would overwrite their descriptions (DMS upserts on the natural key). setup() looks each one up
+ * and creates only those missing. The LEA, schools and everything after are the suite's own (ids 777000…).
+ */
+function isSharedReferenceData(resource: string): boolean {
+  return resource === 'schoolYearTypes' || resource.endsWith('Descriptors');
+}
+
+const tagPairs = [
+  ...[...new Set(Object.keys(expected).map(resourceTag))].map((r) => [r, 'create'] as const),
+  ['descriptors', 'verify'] as const,
+  ['schoolYearTypes', 'verify'] as const,
+];
 
 export const options: Options = {
   scenarios: {
@@ -111,10 +124,31 @@ function addEntityCounts(): void {
   }
 }
 
+/** True when the target already has this document (looked up by its natural key). */
+function existsAlready(client: DmsClient, doc: ResourceDoc): boolean {
+  const path = `ed-fi/${doc.resource}?${naturalKeyQuery(doc.resource, doc.body)}`;
+  const res = client.send({ method: 'GET', path, resource: resourceTag(doc.resource), op: 'verify', expected: [200] });
+  if (res.status !== 200 || typeof res.body !== 'string') return false;
+  try {
+    const found: unknown = JSON.parse(res.body);
+    return Array.isArray(found) && found.length > 0;
+  } catch {
+    return false;
+  }
+}
+
 export function setup(): SetupData {
   const data = setupAuth();
   const client = dms(data);
-  ensureAll(client, bootstrapDocuments(profile));
+  for (const doc of bootstrapDocuments(profile)) {
+    if (isSharedReferenceData(doc.resource) && existsAlready(client, doc)) {
+      const upsert = upsertFor(client, doc.resource);
+      upsert.ensured++;
+      upsert.existing++;
+    } else {
+      ensureAll(client, [doc]);
+    }
+  }
   addEntityCounts();
   return data;
 }

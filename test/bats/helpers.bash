@@ -106,6 +106,21 @@ create_test_client() {
   TEST_CLIENT_SECRET="${out#*$'\n'}"
 }
 
+# sim_data METHOD PATH [JSON]: a data call to $SIM_URL/data/PATH as a client of its own (what a district's
+# other systems would write); prints the response body, fails on an HTTP error.
+sim_data() {
+  [[ -n "${TEST_CLIENT_ID:-}" ]] || create_test_client "$SIM_URL" || return 1
+  # shellcheck disable=SC2016 # JavaScript template literals, not shell expansions
+  node --input-type=module -e '
+    const [base, id, secret, method, path, body] = process.argv.slice(1);
+    const basic = Buffer.from(`${id}:${secret}`).toString("base64");
+    const form = { method: "POST", headers: { authorization: `Basic ${basic}`, "content-type": "application/x-www-form-urlencoded" }, body: "grant_type=client_credentials" };
+    const { access_token: token } = await (await fetch(`${base}/oauth/token`, form)).json();
+    const res = await fetch(`${base}/data/${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body || undefined });
+    if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status}`);
+    console.log(await res.text());' "$SIM_URL" "$TEST_CLIENT_ID" "$TEST_CLIENT_SECRET" "$1" "$2" "${3:-}"
+}
+
 # The stand-in's stats file: the one given, else a fresh copy of $SIM_URL/_sim/stats.
 sim_stats_file() {
   local file="${1:-}"

@@ -102,6 +102,11 @@ teardown() {
 
 @test "--target dms (the stand-in as DMS): client setup saves the client, the next run reuses it, the secret never shows" {
   start_test_sim
+  # a district's own copy of a descriptor the data set uses: the load must find it, not overwrite it
+  local ninth='{"namespace":"uri://ed-fi.org/GradeLevelDescriptor","codeValue":"Ninth Grade","shortDescription":"9th Grade (district)"}'
+  sim_data POST ed-fi/gradeLevelDescriptors "$ninth"
+  local apps
+  apps="$(( $(sim_count 'POST /v3/applications 201') + 1 ))" # the district's client above, then the suite's
   write_env_file "# DMS under test" "API_BASE_URL=$SIM_URL" "CMS_BASE_URL=$SIM_URL" \
     "CMS_ADMIN_CLIENT_ID=DmsConfigurationService" "CMS_ADMIN_CLIENT_SECRET='ValidClientSecret1234567890!Abcd'" \
     "" "# scale" "VUS_LOAD_PHASE=2"
@@ -122,7 +127,7 @@ teardown() {
   secret="$(node --input-type=module -e 'const { readEnvFile } = await import(process.argv[1]); console.log(readEnvFile(process.argv[2]).values.get("CLIENT_SECRET").value)' "$REPO/scripts/lib/js/envfile.mjs" "$env_file")"
   [ "${#secret}" -ge 16 ]
   assert_output_lacks "$secret"
-  [ "$(sim_count 'POST /v3/applications 201')" = 1 ]
+  [ "$(sim_count 'POST /v3/applications 201')" = "$apps" ]
 
   run "$RUNNER" --profile smoke --phase load
   assert_status 0
@@ -130,10 +135,16 @@ teardown() {
   assert_config_line CLIENT_SECRET '********' .env.load-test
   assert_output_lacks "client setup"
   assert_output_lacks "$secret"
-  [ "$(sim_count 'POST /v3/applications 201')" = 1 ]
+  [ "$(sim_count 'POST /v3/applications 201')" = "$apps" ]
   # the second load upserts the same data set
   [ "$(sim_count 'POST /data/ed-fi/students 201')" = 2 ]
   [ "$(sim_count 'POST /data/ed-fi/students 200')" = 2 ]
+  # shared reference data is looked up first and only created when missing, in either run
+  [ "$(sim_count 'POST /data/ed-fi/gradeLevelDescriptors 201')" = 13 ]
+  [ "$(sim_count 'POST /data/ed-fi/gradeLevelDescriptors 200')" = 0 ]
+  [ "$(sim_count 'POST /data/ed-fi/schoolYearTypes 200')" = 0 ]
+  sim_data GET 'ed-fi/gradeLevelDescriptors?codeValue=Ninth%20Grade' | grep -qF '"shortDescription":"9th Grade (district)"'
+  json_get "$RESULTS_ROOT/latest/load/summary.json" 'j.metrics["entities_existing{resource:gradeLevelDescriptors}"].values.count' | grep -qx 13
   refute grep -rqF -- "$secret" "$RESULTS_ROOT"
   refute grep -rqF -- 'ValidClientSecret1234567890!Abcd' "$RESULTS_ROOT"
   backups=("$env_file".bak.*)
