@@ -267,11 +267,12 @@ export function staffDoc(_p: DataProfile, j: number): Doc {
 
 /** Staff j is a teacher at its school (block rule), hired on August 1 some years before the school year. */
 export function staffEducationOrganizationAssignmentAssociationDoc(p: DataProfile, j: number): Doc {
+  const s = staffSchool(p, j);
   return {
     beginDate: isoDate(startYear(p.schoolYear) - staffYearsAtSchool(j), 8, 1),
-    educationOrganizationReference: { educationOrganizationId: schoolId(staffSchool(p, j)) },
+    educationOrganizationReference: { educationOrganizationId: schoolId(s) },
     staffReference: { staffUniqueId: staffUniqueId(j) },
-    staffClassificationDescriptor: descriptorUri('StaffClassificationDescriptor', 'Teacher'),
+    staffClassificationDescriptor: descriptorUri('StaffClassificationDescriptor', schoolLevel(s).teacherClassification),
     positionTitle: 'Teacher',
   };
 }

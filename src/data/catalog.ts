@@ -1,10 +1,14 @@
 // Constant catalogues: grade levels, the three school levels and their course lists.
 // Small, immutable, shared by every entity; entities only index into them.
 
-/** Grade level code values, index = grade number (0 = Kindergarten .. 12 = Twelfth Grade). */
+// Descriptor code values are Ed-Fi Data Standard 5.2's own (Descriptors/*.xml at v5.2.0), spelled exactly,
+// so on a DMS with the standard descriptors loaded the data set references them instead of adding
+// look-alikes.
+
+/** Grade level code values, index = grade number (0 = Kindergarten .. 12 = Twelfth grade). */
 export const GRADE_LEVELS: readonly string[] = [
-  'Kindergarten', 'First Grade', 'Second Grade', 'Third Grade', 'Fourth Grade', 'Fifth Grade', 'Sixth Grade',
-  'Seventh Grade', 'Eighth Grade', 'Ninth Grade', 'Tenth Grade', 'Eleventh Grade', 'Twelfth Grade',
+  'Kindergarten', 'First grade', 'Second grade', 'Third grade', 'Fourth grade', 'Fifth grade', 'Sixth grade',
+  'Seventh grade', 'Eighth grade', 'Ninth grade', 'Tenth grade', 'Eleventh grade', 'Twelfth grade',
 ];
 
 export interface CourseTemplate {
@@ -17,6 +21,7 @@ export interface CourseTemplate {
 export interface SchoolLevel {
   name: string; // suffix of the school name
   category: string; // SchoolCategoryDescriptor code value
+  teacherClassification: string; // StaffClassificationDescriptor code value of its teachers
   firstGrade: number;
   lastGrade: number;
   courses: readonly CourseTemplate[];
@@ -29,16 +34,17 @@ const SOC = 'Social Studies';
 const ARTS = 'Fine and Performing Arts';
 const PE = 'Physical, Health, and Safety Education';
 const LANG = 'Foreign Language and Literature';
-const CS = 'Computer and Information Sciences';
+const CTE = 'Career and Technical Education'; // DS 5.2 has no computing subject
 const READ = 'Reading';
 
 /** AcademicSubjectDescriptor code values used by the course catalogue below. */
-export const ACADEMIC_SUBJECTS: readonly string[] = [ELA, MATH, SCI, SOC, ARTS, PE, LANG, CS, READ];
+export const ACADEMIC_SUBJECTS: readonly string[] = [ELA, MATH, SCI, SOC, ARTS, PE, LANG, CTE, READ];
 
 export const SCHOOL_LEVELS: readonly SchoolLevel[] = [
   {
     name: 'Elementary School',
     category: 'Elementary School',
+    teacherClassification: 'Elementary Teacher',
     firstGrade: 0,
     lastGrade: 5,
     courses: [
@@ -55,6 +61,7 @@ export const SCHOOL_LEVELS: readonly SchoolLevel[] = [
   {
     name: 'Middle School',
     category: 'Middle School',
+    teacherClassification: 'Secondary Teacher',
     firstGrade: 6,
     lastGrade: 8,
     courses: [
@@ -68,12 +75,13 @@ export const SCHOOL_LEVELS: readonly SchoolLevel[] = [
       { code: 'BND', title: 'Band', subject: ARTS, cssc: '05101' },
       { code: 'HLT', title: 'Health Education', subject: PE, cssc: '08051' },
       { code: 'PED', title: 'Physical Education', subject: PE, cssc: '08001' },
-      { code: 'CMP', title: 'Computer Literacy', subject: CS, cssc: '10001' },
+      { code: 'CMP', title: 'Computer Literacy', subject: CTE, cssc: '10001' },
     ],
   },
   {
     name: 'High School',
     category: 'High School',
+    teacherClassification: 'Secondary Teacher',
     firstGrade: 9,
     lastGrade: 12,
     courses: [
@@ -93,7 +101,7 @@ export const SCHOOL_LEVELS: readonly SchoolLevel[] = [
       { code: 'SP2', title: 'Spanish II', subject: LANG, cssc: '06102' },
       { code: 'ART', title: 'Art I', subject: ARTS, cssc: '05154' },
       { code: 'PED', title: 'Physical Education', subject: PE, cssc: '08001' },
-      { code: 'CSP', title: 'Computer Science Principles', subject: CS, cssc: '10019' },
+      { code: 'CSP', title: 'Computer Science Principles', subject: CTE, cssc: '10019' },
     ],
   },
 ];

@@ -9,7 +9,7 @@ function withSuffix(descriptorType: string): string {
   return descriptorType.endsWith('Descriptor') ? descriptorType : descriptorType + 'Descriptor';
 }
 
-/** 'uri://ed-fi.org/GradeLevelDescriptor#Ninth Grade'. The type may be given with or without the 'Descriptor' suffix. */
+/** 'uri://ed-fi.org/GradeLevelDescriptor#Ninth grade'. The type may be given with or without the 'Descriptor' suffix. */
 export const descriptorUri = (descriptorType: string, codeValue: string): string =>
   `${DESCRIPTOR_NAMESPACE_PREFIX}${withSuffix(descriptorType)}#${codeValue}`;
 
@@ -35,7 +35,7 @@ export const DESCRIPTOR_SETS: readonly DescriptorSet[] = [
   { type: 'LocalEducationAgencyCategoryDescriptor', codes: ['Regular public school district'] },
   { type: 'SchoolCategoryDescriptor', codes: SCHOOL_LEVELS.map((l) => l.category) },
   { type: 'SexDescriptor', codes: ['Female', 'Male'] },
-  { type: 'StaffClassificationDescriptor', codes: ['Teacher'] },
+  { type: 'StaffClassificationDescriptor', codes: [...new Set(SCHOOL_LEVELS.map((l) => l.teacherClassification))] },
   { type: 'TermDescriptor', codes: ['Fall Semester'] },
 ];
 

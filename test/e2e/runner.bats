@@ -103,7 +103,7 @@ teardown() {
 @test "--target dms (the stand-in as DMS): client setup saves the client, the next run reuses it, the secret never shows" {
   start_test_sim
   # a district's own copy of a descriptor the data set uses: the load must find it, not overwrite it
-  local ninth='{"namespace":"uri://ed-fi.org/GradeLevelDescriptor","codeValue":"Ninth Grade","shortDescription":"9th Grade (district)"}'
+  local ninth='{"namespace":"uri://ed-fi.org/GradeLevelDescriptor","codeValue":"Ninth grade","shortDescription":"Ninth grade (district)"}'
   sim_data POST ed-fi/gradeLevelDescriptors "$ninth"
   local apps
   apps="$(( $(sim_count 'POST /v3/applications 201') + 1 ))" # the district's client above, then the suite's
@@ -143,7 +143,7 @@ teardown() {
   [ "$(sim_count 'POST /data/ed-fi/gradeLevelDescriptors 201')" = 13 ]
   [ "$(sim_count 'POST /data/ed-fi/gradeLevelDescriptors 200')" = 0 ]
   [ "$(sim_count 'POST /data/ed-fi/schoolYearTypes 200')" = 0 ]
-  sim_data GET 'ed-fi/gradeLevelDescriptors?codeValue=Ninth%20Grade' | grep -qF '"shortDescription":"9th Grade (district)"'
+  sim_data GET 'ed-fi/gradeLevelDescriptors?codeValue=Ninth%20grade' | grep -qF '"shortDescription":"Ninth grade (district)"'
   json_get "$RESULTS_ROOT/latest/load/summary.json" 'j.metrics["entities_existing{resource:gradeLevelDescriptors}"].values.count' | grep -qx 13
   refute grep -rqF -- "$secret" "$RESULTS_ROOT"
   refute grep -rqF -- 'ValidClientSecret1234567890!Abcd' "$RESULTS_ROOT"

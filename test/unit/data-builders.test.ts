@@ -205,13 +205,19 @@ test('descriptor URIs and endpoint names', () => {
     assert.ok(String(body.codeValue).length <= 50, `codeValue too long: ${String(body.codeValue)}`);
     assert.ok(String(body.shortDescription).length <= 75);
   }
-  // the standard code values the brief names are all there
+  // code values are DS 5.2's own, spelled exactly (a district's standard descriptors are found, not duplicated)
   const uris = new Set(boot.filter((d) => d.resource.endsWith('Descriptors')).map((d) => `${String(d.body.namespace)}#${String(d.body.codeValue)}`));
   for (const [type, code] of [
-    ['GradeLevel', 'Ninth Grade'], ['EducationOrganizationCategory', 'School'], ['EducationOrganizationCategory', 'Local Education Agency'],
-    ['LocalEducationAgencyCategory', 'Regular public school district'], ['Term', 'Fall Semester'],
-    ['CourseIdentificationSystem', 'CSSC course code'], ['StaffClassification', 'Teacher'], ['ClassroomPosition', 'Teacher of Record'],
+    ['GradeLevel', 'Ninth grade'], ['GradeLevel', 'Kindergarten'], ['EducationOrganizationCategory', 'School'],
+    ['EducationOrganizationCategory', 'Local Education Agency'], ['LocalEducationAgencyCategory', 'Regular public school district'],
+    ['Term', 'Fall Semester'], ['CourseIdentificationSystem', 'CSSC course code'], ['StaffClassification', 'Elementary Teacher'],
+    ['StaffClassification', 'Secondary Teacher'], ['ClassroomPosition', 'Teacher of Record'],
+    ['AcademicSubject', 'Career and Technical Education'],
   ]) assert.ok(uris.has(descriptorUri(type, code)), `${type} ${code} missing`);
+  // not in DS 5.2, or deprecated there ('DEPRECATED: Teacher')
+  for (const [type, code] of [['GradeLevel', 'Ninth Grade'], ['StaffClassification', 'Teacher'], ['AcademicSubject', 'Computer and Information Sciences']]) {
+    assert.ok(!uris.has(descriptorUri(type, code)), `${type} ${code} is not a DS 5.2 code value`);
+  }
 });
 
 test('identities: fixed formats, id space, block rule', () => {
@@ -304,8 +310,8 @@ test('realistic people and dates', () => {
     const s = studentDoc(PROD, i * 250);
     const ssa = studentSchoolAssociationDoc(PROD, i * 250);
     const grade = [
-      'Kindergarten', 'First Grade', 'Second Grade', 'Third Grade', 'Fourth Grade', 'Fifth Grade', 'Sixth Grade',
-      'Seventh Grade', 'Eighth Grade', 'Ninth Grade', 'Tenth Grade', 'Eleventh Grade', 'Twelfth Grade',
+      'Kindergarten', 'First grade', 'Second grade', 'Third grade', 'Fourth grade', 'Fifth grade', 'Sixth grade',
+      'Seventh grade', 'Eighth grade', 'Ninth grade', 'Tenth grade', 'Eleventh grade', 'Twelfth grade',
     ].indexOf(String(ssa.entryGradeLevelDescriptor).split('#')[1]);
     assert.ok(grade >= 0);
     assert.match(String(s.birthDate), /^\d{4}-\d{2}-\d{2}$/);
