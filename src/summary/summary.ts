@@ -78,11 +78,15 @@ export function textSummary(data: SummaryData, phase: string): string {
       `  retries ${fmt.n(value(data, 'dms_retries', 'count') ?? 0)}`,
   );
   const ensured = byTag(data, 'entities_ensured', 'resource');
+  const existing = byTag(data, 'entities_existing', 'resource');
   if (Object.keys(ensured).length > 0) {
     lines.push('entities (ensured / expected):');
     for (const [resource, summary] of Object.entries(ensured).sort()) {
       const expected = Object.keys(summary.thresholds ?? {})[0]?.replace(/^count==/, '') ?? '?';
-      lines.push(`  ${resource.padEnd(52)} ${fmt.n(summary.values.count).padStart(8)} / ${expected}`);
+      const found = existing[resource]?.values.count ?? 0;
+      // found: already on the target (a re-run, or a district's own descriptors), not created by this run
+      const note = found > 0 ? `  (${fmt.n(found)} already there)` : '';
+      lines.push(`  ${resource.padEnd(52)} ${fmt.n(summary.values.count).padStart(8)} / ${expected}${note}`);
     }
   }
   const thresholds = thresholdResults(data);

@@ -11,6 +11,9 @@ const data: SummaryData = {
     'http_req_failed{api:data}': { type: 'rate', values: { rate: 0.02 }, thresholds: { 'rate<0.01': { ok: false } } },
     'entities_ensured{resource:students}': { type: 'counter', values: { count: 2 }, thresholds: { 'count==2': { ok: true } } },
     'entities_ensured{resource:students,op:x}': { type: 'counter', values: { count: 1 } },
+    'entities_ensured{resource:sexDescriptors}': { type: 'counter', values: { count: 2 }, thresholds: { 'count==2': { ok: true } } },
+    'entities_existing{resource:sexDescriptors}': { type: 'counter', values: { count: 2 } },
+    'entities_existing{resource:students}': { type: 'counter', values: { count: 0 } },
   },
 };
 
@@ -26,10 +29,11 @@ test('failed thresholds come first and are named in the text summary', () => {
   assert.deepEqual(results[0], { metric: 'http_req_failed{api:data}', expression: 'rate<0.01', ok: false });
   const text = textSummary(data, 'load');
   assert.match(text, /FAILED http_req_failed\{api:data\}: rate<0\.01/);
-  assert.match(text, /thresholds: 2\/3 passed/);
-  assert.match(text, /students\s+2 \/ 2/);
+  assert.match(text, /thresholds: 3\/4 passed/);
+  assert.match(text, /students\s+2 \/ 2\n/);
+  assert.match(text, /sexDescriptors\s+2 \/ 2  \(2 already there\)\n/);
 });
 
 test('byTag splits sub-metrics by one tag only', () => {
-  assert.deepEqual(Object.keys(byTag(data, 'entities_ensured', 'resource')), ['students']);
+  assert.deepEqual(Object.keys(byTag(data, 'entities_ensured', 'resource')).sort(), ['sexDescriptors', 'students']);
 });
