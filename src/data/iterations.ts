@@ -2,7 +2,7 @@
 // an iteration, so prerequisites are written as early and as spread out as possible; students, the bulk of
 // every profile, go several to an iteration. k6 spends CPU on each iteration (its own metrics, the call
 // into JavaScript) and the phase adds its entity counts once per iteration, so batching students cut
-// k6's CPU per request by about 15% (bench:k6). Which VU writes an entity changes; which entities are
+// k6's CPU per request by about 10% (bench:k6). Which VU writes an entity changes; which entities are
 // written, and their order within a kind, do not.
 import type { DataProfile } from './profile.ts';
 import { workItemCount } from './plan.ts';
