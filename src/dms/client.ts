@@ -4,7 +4,7 @@ import { sleep } from 'k6';
 import { Counter } from 'k6/metrics';
 import type { SharedAuthManager } from '../auth/SharedAuthManager.ts';
 import { backoffMs, parseRetryAfter } from '../auth/token-timing.ts';
-import { backoffBaseMs, decideRetry } from './retry-policy.ts';
+import { type AttemptState, backoffBaseMs, decideRetry } from './retry-policy.ts';
 import { DEFAULT_BACKOFF } from '../auth/token-timing.ts';
 
 export const retries = new Counter('dms_retries');
@@ -78,25 +78,26 @@ export class DmsClient {
   sendPrepared(prepared: PreparedCall, bodyValue?: unknown): Response {
     const { call } = prepared;
     const body = bodyValue === undefined ? null : JSON.stringify(bodyValue);
-    let renewedToken = false;
-    for (let attempt = 1; ; attempt++) {
+    const state: AttemptState = { renewedToken: false, waits: {} };
+    for (;;) {
       const baseHeaders = this.auth.headers(body !== null); // may renew the token: read the generation after
       const generation = this.auth.generation;
       const headers = call.headers ? { ...baseHeaders, ...call.headers } : baseHeaders;
       if (prepared.params?.headers !== headers) prepared.params = { headers, tags: prepared.tags, responseCallback: prepared.responseCallback };
       const res = http.request(call.method, prepared.url, body, prepared.params);
       if (prepared.final[res.status]) return res; // the common case, without further work
-      const decision = decideRetry(res.status, { attempt, renewedToken }, call.loading === true, problemType(res));
+      const decision = decideRetry(res.status, state, call.loading === true, problemType(res));
       if (decision.kind === 'done') return this.finish(call, res);
       if (decision.kind === 'renew-token') {
         retries.add(1, { reason: 'unauthorized' });
         this.auth.tokenRejected(generation);
-        renewedToken = true;
+        state.renewedToken = true;
         continue;
       }
       retries.add(1, { reason: decision.reason });
+      state.waits[decision.reason] = decision.wait;
       const retryAfter = parseRetryAfter(headerValue(res, 'Retry-After'), Date.now());
-      sleep(backoffMs(attempt, retryAfter, Math.random, { ...DEFAULT_BACKOFF, baseMs: backoffBaseMs(decision.reason) }) / 1000);
+      sleep(backoffMs(decision.wait, retryAfter, Math.random, { ...DEFAULT_BACKOFF, baseMs: backoffBaseMs(decision.reason) }) / 1000);
     }
   }
 

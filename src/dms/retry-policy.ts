@@ -5,22 +5,28 @@ export type RetryReason = 'rate-limited' | 'unavailable' | 'network' | 'dependen
 export type RetryDecision =
   | { kind: 'done' }
   | { kind: 'renew-token' }
-  | { kind: 'wait-and-retry'; reason: RetryReason };
+  /** `wait` is the 1-based number of this wait for this reason: it sets the backoff's exponent. */
+  | { kind: 'wait-and-retry'; reason: RetryReason; wait: number };
 
 export interface AttemptState {
-  attempt: number; // 1-based number of the attempt just made
   renewedToken: boolean;
+  /** Waits already made for each reason during this logical request. */
+  waits: Partial<Record<RetryReason, number>>;
 }
 
-/** Bounded: at most this many attempts per logical request, whatever goes wrong. */
-export const MAX_ATTEMPTS = 4;
-/** The load phase must create every document, so it waits longer (still bounded) before giving up. */
-export const MAX_LOADING_ATTEMPTS = 10;
 /**
- * Dependency waits start short (see backoffBaseMs) and so need more attempts to be as patient: about 50 s
- * of waits at most, enough for a prerequisite that is itself waiting out a 429.
+ * Each reason has its own budget of waits, so one kind of trouble does not use up the patience for another:
+ * a document that waited out its prerequisite and then meets a rate limiter still waits out the limiter.
+ * Bounded all the same: at most the sum of the budgets, plus one token renewal.
  */
-export const MAX_DEPENDENCY_ATTEMPTS = 14;
+export const MAX_WAITS = 3;
+/** The load phase must create every document, so it waits longer (still bounded) before giving up. */
+export const MAX_LOADING_WAITS = 9;
+/**
+ * Dependency waits start short (see backoffBaseMs) and so need more of them to be as patient: about 50 s
+ * at most, enough for a prerequisite that is itself waiting out a 429.
+ */
+export const MAX_DEPENDENCY_WAITS = 13;
 
 /**
  * 401: renew the token once and retry once. 429/503: wait (Retry-After) and retry. Status 0 (connection
@@ -33,8 +39,9 @@ export function decideRetry(status: number, state: AttemptState, loading: boolea
   if (status === 401) return state.renewedToken ? { kind: 'done' } : { kind: 'renew-token' };
   const reason = retryReason(status, loading, problemType);
   if (reason === undefined) return { kind: 'done' };
-  const limit = reason === 'dependency' ? MAX_DEPENDENCY_ATTEMPTS : loading ? MAX_LOADING_ATTEMPTS : MAX_ATTEMPTS;
-  return state.attempt >= limit ? { kind: 'done' } : { kind: 'wait-and-retry', reason };
+  const budget = reason === 'dependency' ? MAX_DEPENDENCY_WAITS : loading ? MAX_LOADING_WAITS : MAX_WAITS;
+  const wait = (state.waits[reason] ?? 0) + 1;
+  return wait > budget ? { kind: 'done' } : { kind: 'wait-and-retry', reason, wait };
 }
 
 function retryReason(status: number, loading: boolean, problemType: string): RetryReason | undefined {

@@ -127,7 +127,9 @@ function addEntityCounts(): void {
 /** True when the target already has this document (looked up by its natural key). */
 function existsAlready(client: DmsClient, doc: ResourceDoc): boolean {
   const path = `ed-fi/${doc.resource}?${naturalKeyQuery(doc.resource, doc.body)}`;
-  const res = client.send({ method: 'GET', path, resource: resourceTag(doc.resource), op: 'verify', expected: [200] });
+  // As patient as the writes (`loading`): a look-up given up under a rate limiter would fall back to a POST
+  // that overwrites the district's own copy.
+  const res = client.send({ method: 'GET', path, resource: resourceTag(doc.resource), op: 'verify', expected: [200], loading: true });
   if (res.status !== 200 || typeof res.body !== 'string') return false;
   try {
     const found: unknown = JSON.parse(res.body);

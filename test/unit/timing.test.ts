@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { backoffMs, brokerShouldRefresh, DEFAULT_BACKOFF, effectiveMarginMs, maxTokensForRun, parseRetryAfter, vuShouldAskBroker } from '../../src/auth/token-timing.ts';
-import { backoffBaseMs, decideRetry, MAX_ATTEMPTS, MAX_DEPENDENCY_ATTEMPTS, MAX_LOADING_ATTEMPTS } from '../../src/dms/retry-policy.ts';
+import { backoffBaseMs, decideRetry, MAX_DEPENDENCY_WAITS, MAX_LOADING_WAITS, MAX_WAITS, type RetryReason } from '../../src/dms/retry-policy.ts';
 
 test('margin is the configured one, capped at a quarter of the lifetime', () => {
   assert.equal(effectiveMarginMs(60, 1800), 60_000);
@@ -46,36 +46,52 @@ test('Retry-After parses seconds and HTTP dates', () => {
   assert.equal(parseRetryAfter(new Date(10_000).toUTCString(), 0), 10);
 });
 
+const fresh = { renewedToken: false, waits: {} };
+const waited = (waits: Partial<Record<RetryReason, number>>) => ({ renewedToken: false, waits });
+
 test('401 renews the token once, then gives up', () => {
-  assert.deepEqual(decideRetry(401, { attempt: 1, renewedToken: false }, false), { kind: 'renew-token' });
-  assert.deepEqual(decideRetry(401, { attempt: 2, renewedToken: true }, false), { kind: 'done' });
+  assert.deepEqual(decideRetry(401, fresh, false), { kind: 'renew-token' });
+  assert.deepEqual(decideRetry(401, { renewedToken: true, waits: {} }, false), { kind: 'done' });
 });
 
-test('429, 503 and dropped connections retry up to the attempt limit', () => {
-  assert.deepEqual(decideRetry(429, { attempt: 1, renewedToken: false }, false), { kind: 'wait-and-retry', reason: 'rate-limited' });
-  assert.deepEqual(decideRetry(503, { attempt: 1, renewedToken: false }, false), { kind: 'wait-and-retry', reason: 'unavailable' });
-  assert.deepEqual(decideRetry(0, { attempt: 1, renewedToken: false }, false), { kind: 'wait-and-retry', reason: 'network' });
-  assert.deepEqual(decideRetry(429, { attempt: MAX_ATTEMPTS, renewedToken: false }, false), { kind: 'done' });
-  assert.deepEqual(decideRetry(500, { attempt: 1, renewedToken: false }, false), { kind: 'done' });
-  assert.deepEqual(decideRetry(500, { attempt: 1, renewedToken: false }, true), { kind: 'wait-and-retry', reason: 'server-error' });
-  assert.deepEqual(decideRetry(429, { attempt: MAX_ATTEMPTS, renewedToken: false }, true), { kind: 'wait-and-retry', reason: 'rate-limited' });
-  assert.deepEqual(decideRetry(429, { attempt: MAX_LOADING_ATTEMPTS, renewedToken: false }, true), { kind: 'done' });
+test('429, 503 and dropped connections retry up to their budget of waits', () => {
+  assert.deepEqual(decideRetry(429, fresh, false), { kind: 'wait-and-retry', reason: 'rate-limited', wait: 1 });
+  assert.deepEqual(decideRetry(503, fresh, false), { kind: 'wait-and-retry', reason: 'unavailable', wait: 1 });
+  assert.deepEqual(decideRetry(0, fresh, false), { kind: 'wait-and-retry', reason: 'network', wait: 1 });
+  assert.deepEqual(decideRetry(429, waited({ 'rate-limited': 2 }), false), { kind: 'wait-and-retry', reason: 'rate-limited', wait: 3 });
+  assert.deepEqual(decideRetry(429, waited({ 'rate-limited': MAX_WAITS }), false), { kind: 'done' });
+  assert.deepEqual(decideRetry(500, fresh, false), { kind: 'done' });
+  assert.deepEqual(decideRetry(500, fresh, true), { kind: 'wait-and-retry', reason: 'server-error', wait: 1 });
+  assert.deepEqual(decideRetry(429, waited({ 'rate-limited': MAX_WAITS }), true), { kind: 'wait-and-retry', reason: 'rate-limited', wait: MAX_WAITS + 1 });
+  assert.deepEqual(decideRetry(429, waited({ 'rate-limited': MAX_LOADING_WAITS }), true), { kind: 'done' });
 });
 
 test('an unresolved reference is waited for only while loading, and only so long', () => {
   const type = 'urn:ed-fi:api:data-conflict:unresolved-reference';
-  assert.deepEqual(decideRetry(409, { attempt: 1, renewedToken: false }, true, type), { kind: 'wait-and-retry', reason: 'dependency' });
-  assert.deepEqual(decideRetry(409, { attempt: 1, renewedToken: false }, false, type), { kind: 'done' });
-  assert.deepEqual(decideRetry(409, { attempt: 1, renewedToken: false }, true, 'urn:ed-fi:api:identity-conflict'), { kind: 'done' });
-  assert.deepEqual(decideRetry(409, { attempt: MAX_LOADING_ATTEMPTS, renewedToken: false }, true, type), { kind: 'wait-and-retry', reason: 'dependency' });
-  assert.deepEqual(decideRetry(409, { attempt: MAX_DEPENDENCY_ATTEMPTS, renewedToken: false }, true, type), { kind: 'done' });
+  assert.deepEqual(decideRetry(409, fresh, true, type), { kind: 'wait-and-retry', reason: 'dependency', wait: 1 });
+  assert.deepEqual(decideRetry(409, fresh, false, type), { kind: 'done' });
+  assert.deepEqual(decideRetry(409, fresh, true, 'urn:ed-fi:api:identity-conflict'), { kind: 'done' });
+  assert.deepEqual(decideRetry(409, waited({ dependency: MAX_LOADING_WAITS }), true, type), { kind: 'wait-and-retry', reason: 'dependency', wait: MAX_LOADING_WAITS + 1 });
+  assert.deepEqual(decideRetry(409, waited({ dependency: MAX_DEPENDENCY_WAITS }), true, type), { kind: 'done' });
+});
+
+test('each reason has its own budget: waiting out a prerequisite leaves the full patience for a rate limiter', () => {
+  // The CI failure this guards against: six 409 waits, then a 429 got only four waits, starting at the 10 s cap.
+  const afterDependency = waited({ dependency: 6 });
+  assert.deepEqual(decideRetry(429, afterDependency, true), { kind: 'wait-and-retry', reason: 'rate-limited', wait: 1 });
+  assert.deepEqual(decideRetry(429, waited({ dependency: MAX_DEPENDENCY_WAITS, 'rate-limited': MAX_LOADING_WAITS - 1 }), true), {
+    kind: 'wait-and-retry',
+    reason: 'rate-limited',
+    wait: MAX_LOADING_WAITS,
+  });
+  assert.deepEqual(decideRetry(409, waited({ dependency: MAX_DEPENDENCY_WAITS, 'rate-limited': 1 }), true, 'x:unresolved-reference'), { kind: 'done' });
 });
 
 test('a dependency wait starts at about one write and still outlasts a prerequisite waiting out a 429', () => {
   const policy = { ...DEFAULT_BACKOFF, baseMs: backoffBaseMs('dependency') };
   assert.ok(backoffMs(1, undefined, () => 0.999, policy) <= 25, 'the first wait is short: kind boundaries do not idle VUs');
   let longest = 0;
-  for (let attempt = 1; attempt < MAX_DEPENDENCY_ATTEMPTS; attempt++) longest += backoffMs(attempt, undefined, () => 0.999, policy);
+  for (let wait = 1; wait <= MAX_DEPENDENCY_WAITS; wait++) longest += backoffMs(wait, undefined, () => 0.999, policy);
   assert.ok(longest >= 40_000, `all waits together reach ${longest} ms; a 429 wait is up to 10 s`);
   assert.ok(longest <= 60_000, `but stay bounded (${longest} ms)`);
 });
