@@ -78,7 +78,7 @@ export class DmsClient {
   sendPrepared(prepared: PreparedCall, bodyValue?: unknown): Response {
     const { call } = prepared;
     const body = bodyValue === undefined ? null : JSON.stringify(bodyValue);
-    const state: AttemptState = { renewedToken: false, waits: {} };
+    let state: AttemptState | undefined; // made on the first retry: most requests never need it
     for (;;) {
       const baseHeaders = this.auth.headers(body !== null); // may renew the token: read the generation after
       const generation = this.auth.generation;
@@ -86,6 +86,7 @@ export class DmsClient {
       if (prepared.params?.headers !== headers) prepared.params = { headers, tags: prepared.tags, responseCallback: prepared.responseCallback };
       const res = http.request(call.method, prepared.url, body, prepared.params);
       if (prepared.final[res.status]) return res; // the common case, without further work
+      state ??= { renewedToken: false, waits: {} };
       const decision = decideRetry(res.status, state, call.loading === true, problemType(res));
       if (decision.kind === 'done') return this.finish(call, res);
       if (decision.kind === 'renew-token') {
