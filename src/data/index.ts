@@ -6,3 +6,4 @@ export * from './keys.ts';
 export * from './builders.ts';
 export { descriptorResource, DESCRIPTOR_SETS } from './descriptors.ts';
 export * from './iterations.ts';
+export * from './reference-data.ts';

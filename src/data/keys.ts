@@ -173,7 +173,8 @@ export function naturalKeyPaths(resource: string): readonly string[] {
   throw new Error(`naturalKeyQuery: no natural key known for resource '${resource}'`);
 }
 
-function valueAt(body: Doc, path: string): unknown {
+/** The value at a dotted path ('schoolReference.schoolId'), or undefined. */
+export function valueAt(body: Doc, path: string): unknown {
   let v: unknown = body;
   for (const part of path.split('.')) {
     if (v === null || typeof v !== 'object') return undefined;

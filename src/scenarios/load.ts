@@ -5,7 +5,18 @@
 import exec from 'k6/execution';
 import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { bootstrapDocuments, documentsFor, expectedCounts, itemsOfIteration, iterationPlan, naturalKeyQuery, workItemAt, type ResourceDoc } from '../data/index.ts';
+import {
+  bootstrapDocuments,
+  documentsFor,
+  expectedCounts,
+  itemsOfIteration,
+  iterationPlan,
+  referenceLookups,
+  sameNaturalKey,
+  workItemAt,
+  type ReferenceLookup,
+  type ResourceDoc,
+} from '../data/index.ts';
 import { abort, config, dms, setupAuth, type SetupData } from '../phase/context.ts';
 import { breakdownThresholds, phaseThresholds, SUMMARY_TREND_STATS } from '../phase/thresholds.ts';
 import { summaryOutputs, type SummaryData } from '../summary/summary.ts';
@@ -36,15 +47,6 @@ function entityThresholds(): NonNullable<Options['thresholds']> {
     map[`entities_existing{resource:${resource}}`] = [];
   }
   return map;
-}
-
-/**
- * Descriptors and school years are shared reference data: a district's DMS usually has them loaded, and
- * a POST would overwrite their descriptions (DMS upserts on the natural key). setup() looks each one up
- * and creates only those missing. The LEA, schools and everything after are the suite's own (ids 777000…).
- */
-function isSharedReferenceData(resource: string): boolean {
-  return resource === 'schoolYearTypes' || resource.endsWith('Descriptors');
 }
 
 const tagPairs = [
@@ -124,26 +126,52 @@ function addEntityCounts(): void {
   }
 }
 
-/** True when the target already has this document (looked up by its natural key). */
-function existsAlready(client: DmsClient, doc: ResourceDoc): boolean {
-  const path = `ed-fi/${doc.resource}?${naturalKeyQuery(doc.resource, doc.body)}`;
-  // As patient as the writes (`loading`): a look-up given up under a rate limiter would fall back to a POST
-  // that overwrites the district's own copy.
-  const res = client.send({ method: 'GET', path, resource: resourceTag(doc.resource), op: 'verify', expected: [200], loading: true });
-  if (res.status !== 200 || typeof res.body !== 'string') return false;
+/** The most pages one look-up reads: a namespace with more than 5,000 codes is not one the suite wrote. */
+const MAX_LOOKUP_PAGES = 10;
+const LOOKUP_PAGE_SIZE = 500; // DMS's default maximum page size
+
+/** Every document the target returns for the look-up's query, read page by page. */
+function fetchAll(client: DmsClient, lookup: ReferenceLookup): unknown[] {
+  const found: unknown[] = [];
+  for (let page = 0; page < MAX_LOOKUP_PAGES; page++) {
+    const path = `ed-fi/${lookup.resource}?${lookup.query}&offset=${page * LOOKUP_PAGE_SIZE}&limit=${LOOKUP_PAGE_SIZE}`;
+    // As patient as the writes (`loading`): a look-up given up under a rate limiter would fall back to a
+    // POST that overwrites the district's own copy.
+    const res = client.send({ method: 'GET', path, resource: resourceTag(lookup.resource), op: 'verify', expected: [200], loading: true });
+    const items = res.status === 200 ? parseArray(res.body) : [];
+    found.push(...items);
+    if (items.length < LOOKUP_PAGE_SIZE) break;
+  }
+  return found;
+}
+
+function parseArray(body: unknown): unknown[] {
+  if (typeof body !== 'string') return [];
   try {
-    const found: unknown = JSON.parse(res.body);
-    return Array.isArray(found) && found.length > 0;
+    const parsed: unknown = JSON.parse(body);
+    return Array.isArray(parsed) ? parsed : [];
   } catch {
-    return false;
+    return [];
   }
 }
 
+/**
+ * Descriptors and school years are shared reference data: a district's DMS usually has them, and a POST
+ * would overwrite their descriptions (DMS upserts on the natural key). setup() looks them up and creates
+ * only those missing (src/data/reference-data.ts). The LEA, schools and everything after are the suite's
+ * own (ids 777000…).
+ */
 export function setup(): SetupData {
   const data = setupAuth();
   const client = dms(data);
-  for (const doc of bootstrapDocuments(profile)) {
-    if (isSharedReferenceData(doc.resource) && existsAlready(client, doc)) {
+  const docs = bootstrapDocuments(profile);
+  const existing = new Set<ResourceDoc>();
+  for (const lookup of referenceLookups(docs)) {
+    const found = fetchAll(client, lookup);
+    for (const doc of lookup.docs) if (found.some((c) => sameNaturalKey(doc.resource, doc.body, c))) existing.add(doc);
+  }
+  for (const doc of docs) {
+    if (existing.has(doc)) {
       const upsert = upsertFor(client, doc.resource);
       upsert.ensured++;
       upsert.existing++;

@@ -102,8 +102,9 @@ teardown() {
 
 @test "--target dms (the stand-in as DMS): client setup saves the client, the next run reuses it, the secret never shows" {
   start_test_sim
-  # a district's own copy of a descriptor the data set uses: the load must find it, not overwrite it
-  local ninth='{"namespace":"uri://ed-fi.org/GradeLevelDescriptor","codeValue":"Ninth grade","shortDescription":"Ninth grade (district)"}'
+  # a district's own copy of a descriptor the data set uses, spelled in another case ('Ninth grade' in ours):
+  # DMS's identity is case-insensitive and its queries are not; the load must find it, not overwrite it
+  local ninth='{"namespace":"uri://ed-fi.org/GradeLevelDescriptor","codeValue":"Ninth Grade","shortDescription":"Ninth grade (district)"}'
   sim_data POST ed-fi/gradeLevelDescriptors "$ninth"
   local apps
   apps="$(( $(sim_count 'POST /v3/applications 201') + 1 ))" # the district's client above, then the suite's
@@ -143,7 +144,7 @@ teardown() {
   [ "$(sim_count 'POST /data/ed-fi/gradeLevelDescriptors 201')" = 13 ]
   [ "$(sim_count 'POST /data/ed-fi/gradeLevelDescriptors 200')" = 0 ]
   [ "$(sim_count 'POST /data/ed-fi/schoolYearTypes 200')" = 0 ]
-  sim_data GET 'ed-fi/gradeLevelDescriptors?codeValue=Ninth%20grade' | grep -qF '"shortDescription":"Ninth grade (district)"'
+  sim_data GET 'ed-fi/gradeLevelDescriptors?codeValue=Ninth%20Grade' | grep -qF '"shortDescription":"Ninth grade (district)"'
   json_get "$RESULTS_ROOT/latest/load/summary.json" 'j.metrics["entities_existing{resource:gradeLevelDescriptors}"].values.count' | grep -qx 13
   refute grep -rqF -- "$secret" "$RESULTS_ROOT"
   refute grep -rqF -- 'ValidClientSecret1234567890!Abcd' "$RESULTS_ROOT"

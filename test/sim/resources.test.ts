@@ -135,6 +135,18 @@ describe('resources: DMS write and read semantics', () => {
       assert.equal(sim.stats().documents.gradeLevelDescriptors, 1);
     });
 
+    it('a descriptor identity ignores case, but a query on namespace or codeValue is exact (as DMS 8.x)', async () => {
+      const body = { namespace: 'uri://ed-fi.org/GradeLevelDescriptor', codeValue: 'Ninth Grade', shortDescription: 'district' };
+      assert.equal((await api.post('/data/ed-fi/gradeLevelDescriptors', body)).status, 201);
+      const exact = await api.get('/data/ed-fi/gradeLevelDescriptors?codeValue=Ninth%20Grade');
+      assert.equal(exact.json().length, 1);
+      assert.deepEqual((await api.get('/data/ed-fi/gradeLevelDescriptors?codeValue=Ninth%20grade')).json(), []);
+      assert.deepEqual((await api.get('/data/ed-fi/gradeLevelDescriptors?namespace=uri://ed-fi.org/gradeleveldescriptor')).json(), []);
+      const other = { ...body, codeValue: 'Ninth grade', shortDescription: 'ours' };
+      assert.equal((await api.post('/data/ed-fi/gradeLevelDescriptors', other)).status, 200, 'the same identity: an update');
+      assert.equal(sim.stats().documents.gradeLevelDescriptors, 1);
+    });
+
     it('400 for malformed JSON, an empty body or a non-object', async () => {
       const malformed = await api.post(STUDENTS, '{"studentUniqueId": "1",', { 'Content-Type': 'application/json' });
       assert.ok(assertProblem(malformed, 400, 'urn:ed-fi:api:bad-request:data-validation-failed').validationErrors['$.']);
