@@ -4,7 +4,7 @@ import { sleep } from 'k6';
 import { Counter } from 'k6/metrics';
 import type { SharedAuthManager } from '../auth/SharedAuthManager.ts';
 import { backoffMs, parseRetryAfter } from '../auth/token-timing.ts';
-import { type AttemptState, backoffBaseMs, decideRetry } from './retry-policy.ts';
+import { type AttemptState, backoffBaseMs, decideRetry, recordWait } from './retry-policy.ts';
 import { DEFAULT_BACKOFF } from '../auth/token-timing.ts';
 
 export const retries = new Counter('dms_retries');
@@ -96,7 +96,7 @@ export class DmsClient {
         continue;
       }
       retries.add(1, { reason: decision.reason });
-      state.waits[decision.reason] = decision.wait;
+      recordWait(state, decision);
       const retryAfter = parseRetryAfter(headerValue(res, 'Retry-After'), Date.now());
       sleep(backoffMs(decision.wait, retryAfter, Math.random, { ...DEFAULT_BACKOFF, baseMs: backoffBaseMs(decision.reason) }) / 1000);
     }

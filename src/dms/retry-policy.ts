@@ -44,6 +44,11 @@ export function decideRetry(status: number, state: AttemptState, loading: boolea
   return wait > budget ? { kind: 'done' } : { kind: 'wait-and-retry', reason, wait };
 }
 
+/** Notes a wait about to be made, so the next decision sees it (and a budget runs out). */
+export function recordWait(state: AttemptState, decision: { reason: RetryReason; wait: number }): void {
+  state.waits[decision.reason] = decision.wait;
+}
+
 function retryReason(status: number, loading: boolean, problemType: string): RetryReason | undefined {
   if (status === 429) return 'rate-limited';
   if (status === 503) return 'unavailable';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { backoffMs, brokerShouldRefresh, DEFAULT_BACKOFF, effectiveMarginMs, maxTokensForRun, parseRetryAfter, vuShouldAskBroker } from '../../src/auth/token-timing.ts';
-import { backoffBaseMs, decideRetry, MAX_DEPENDENCY_WAITS, MAX_LOADING_WAITS, MAX_WAITS, type RetryReason } from '../../src/dms/retry-policy.ts';
+import { type AttemptState, backoffBaseMs, decideRetry, MAX_DEPENDENCY_WAITS, MAX_LOADING_WAITS, MAX_WAITS, recordWait, type RetryReason } from '../../src/dms/retry-policy.ts';
 
 test('margin is the configured one, capped at a quarter of the lifetime', () => {
   assert.equal(effectiveMarginMs(60, 1800), 60_000);
@@ -76,7 +76,7 @@ test('an unresolved reference is waited for only while loading, and only so long
 });
 
 test('each reason has its own budget: waiting out a prerequisite leaves the full patience for a rate limiter', () => {
-  // The CI failure this guards against: six 409 waits, then a 429 got only four waits, starting at the 10 s cap.
+  // The CI failure this guards against: six 409 waits, then a 429 got only three waits, starting at the 10 s cap.
   const afterDependency = waited({ dependency: 6 });
   assert.deepEqual(decideRetry(429, afterDependency, true), { kind: 'wait-and-retry', reason: 'rate-limited', wait: 1 });
   assert.deepEqual(decideRetry(429, waited({ dependency: MAX_DEPENDENCY_WAITS, 'rate-limited': MAX_LOADING_WAITS - 1 }), true), {
@@ -85,6 +85,28 @@ test('each reason has its own budget: waiting out a prerequisite leaves the full
     wait: MAX_LOADING_WAITS,
   });
   assert.deepEqual(decideRetry(409, waited({ dependency: MAX_DEPENDENCY_WAITS, 'rate-limited': 1 }), true, 'x:unresolved-reference'), { kind: 'done' });
+});
+
+/** Drives the policy as the client does, answering `statuses` in turn; returns the waits made. */
+function waitsUntilDone(statuses: (n: number) => number, loading: boolean): number {
+  const state: AttemptState = { renewedToken: false, waits: {} };
+  for (let n = 0; n < 1000; n++) {
+    const decision = decideRetry(statuses(n), state, loading, 'urn:ed-fi:api:data-conflict:unresolved-reference');
+    if (decision.kind === 'done') return n;
+    if (decision.kind === 'renew-token') state.renewedToken = true;
+    else recordWait(state, decision);
+  }
+  throw new Error('the retry policy never ended');
+}
+
+test('a request that keeps failing ends after exactly its budgets, however its failures mix', () => {
+  assert.equal(waitsUntilDone(() => 429, false), MAX_WAITS);
+  assert.equal(waitsUntilDone(() => 503, true), MAX_LOADING_WAITS);
+  assert.equal(waitsUntilDone(() => 409, true), MAX_DEPENDENCY_WAITS);
+  assert.equal(waitsUntilDone((n) => (n === 0 ? 401 : 429), false), 1 + MAX_WAITS, 'one token renewal, then the 429 budget');
+  // alternating 409 and 429: each budget is spent apart; it ends when the smaller (429's) runs out
+  assert.equal(waitsUntilDone((n) => (n % 2 === 0 ? 409 : 429), true), 2 * MAX_LOADING_WAITS + 1);
+  assert.equal(waitsUntilDone((n) => [429, 503, 0, 500, 409][n % 5], true), 5 * MAX_LOADING_WAITS, 'bounded by the sum of the budgets');
 });
 
 test('a dependency wait starts at about one write and still outlasts a prerequisite waiting out a 429', () => {
