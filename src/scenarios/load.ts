@@ -11,6 +11,7 @@ import {
   expectedCounts,
   itemsOfIteration,
   iterationPlan,
+  readAllPages,
   referenceLookups,
   sameNaturalKey,
   workItemAt,
@@ -70,7 +71,7 @@ export const options: Options = {
     ...entityThresholds(),
   },
   summaryTrendStats: SUMMARY_TREND_STATS,
-  setupTimeout: '120s',
+  setupTimeout: '10m', // look-ups and creates wait out a rate limiter (up to a minute each) rather than fail
 };
 
 // Everything a create needs that does not change per document, made once per VU: k6 interprets
@@ -126,33 +127,19 @@ function addEntityCounts(): void {
   }
 }
 
-/** The most pages one look-up reads: a namespace with more than 5,000 codes is not one the suite wrote. */
-const MAX_LOOKUP_PAGES = 10;
-const LOOKUP_PAGE_SIZE = 500; // DMS's default maximum page size
-
-/** Every document the target returns for the look-up's query, read page by page. */
+/** Every document the target has for the look-up; stops the run if it cannot tell (see readAllPages). */
 function fetchAll(client: DmsClient, lookup: ReferenceLookup): unknown[] {
-  const found: unknown[] = [];
-  for (let page = 0; page < MAX_LOOKUP_PAGES; page++) {
-    const path = `ed-fi/${lookup.resource}?${lookup.query}&offset=${page * LOOKUP_PAGE_SIZE}&limit=${LOOKUP_PAGE_SIZE}`;
-    // As patient as the writes (`loading`): a look-up given up under a rate limiter would fall back to a
-    // POST that overwrites the district's own copy.
-    const res = client.send({ method: 'GET', path, resource: resourceTag(lookup.resource), op: 'verify', expected: [200], loading: true });
-    const items = res.status === 200 ? parseArray(res.body) : [];
-    found.push(...items);
-    if (items.length < LOOKUP_PAGE_SIZE) break;
+  // As patient as the writes (`loading`): a rate limiter is waited out, not taken for "nothing there".
+  const result = readAllPages(lookup, (path) =>
+    client.send({ method: 'GET', path, resource: resourceTag(lookup.resource), op: 'verify', expected: [200], loading: true }),
+  );
+  if (!result.ok) {
+    abort(
+      `could not look up the ${lookup.resource} already on the target (${result.problem}); the load stops rather than POST over a district's own copies. ` +
+        `Check that the API client's claim set may read ${lookup.resource} (see docs/troubleshooting.md)`,
+    );
   }
-  return found;
-}
-
-function parseArray(body: unknown): unknown[] {
-  if (typeof body !== 'string') return [];
-  try {
-    const parsed: unknown = JSON.parse(body);
-    return Array.isArray(parsed) ? parsed : [];
-  } catch {
-    return [];
-  }
+  return result.found;
 }
 
 /**

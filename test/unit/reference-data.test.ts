@@ -4,24 +4,28 @@ import assert from 'node:assert/strict';
 
 import type { DataProfile } from '../../src/data/profile.ts';
 import { bootstrapDocuments } from '../../src/data/plan.ts';
-import { referenceLookups, sameNaturalKey } from '../../src/data/reference-data.ts';
+import { LOOKUP_PAGE_SIZE, lookupPath, MAX_LOOKUP_PAGES, readAllPages, referenceLookups, sameNaturalKey, type ReferenceLookup } from '../../src/data/reference-data.ts';
 
 const profile: DataProfile = { schoolCount: 2, studentCount: 2, staffCount: 2, coursesPerSchool: 1, sectionsPerCourse: 1, sectionsPerStudent: 1, schoolYear: 2026 };
 const GRADE_NS = 'uri://ed-fi.org/GradeLevelDescriptor';
 
-test('one look-up per descriptor type and namespace, one per school year; the LEA is not looked up', () => {
+test('one look-up per descriptor type (all namespaces: the filter would be exact), one per school year; not the LEA', () => {
   const docs = bootstrapDocuments(profile);
   const lookups = referenceLookups(docs);
   const descriptorTypes = new Set(docs.filter((d) => d.resource.endsWith('Descriptors')).map((d) => d.resource));
   assert.equal(lookups.filter((l) => l.resource.endsWith('Descriptors')).length, descriptorTypes.size);
   const grades = lookups.find((l) => l.resource === 'gradeLevelDescriptors');
   assert.ok(grades);
-  assert.equal(grades.query, `namespace=${encodeURIComponent(GRADE_NS)}`);
+  assert.equal(grades.query, '');
+  assert.equal(lookupPath(grades, 2), `ed-fi/gradeLevelDescriptors?offset=${2 * LOOKUP_PAGE_SIZE}&limit=${LOOKUP_PAGE_SIZE}`);
   assert.ok(grades.docs.length > 1, 'every grade level is found by the one look-up');
   assert.deepEqual(
     lookups.filter((l) => l.resource === 'schoolYearTypes').map((l) => l.query),
     ['schoolYear=2026'],
   );
+  const year = lookups.find((l) => l.resource === 'schoolYearTypes');
+  assert.ok(year);
+  assert.equal(lookupPath(year, 0), `ed-fi/schoolYearTypes?schoolYear=2026&offset=0&limit=${LOOKUP_PAGE_SIZE}`);
   assert.ok(!lookups.some((l) => l.resource === 'localEducationAgencies'));
   const covered = lookups.flatMap((l) => l.docs);
   assert.equal(covered.length, docs.length - 1, 'every descriptor and the school year, once each');
@@ -42,6 +46,52 @@ test('descriptors match as DMS compares their identity: namespace and codeValue 
 test('other natural keys match exactly', () => {
   assert.ok(sameNaturalKey('schoolYearTypes', { schoolYear: 2026 }, { schoolYear: 2026, currentSchoolYear: true }));
   assert.ok(!sameNaturalKey('schoolYearTypes', { schoolYear: 2026 }, { schoolYear: 2025 }));
-  assert.ok(!sameNaturalKey('schoolYearTypes', { schoolYear: 2026 }, { schoolYear: '2026' }));
+  assert.ok(sameNaturalKey('schoolYearTypes', { schoolYear: 2026 }, { schoolYear: '2026' }), 'a number sent back as text is the same key');
+  assert.ok(!sameNaturalKey('schoolYearTypes', { schoolYear: 2026 }, { schoolYear: { value: 2026 } }));
+  assert.ok(!sameNaturalKey('schoolYearTypes', { schoolYear: 2026 }, {}));
   assert.ok(!sameNaturalKey('students', { studentUniqueId: 'LTS0000001' }, { studentUniqueId: 'lts0000001' }));
+});
+
+const grades: ReferenceLookup = { resource: 'gradeLevelDescriptors', query: '', docs: [] };
+const page = (n: number): string => JSON.stringify(Array.from({ length: n }, (_, i) => ({ codeValue: `c${i}` })));
+
+test('a look-up reads page after page until a short one', () => {
+  const asked: string[] = [];
+  const result = readAllPages(grades, (path) => {
+    asked.push(path);
+    return { status: 200, body: page(asked.length < 3 ? LOOKUP_PAGE_SIZE : 7) };
+  });
+  assert.deepEqual(result.ok && result.found.length, 2 * LOOKUP_PAGE_SIZE + 7);
+  assert.deepEqual(asked, [0, 1, 2].map((n) => lookupPath(grades, n)));
+  const empty = readAllPages(grades, () => ({ status: 200, body: '[]' }));
+  assert.deepEqual(empty, { ok: true, found: [] });
+});
+
+test('a look-up that fails is a problem, never "nothing found" (that would POST over the district\'s copies)', () => {
+  const cases: Array<[{ status: number; body: unknown }, RegExp]> = [
+    [{ status: 403, body: '' }, /gradeLevelDescriptors\?offset=0&limit=\d+ answered HTTP 403/],
+    [{ status: 429, body: '' }, /answered HTTP 429/],
+    [{ status: 200, body: '<html>proxy</html>' }, /did not answer a JSON array/],
+    [{ status: 200, body: '{"items":[]}' }, /did not answer a JSON array/],
+    [{ status: 200, body: null }, /did not answer a JSON array/],
+  ];
+  for (const [answer, message] of cases) {
+    const result = readAllPages(grades, () => answer);
+    assert.equal(result.ok, false);
+    if (!result.ok) assert.match(result.problem, message);
+  }
+  let calls = 0;
+  const failsLater = readAllPages(grades, () => (++calls === 1 ? { status: 200, body: page(LOOKUP_PAGE_SIZE) } : { status: 503, body: '' }));
+  assert.equal(failsLater.ok, false, 'a later page that fails spoils the look-up');
+});
+
+test('a look-up is bounded: a type that never ends is a problem, after MAX_LOOKUP_PAGES pages', () => {
+  let calls = 0;
+  const result = readAllPages(grades, () => {
+    calls++;
+    return { status: 200, body: page(LOOKUP_PAGE_SIZE) };
+  });
+  assert.equal(calls, MAX_LOOKUP_PAGES);
+  assert.equal(result.ok, false);
+  if (!result.ok) assert.match(result.problem, /more than 5000 documents/);
 });
