@@ -21,7 +21,7 @@ export const LOOKUP_PAGE_SIZE = 100;
 /** A descriptor type with more than 5,000 codes is not one a district keeps: stop rather than page forever. */
 export const MAX_LOOKUP_PAGES = 50;
 
-export function isSharedReferenceData(resource: string): boolean {
+function isSharedReferenceData(resource: string): boolean {
   return resource === 'schoolYearTypes' || isDescriptorResource(resource);
 }
 
