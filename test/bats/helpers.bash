@@ -206,6 +206,14 @@ assert_output_lacks() {
   fi
 }
 
+# wait_for_runner PID OUT: waits for a runner started in the background, then sets $status and $output
+# from its exit code and its output file, as bats's `run` would.
+wait_for_runner() {
+  status=0
+  wait "$1" || status=$?
+  output="$(cat "$2")"
+}
+
 assert_status() {
   if [[ "$status" -ne "$1" ]]; then
     printf 'expected exit code %s, got %s\n--- output ---\n%s\n' "$1" "$status" "$output" >&2

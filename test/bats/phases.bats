@@ -235,9 +235,7 @@ teardown() {
   FAKE_K6_STOP_SECONDS=2 start_runner_until_k6_runs "$out"
   pid="$RUNNER_PID"
   kill -HUP "$pid"
-  status=0
-  wait "$pid" || status=$?
-  output="$(cat "$out")"
+  wait_for_runner "$pid" "$out"
   assert_status 129
   assert_output_has "waiting up to 35 s for k6 to stop and write its summary"
   assert_output_has "fake k6: stopping gracefully"

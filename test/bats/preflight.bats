@@ -279,9 +279,7 @@ teardown() {
   sleep 0.5
   # (SIGINT cannot be used here: a shell without job control starts background jobs with SIGINT ignored.)
   kill -TERM -- "-$pid"
-  status=0
-  wait "$pid" || status=$?
-  output="$(cat "$out")"
+  wait_for_runner "$pid" "$out"
   assert_status 143
   assert_output_has 'interrupted (TERM) before k6 started'
   assert_output_lacks 'FAIL  DMS reachable'

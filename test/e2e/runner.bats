@@ -165,9 +165,7 @@ teardown() {
   done
   sleep 2
   kill -INT "$pid"
-  status=0
-  wait "$pid" || status=$?
-  output="$(cat "$out")"
+  wait_for_runner "$pid" "$out"
   assert_status 105
   assert_output_has "INT: stopping k6 gracefully"
   assert_output_has "k6 exit code 105: stopped by a signal"
