@@ -76,9 +76,20 @@ broker_start() {
 
 broker_save_stats() {
   if [[ -n "$BROKER_PID" && -n "$BROKER_URL" && -n "$RUN_DIR" ]] && kill -0 "$BROKER_PID" 2>/dev/null; then
-    BROKER_KEY="$BROKER_KEY" node "$LIB_DIR/js/net.mjs" get-json "$BROKER_URL/stats" "$RUN_DIR/broker-stats.json" 5 ||
+    if BROKER_KEY="$BROKER_KEY" node "$LIB_DIR/js/net.mjs" get-json "$BROKER_URL/stats" "$RUN_DIR/broker-stats.json" 5; then
+      broker_report_slow_endpoint "$RUN_DIR/broker-stats.json"
+    else
       log_warn "could not save the token broker's statistics (broker-stats.json)"
+    fi
   fi
+}
+
+# A token endpoint slower than half the renewal margin is worth a line: the broker coped by renewing
+# earlier, but a slower one still would leave the VUs without a valid token.
+broker_report_slow_endpoint() {
+  local warning
+  warning="$(node -e 'const j = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")); process.stdout.write(j.slowEndpointWarning ?? "")' "$1" 2>/dev/null || true)"
+  if [[ -n "$warning" ]]; then log_warn "token broker: $warning"; fi
 }
 
 broker_stop() {

@@ -21,7 +21,9 @@ function source(statuses: number[], clock: { now: number }, extra: Partial<Const
   const slept: number[] = [];
   const src = new TokenSource({
     tokenUrl: 'http://dms/oauth/token', clientId: 'id', clientSecret: 'secret', marginSeconds: 60,
-    now: () => clock.now, fetchImpl: endpoint.fetchImpl, sleep: async (ms) => { slept.push(ms); }, ...extra,
+    now: () => clock.now, fetchImpl: endpoint.fetchImpl, sleep: async (ms) => { slept.push(ms); },
+    schedule: () => () => undefined, // no timers: these tests drive the clock; the renewal timer has its own test
+    ...extra,
   });
   return { src, calls: endpoint.calls, slept };
 }
@@ -34,15 +36,64 @@ test('many concurrent callers share one fetch', async () => {
   assert.ok(tokens.every((t) => t.accessToken === 'tok-1'));
 });
 
-test('refreshes once the token is inside the margin (a quarter of a 20 s lifetime)', async () => {
+test('renews once the token is inside the margin (a quarter of a 20 s lifetime), serving the valid one meanwhile', async () => {
   const clock = { now: 0 };
   const { src, calls } = source([200], clock);
   await src.get();
   clock.now = 14_900;
   assert.equal((await src.get()).generation, 1);
+  assert.equal(calls.count, 1);
   clock.now = 15_000;
+  assert.equal((await src.get()).generation, 1, 'the still-valid token, at once');
+  assert.equal(calls.count, 2, 'the renewal started');
+  await src.idle();
   assert.equal((await src.get()).generation, 2);
   assert.equal(calls.count, 2);
+});
+
+test('a slow token endpoint never stalls callers while the token is valid (8 s fetches, 20 s tokens)', async () => {
+  const clock = { now: 0 };
+  const pending: Array<() => void> = [];
+  let fetches = 0;
+  // Each token request completes only when the test says so: 8 s of fake time later.
+  const fetchImpl = (() => {
+    fetches++;
+    const n = fetches;
+    return new Promise<Response>((resolve) => {
+      pending.push(() => resolve(new Response(JSON.stringify({ access_token: `tok-${n}`, expires_in: 20 }), { status: 200 })));
+    });
+  }) as unknown as typeof fetch;
+  const timers: Array<{ at: number; run: () => void }> = [];
+  const src = new TokenSource({
+    tokenUrl: 'http://dms/oauth/token', clientId: 'id', clientSecret: 'secret', marginSeconds: 60, now: () => clock.now, fetchImpl,
+    schedule: (run, ms) => {
+      const timer = { at: clock.now + ms, run };
+      timers.push(timer);
+      return () => timers.splice(timers.indexOf(timer), 1);
+    },
+  });
+  const first = src.get();
+  clock.now = 8_000; // the first request takes 8 s (the pre-flight waits for it)
+  pending.shift()!();
+  assert.equal((await first).generation, 1);
+  // Renewal ahead of expiry: twice the 8 s fetch (the margin, a quarter of 20 s, would be too late), at most half the lifetime.
+  assert.equal(src.stats.renewAheadMs, 10_000);
+  assert.match(src.stats.slowEndpointWarning ?? '', /took 8\.0 s, more than half the renewal margin of 5\.0 s/);
+  for (let generationsSeen = 1; clock.now < 70_000; clock.now += 250) {
+    const started = fetches;
+    for (const timer of timers.filter((t) => t.at <= clock.now)) timer.run();
+    const token = await Promise.race([src.get(), new Promise<'stalled'>((r) => setTimeout(() => r('stalled'), 50))]);
+    assert.notEqual(token, 'stalled', `a caller waited for the token endpoint at ${clock.now} ms`);
+    assert.ok(token.expiresAtMs > clock.now, `an expired token was served at ${clock.now} ms`);
+    generationsSeen = Math.max(generationsSeen, token.generation);
+    // the endpoint answers 8 s after each request
+    if (fetches > started) {
+      const requestedAt = clock.now;
+      const answer = pending.shift()!;
+      timers.push({ at: requestedAt + 8_000, run: answer });
+    }
+    if (clock.now === 69_750) assert.ok(generationsSeen >= 4, `saw ${generationsSeen} generations`);
+  }
 });
 
 test('a burst of 401 reports for one generation causes one refresh', async () => {
@@ -85,7 +136,9 @@ test('keeps serving a still-valid token while the endpoint is down', async () =>
   clock.now = 16_000;
   const token = await src.get();
   assert.equal(token.generation, 1);
+  await src.idle();
   assert.equal(src.stats.fetchFailures, 1);
+  assert.equal((await src.get()).generation, 1);
 });
 
 test('50 VUs over a 90 s run with 20 s tokens stay within ceil(run/(lifetime-margin))+1 tokens', async () => {

@@ -31,8 +31,7 @@ async function handle(source: TokenSource, key: string, req: IncomingMessage, re
   if (req.method === 'GET' && path === '/health') return send(res, 200, { status: 'ok' });
   if (!keyMatches(req.headers['x-broker-key'], key)) return send(res, 403, { error: 'forbidden', detail: 'missing or wrong X-Broker-Key' });
   if (req.method === 'GET' && path === '/stats') {
-    const { tokensFetched, fetchFailures, lastError, fetchDurationsMs } = source.stats;
-    return send(res, 200, { tokensFetched, fetchFailures, lastError, fetchDurationsMs });
+    return send(res, 200, { ...source.stats });
   }
   // ?peek=1 (the runner's pre-flight data call): the token without claiming the first fetch's latency,
   // which belongs to k6's token_request_duration.

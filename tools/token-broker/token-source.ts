@@ -1,5 +1,6 @@
-// Holds the one token of a run. Fetches lazily, refreshes before expiry, and never runs two fetches at once,
-// so a crowd of VUs asking together causes a single request to the token endpoint.
+// Holds the one token of a run. Fetches lazily, renews ahead of expiry in the background (callers keep getting
+// the still-valid token meanwhile, so a slow token endpoint never stalls the VUs), and never runs two fetches
+// at once, so a crowd of VUs asking together causes a single request to the token endpoint.
 import { backoffMs, brokerShouldRefresh, effectiveMarginMs, parseRetryAfter } from '../../src/auth/token-timing.ts';
 
 export interface Token {
@@ -19,6 +20,21 @@ export interface TokenSourceOptions {
   now?: () => number;
   fetchImpl?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Runs `renew` after `ms` milliseconds (the renewal ahead of expiry); returns a cancel function. Default: an
+   * unref'd setTimeout. Tests with a fake clock pass their own.
+   */
+  schedule?: (renew: () => void, ms: number) => () => void;
+}
+
+/** A token with less than this left is no longer handed out while a renewal runs: callers wait for the new one. */
+const MIN_USABLE_MS = 1000;
+
+/** The default scheduler: a timer that does not keep the process alive. */
+function scheduleTimer(renew: () => void, ms: number): () => void {
+  const timer = setTimeout(renew, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
 }
 
 /** The token endpoint refused the credentials: retrying cannot help. */
@@ -43,7 +59,17 @@ export class TokenSource {
   private retryAtMs = 0;
   private consecutiveFailures = 0;
   private freshRejections = 0;
-  readonly stats = { tokensFetched: 0, fetchFailures: 0, lastError: null as string | null, fetchDurationsMs: [] as number[] };
+  private cancelRenewal: (() => void) | undefined;
+  readonly stats = {
+    tokensFetched: 0,
+    fetchFailures: 0,
+    lastError: null as string | null,
+    fetchDurationsMs: [] as number[],
+    /** How long before expiry the broker renews (ms): the margin, or more when the endpoint is slow. */
+    renewAheadMs: 0,
+    /** Set when a token request took longer than half the margin: the broker then renews earlier. */
+    slowEndpointWarning: null as string | null,
+  };
 
   constructor(private readonly options: TokenSourceOptions) {}
 
@@ -51,14 +77,26 @@ export class TokenSource {
     return (this.options.now ?? Date.now)();
   }
 
-  /** The current token, refreshed first when it is near expiry. */
+  /**
+   * The current token. Inside the renewal window a still-valid token is returned at once while the renewal
+   * runs in the background; only a caller with no usable token (none yet, or less than a second left) waits.
+   */
   async get(): Promise<Token> {
     if (this.credentialsRejected) throw this.credentialsRejected;
     const now = this.now();
-    if (this.current && !brokerShouldRefresh(this.current, now, this.marginMs())) return this.current;
-    // The last refresh failed: keep serving the valid token until the backoff ends, one fetch per backoff.
-    if (this.current && now < this.retryAtMs && this.current.expiresAtMs > now) return this.current;
+    const current = this.current;
+    if (current && !brokerShouldRefresh(current, now, this.renewAheadMs())) return current;
+    if (current && current.expiresAtMs - now >= MIN_USABLE_MS) {
+      // The last renewal failed: keep serving the valid token until its backoff ends, one fetch per backoff.
+      if (now >= this.retryAtMs) this.renewInBackground();
+      return current;
+    }
     return this.refresh();
+  }
+
+  /** Resolves when no fetch is under way (tests, and a clean shutdown). */
+  async idle(): Promise<void> {
+    await this.inflight?.catch(() => undefined);
   }
 
   /** A caller saw a 401 with generation n: refresh only if n is still current (one refresh per burst). */
@@ -88,6 +126,39 @@ export class TokenSource {
 
   private marginMs(): number {
     return effectiveMarginMs(this.options.marginSeconds, this.lifetimeSeconds);
+  }
+
+  /**
+   * How long before expiry to renew (ms): the margin, or twice the slowest recent token request when that is
+   * longer (a slow endpoint must still deliver before the old token expires), at most half the lifetime.
+   */
+  private renewAheadMs(): number {
+    const recent = this.stats.fetchDurationsMs.slice(-3);
+    const slowest = recent.length > 0 ? Math.max(...recent) : 0;
+    return Math.min(Math.max(this.marginMs(), 2 * slowest), (this.lifetimeSeconds * 1000) / 2);
+  }
+
+  /** Starts a renewal nobody waits for; its failure is recorded in stats and retried after a backoff. */
+  private renewInBackground(): void {
+    if (this.inflight || this.credentialsRejected) return;
+    this.refresh().catch(() => undefined);
+  }
+
+  /** After each new token: renew it ahead of expiry even if no VU asks in time. */
+  private scheduleRenewal(token: Token): void {
+    this.cancelRenewal?.();
+    const aheadMs = this.renewAheadMs();
+    this.stats.renewAheadMs = aheadMs;
+    const inMs = Math.max(0, token.expiresAtMs - aheadMs - this.now());
+    this.cancelRenewal = (this.options.schedule ?? scheduleTimer)(() => {
+      if (this.current === token) this.renewInBackground();
+    }, inMs);
+  }
+
+  /** Stops the scheduled renewal (the broker is shutting down). */
+  close(): void {
+    this.cancelRenewal?.();
+    this.cancelRenewal = undefined;
   }
 
   private refresh(force = false): Promise<Token> {
@@ -176,6 +247,12 @@ export class TokenSource {
     this.stats.tokensFetched++;
     this.stats.fetchDurationsMs.push(elapsed);
     this.unreportedFetchMs = elapsed;
+    if (2 * elapsed > this.marginMs()) {
+      this.stats.slowEndpointWarning =
+        `the token endpoint took ${(elapsed / 1000).toFixed(1)} s, more than half the renewal margin of ${(this.marginMs() / 1000).toFixed(1)} s; ` +
+        `the broker renews ${(this.renewAheadMs() / 1000).toFixed(1)} s ahead of expiry instead (raise TOKEN_REFRESH_MARGIN_SECONDS, or make the token endpoint faster)`;
+    }
+    this.scheduleRenewal(this.current);
     return this.current;
   }
 }
