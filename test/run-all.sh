@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite (`npm test`): type checks, unit tests, stand-in contract tests, shellcheck, CLI tests
-# (bats) and end-to-end runs of the real k6 against the stand-in. Installs what it needs on a fresh machine.
+# (bats), end-to-end runs of the real k6 against the stand-in, and runs that meet a fault (test/faults).
+# Installs what it needs on a fresh machine.
 set -Eeuo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -48,6 +49,9 @@ main() {
 
   step "end-to-end tests: real k6 against the stand-in (bats)"
   node_modules/bats/bin/bats test/e2e
+
+  step "fault tests: runs that meet a fault, real k6 against the stand-in (bats)"
+  node_modules/bats/bin/bats test/faults
 }
 
 main "$@"

@@ -94,6 +94,7 @@ test('a slow token endpoint never stalls callers while the token is valid (8 s f
     }
     if (clock.now === 69_750) assert.ok(generationsSeen >= 4, `saw ${generationsSeen} generations`);
   }
+  assert.equal(src.stats.stalledAsks, 0);
 });
 
 test('a burst of 401 reports for one generation causes one refresh', async () => {

@@ -67,6 +67,8 @@ export class TokenSource {
     fetchDurationsMs: [] as number[],
     /** How long before expiry the broker renews (ms): the margin, or more when the endpoint is slow. */
     renewAheadMs: 0,
+    /** Asks that had to wait for a token request although a token had been issued before (a stall). */
+    stalledAsks: 0,
     /** Set when a token request took longer than half the margin: the broker then renews earlier. */
     slowEndpointWarning: null as string | null,
   };
@@ -91,6 +93,7 @@ export class TokenSource {
       if (now >= this.retryAtMs) this.renewInBackground();
       return current;
     }
+    if (current) this.stats.stalledAsks++;
     return this.refresh();
   }
 
