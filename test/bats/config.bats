@@ -213,3 +213,30 @@ ENV
   assert_status 0
   [ "$output" = "$expected" ] || { echo "dotenv-cli: $expected"; echo "ours:       $output"; false; }
 }
+
+@test "a malformed env file line is named without its value (it may be a secret)" {
+  write_env_file "CMS_ADMIN_CLIENT_SECRET: Sup3rSecret!Value" "  not a setting at all: Other5ecret"
+  run "$RUNNER" --dry-run
+  assert_status 0
+  assert_output_has ".env.load-test: line 1 is not NAME=value and is ignored (it seems to set CMS_ADMIN_CLIENT_SECRET; write CMS_ADMIN_CLIENT_SECRET=value"
+  assert_output_has ".env.load-test: line 2 is not NAME=value and is ignored (its text is not shown: it may hold a secret)"
+  assert_output_lacks "Sup3rSecret"
+  assert_output_lacks "Other5ecret"
+}
+
+@test "an env file in Latin-1 or UTF-16 is refused with the line and the fix, never read half-right" {
+  printf 'CLIENT_ID=key\nCLIENT_SECRET=caf\xe9-Secr3t\n' >"$PROJECT/.env.load-test"
+  run "$RUNNER" --dry-run
+  assert_status 2
+  assert_output_has ".env.load-test line 2 is not valid UTF-8 (byte 0xE9): the file looks Latin-1 / Windows-1252; save it as UTF-8"
+  assert_output_lacks "Secr3t"
+  printf 'CLIENT_ID=key\nCLIENT_SECRET=Secr3t\n' | iconv -f UTF-8 -t UTF-16 >"$PROJECT/.env.load-test"
+  run "$RUNNER" --dry-run
+  assert_status 2
+  assert_output_has ".env.load-test is saved as UTF-16 (or holds NUL bytes); save it as UTF-8"
+  assert_output_lacks "Secr3t"
+  # a UTF-8 file with a byte-order mark and non-ASCII text is fine
+  printf '\xef\xbb\xbfCLIENT_ID=key\nNOTE_FOR_ME=caf\xc3\xa9\n' >"$PROJECT/.env.load-test"
+  run "$RUNNER" --dry-run
+  assert_status 0
+}

@@ -10,7 +10,7 @@
 //   node config.mjs describe    -> the settings table (name, default, meaning) for --help and docs
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { readEnvFile } from './envfile.mjs';
+import { EnvFileEncodingError, readEnvFile } from './envfile.mjs';
 
 const DURATION = /^(\d+h)?(\d+m)?(\d+(\.\d+)?s)?$/;
 
@@ -178,13 +178,21 @@ function main(argv) {
     process.stderr.write('usage: config.mjs resolve|describe ...\n');
     return 2;
   }
-  const { resolved, problems, warnings } = resolve({
-    env: process.env,
-    profileFile: argValue(args, '--profile-file'),
-    profileLabel: argValue(args, '--profile-label') ?? 'profile',
-    envFile: argValue(args, '--dotenv'),
-    envLabel: argValue(args, '--dotenv-label') ?? 'env file',
-  });
+  let result;
+  try {
+    result = resolve({
+      env: process.env,
+      profileFile: argValue(args, '--profile-file'),
+      profileLabel: argValue(args, '--profile-label') ?? 'profile',
+      envFile: argValue(args, '--dotenv'),
+      envLabel: argValue(args, '--dotenv-label') ?? 'env file',
+    });
+  } catch (error) {
+    if (!(error instanceof EnvFileEncodingError)) throw error;
+    process.stderr.write(`ERROR: ${error.message}\n`);
+    return 2;
+  }
+  const { resolved, problems, warnings } = result;
   for (const w of warnings) process.stderr.write(`WARNING: ${w}\n`);
   if (problems.length > 0) {
     process.stderr.write('ERROR: invalid configuration:\n');

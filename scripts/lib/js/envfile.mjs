@@ -20,7 +20,7 @@ function scanLines(lines) {
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     const match = ASSIGNMENT.exec(lines[i]);
     if (!match) {
-      entries.push({ start: i, end: i, warning: `line ${i + 1} is not NAME=value and is ignored: ${truncate(trimmed)}` });
+      entries.push({ start: i, end: i, warning: malformedLineWarning(i + 1, trimmed) });
       continue;
     }
     const [, exportPrefix, name, rest] = match;
@@ -81,12 +81,58 @@ function closingQuote(body, quote) {
   return -1;
 }
 
-function truncate(text) {
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+/**
+ * The warning for a line that is not NAME=value. The line itself is never shown: it is most likely a setting
+ * written wrongly (`CLIENT_SECRET: abc`), and its value may be a secret. The name it seems to set is shown.
+ */
+function malformedLineWarning(lineNumber, trimmed) {
+  // `NAME: value` (YAML habit), or `NAME value` for a name in capitals (a forgotten `=`).
+  const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*:/.exec(trimmed) ?? /^(?:export\s+)?([A-Z][A-Z0-9_]*)\s/.exec(trimmed);
+  const name = match?.[1];
+  if (name) return `line ${lineNumber} is not NAME=value and is ignored (it seems to set ${name}; write ${name}=value; the rest of the line is not shown)`;
+  return `line ${lineNumber} is not NAME=value and is ignored (its text is not shown: it may hold a secret)`;
+}
+
+/** An env file that cannot be read as text in UTF-8: the message says which file, where and how to fix it. */
+export class EnvFileEncodingError extends Error {}
+
+/**
+ * The text of an env file's bytes, which must be UTF-8 (a UTF-8 byte-order mark is allowed). UTF-16 (a
+ * Windows editor's "Unicode") and bytes that are not UTF-8 (Latin-1 / Windows-1252 files) are refused rather
+ * than read wrongly: a secret with `é` would otherwise become U+FFFD and be refused later as "wrong
+ * credentials", and UTF-16 would read as NUL bytes and half values. Throws EnvFileEncodingError.
+ */
+export function decodeEnvBytes(bytes, path) {
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || bytes.includes(0);
+  if (utf16) {
+    throw new EnvFileEncodingError(`${path} is saved as UTF-16 (or holds NUL bytes); save it as UTF-8 (in Notepad: Save As, Encoding: UTF-8; or: iconv -f UTF-16 -t UTF-8)`);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    const line = bytes.subarray(0, bad).filter((b) => b === 0x0a).length + 1;
+    throw new EnvFileEncodingError(
+      `${path} line ${line} is not valid UTF-8 (byte 0x${bytes[bad].toString(16).toUpperCase()}): the file looks Latin-1 / Windows-1252; ` +
+        `save it as UTF-8 (iconv -f WINDOWS-1252 -t UTF-8 ${path} > ${path}.utf8, check it, then move it over the original)`,
+    );
+  }
+}
+
+/** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes) {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i];
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (length === 0 || i + length > bytes.length) return i;
+    for (let k = 1; k < length; k++) if ((bytes[i + k] & 0xc0) !== 0x80) return i;
+    i += length;
+  }
+  return 0;
 }
 
 export function readEnvFile(path) {
-  return parseEnv(readFileSync(path, 'utf8'));
+  return parseEnv(decodeEnvBytes(readFileSync(path), path));
 }
 
 /** A value written so that dotenv reads it back unchanged. */
@@ -164,7 +210,7 @@ export function realFile(path) {
 export function updateEnvFile(path, updates) {
   const file = realFile(path);
   const exists = existsSync(file);
-  const original = exists ? readFileSync(file, 'utf8') : '';
+  const original = exists ? decodeEnvBytes(readFileSync(file), path) : '';
   let backup = null;
   if (exists) {
     backup = `${file}.bak.${utcStamp()}`;
