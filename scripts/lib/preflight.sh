@@ -97,11 +97,12 @@ preflight_dms() {
   out="$(node "$LIB_DIR/js/net.mjs" discovery "$base" "$DISCOVERY_TIMEOUT_SECONDS" 2>"$err_file")" || rc=$?
   if ((rc != 0)); then
     if ((rc == 1)); then
-      log_fail "DMS reachable" "no answer from $base within ${DISCOVERY_TIMEOUT_SECONDS} s"
+      # net.mjs says what happened: refused, no answer within the timeout, unknown host ...
+      log_fail "DMS reachable" "GET $base/ failed: $(head -n 1 "$err_file")"
     else
       log_fail "DMS reachable" "$base answers, but it is not an Ed-Fi API"
+      log_indent <"$err_file"
     fi
-    log_indent <"$err_file"
     if [[ "$TARGET" == "dms" ]]; then
       log_hint "Is the DMS running? Check API_BASE_URL (${CFG_SRC[API_BASE_URL]}): the DMS base URL, where GET /" \
         "returns the discovery document, e.g. http://localhost:8080 or http://localhost:8080/api." \

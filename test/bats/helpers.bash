@@ -59,10 +59,11 @@ wait_for_line() {
 }
 
 # it starts another one (SIM_URL then names the newest); teardown stops them all.
+# An optional argument is the port to listen on (default: any free one).
 start_test_sim() {
-  local log pid
+  local log pid port="${1:-0}"
   log="$(mktemp "$BATS_TEST_TMPDIR/test-sim.XXXXXX")"
-  (cd "$REPO" && exec node --import tsx sim/main.ts --port 0 --host 127.0.0.1) >"$log" 2>&1 3>&- &
+  (cd "$REPO" && exec node --import tsx sim/main.ts --port "$port" --host 127.0.0.1) >"$log" 2>&1 3>&- &
   pid=$!
   SIM_TEST_PID="${SIM_TEST_PID:+$SIM_TEST_PID }$pid"
   wait_for_line "$log" '^dms-sim listening on ' "$pid" || return 1
@@ -86,9 +87,10 @@ create_test_client() {
   local out
   # shellcheck disable=SC2016 # JavaScript template literals, not shell expansions
   out="$(node --input-type=module -e '
-    const [base, stores] = process.argv.slice(1);
+    const [base, stores, client] = process.argv.slice(1);
+    const { httpRequest } = await import(client); // not fetch: it refuses ports such as 10080
     const call = async (path, init) => {
-      const res = await fetch(base + path, init);
+      const res = await httpRequest(base + path, init);
       if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
       return res;
     };
@@ -101,7 +103,7 @@ create_test_client() {
     const app = { vendorId, applicationName: `bats ${Date.now()}`, claimSetName: "EdFiSandbox", educationOrganizationIds: [777000] };
     if (stores !== "") app.dataStoreIds = JSON.parse(stores);
     const { key, secret } = await (await call("/v3/applications", json(app))).json();
-    console.log(`${key}\n${secret}`);' "$1" "${2-[1]}")" || return 1
+    console.log(`${key}\n${secret}`);' "$1" "${2-[1]}" "$REPO/scripts/lib/js/http-client.mjs")" || return 1
   TEST_CLIENT_ID="${out%%$'\n'*}"
   TEST_CLIENT_SECRET="${out#*$'\n'}"
 }
@@ -112,13 +114,14 @@ sim_data() {
   [[ -n "${TEST_CLIENT_ID:-}" ]] || create_test_client "$SIM_URL" || return 1
   # shellcheck disable=SC2016 # JavaScript template literals, not shell expansions
   node --input-type=module -e '
-    const [base, id, secret, method, path, body] = process.argv.slice(1);
+    const [base, id, secret, method, path, body, client] = process.argv.slice(1);
+    const { httpRequest: fetch } = await import(client); // not fetch: it refuses ports such as 10080
     const basic = Buffer.from(`${id}:${secret}`).toString("base64");
     const form = { method: "POST", headers: { authorization: `Basic ${basic}`, "content-type": "application/x-www-form-urlencoded" }, body: "grant_type=client_credentials" };
     const { access_token: token } = await (await fetch(`${base}/oauth/token`, form)).json();
     const res = await fetch(`${base}/data/${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body || undefined });
     if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status}`);
-    console.log(await res.text());' "$SIM_URL" "$TEST_CLIENT_ID" "$TEST_CLIENT_SECRET" "$1" "$2" "${3:-}"
+    console.log(await res.text());' "$SIM_URL" "$TEST_CLIENT_ID" "$TEST_CLIENT_SECRET" "$1" "$2" "${3:-}" "$REPO/scripts/lib/js/http-client.mjs"
 }
 
 # The stand-in's stats file: the one given, else a fresh copy of $SIM_URL/_sim/stats.
@@ -172,7 +175,8 @@ run_dir() {
 
 # A listener that accepts connections and answers every request with plain text (not an Ed-Fi API).
 start_plain_http() {
-  local log="$BATS_TEST_TMPDIR/plain.log" tries=50
+  local log tries=50
+  log="$(mktemp "$BATS_TEST_TMPDIR/plain.XXXXXX")"
   node -e 'require("http").createServer((q, s) => s.end("hello")).listen(0, "127.0.0.1", function () { console.log(this.address().port) })' >"$log" 2>&1 3>&- &
   LISTENER_PID=$!
   until [[ -s "$log" ]]; do
@@ -184,7 +188,10 @@ start_plain_http() {
 
 # test/bats/fixtures/fake-dms.mjs (FAKE_DMS_* from the environment); FAKE_DMS_URL.
 start_fake_dms() {
-  local log="$BATS_TEST_TMPDIR/fake-dms.log"
+  local log
+  # A new log each time: a second fake DMS in one test must not be found by the first one's ready line
+  # (the background child truncates a reused log only after wait_for_line may have read it).
+  log="$(mktemp "$BATS_TEST_TMPDIR/fake-dms.XXXXXX")"
   node "$REPO/test/bats/fixtures/fake-dms.mjs" >"$log" 2>&1 3>&- &
   LISTENER_PID=$!
   wait_for_line "$log" '^fake-dms listening on ' "$LISTENER_PID" || return 1

@@ -2,6 +2,7 @@
 // the still-valid token meanwhile, so a slow token endpoint never stalls the VUs), and never runs two fetches
 // at once, so a crowd of VUs asking together causes a single request to the token endpoint.
 import { backoffMs, brokerShouldRefresh, effectiveMarginMs, parseRetryAfter } from '../../src/auth/token-timing.ts';
+import { httpRequest, networkReason, type HttpAnswer } from '../../scripts/lib/js/http-client.mjs';
 
 export interface Token {
   accessToken: string;
@@ -18,7 +19,8 @@ export interface TokenSourceOptions {
   /** Extra tries for a 401 on the very first request (a client created seconds ago may not be usable yet). */
   initialRetries?: number;
   now?: () => number;
-  fetchImpl?: typeof fetch;
+  /** The token request; default: node:http(s) (scripts/lib/js/http-client.mjs), as fetch refuses some ports. */
+  fetchImpl?: (url: string, init: { method: string; headers: Record<string, string>; body: string; timeoutMs: number }) => Promise<HttpAnswer | Response>;
   sleep?: (ms: number) => Promise<void>;
   /**
    * Runs `renew` after `ms` milliseconds (the renewal ahead of expiry); returns a cancel function. Default: an
@@ -209,19 +211,19 @@ export class TokenSource {
   private async fetchOnce(): Promise<Token> {
     const { tokenUrl, clientId, clientSecret } = this.options;
     const started = this.now();
-    let response: Response;
+    let response: HttpAnswer | Response;
     try {
-      response = await (this.options.fetchImpl ?? fetch)(tokenUrl, {
+      response = await (this.options.fetchImpl ?? httpRequest)(tokenUrl, {
         method: 'POST',
         headers: {
           authorization: `Basic ${Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64')}`,
           'content-type': 'application/x-www-form-urlencoded',
         },
         body: 'grant_type=client_credentials',
-        signal: AbortSignal.timeout(30_000),
+        timeoutMs: 30_000,
       });
     } catch (error) {
-      throw new TokenEndpointFailed(`token endpoint ${tokenUrl} unreachable: ${(error as Error).message}`);
+      throw new TokenEndpointFailed(`token endpoint ${tokenUrl} unreachable: ${networkReason(error)}`);
     }
     const elapsed = this.now() - started;
     const body = await response.text();

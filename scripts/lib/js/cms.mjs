@@ -7,6 +7,8 @@
 //      EDUCATION_ORGANIZATION_IDS (comma list), NAMESPACE_PREFIXES, APPLICATION_NAME, CMS_TIMEOUT_SECONDS
 // exit: 0 created; 1 CMS unreachable; 2 admin credentials refused; 3 CMS refused a request or answered
 //       something unexpected; 5 bad input
+import { httpRequest, networkReason } from './http-client.mjs';
+
 const env = process.env;
 const base = (env.CMS_BASE_URL ?? '').replace(/\/+$/, '');
 const timeoutMs = Number(env.CMS_TIMEOUT_SECONDS ?? '10') * 1000;
@@ -50,11 +52,9 @@ async function call(method, path, { token, json, form } = {}) {
   }
   let response;
   try {
-    response = await fetch(url, { method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    response = await httpRequest(url, { method, headers, body, timeoutMs });
   } catch (error) {
-    const cause = error.cause ?? error;
-    const why = error.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000}s` : (cause.code ?? cause.message);
-    throw new Stop(1, `the Configuration Service at ${base} is unreachable (${method} ${path}: ${why})`);
+    throw new Stop(1, `the Configuration Service at ${base} is unreachable (${method} ${path}: ${networkReason(error)})`);
   }
   return { status: response.status, headers: response.headers, text: await response.text() };
 }

@@ -20,6 +20,7 @@
 //                                              15 any other answer
 import { createServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
+import { httpRequest, networkReason as reason } from './http-client.mjs';
 
 function listen(port, host) {
   return new Promise((resolve, reject) => {
@@ -48,21 +49,15 @@ async function portFree(port, host = '127.0.0.1') {
   }
 }
 
-function reason(error) {
-  const cause = error.cause ?? error;
-  if (error.name === 'TimeoutError' || cause.name === 'TimeoutError') return 'no answer within the timeout';
-  return cause.code ? `${cause.code}${cause.message ? ` (${cause.message})` : ''}` : (cause.message ?? String(error));
-}
-
 async function discovery(baseUrl, seconds) {
   const url = `${baseUrl.replace(/\/+$/, '')}/`;
   let response;
   let text;
   try {
-    response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(Number(seconds) * 1000) });
+    response = await httpRequest(url, { headers: { accept: 'application/json' }, timeoutMs: Number(seconds) * 1000 });
     text = await response.text();
   } catch (error) {
-    process.stderr.write(`GET ${url} failed: ${reason(error)}\n`);
+    process.stderr.write(`${reason(error)}\n`);
     return 1;
   }
   let doc;
@@ -88,7 +83,7 @@ async function getJson(url, file, seconds = '5') {
   try {
     const headers = { accept: 'application/json' };
     if (process.env.BROKER_KEY) headers['x-broker-key'] = process.env.BROKER_KEY;
-    const response = await fetch(url, { headers, signal: AbortSignal.timeout(Number(seconds) * 1000) });
+    const response = await httpRequest(url, { headers, timeoutMs: Number(seconds) * 1000 });
     const body = await response.text();
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     writeFileSync(file, `${JSON.stringify(JSON.parse(body), null, 2)}\n`);
@@ -113,12 +108,12 @@ function problemText(text) {
 }
 
 async function dataAccess(dataApiUrl, brokerUrl, seconds = '10') {
-  const signal = () => AbortSignal.timeout(Number(seconds) * 1000);
+  const timeoutMs = Number(seconds) * 1000;
   let token;
   try {
-    const response = await fetch(`${brokerUrl.replace(/\/+$/, '')}/token?peek=1`, {
+    const response = await httpRequest(`${brokerUrl.replace(/\/+$/, '')}/token?peek=1`, {
       headers: { accept: 'application/json', 'x-broker-key': process.env.BROKER_KEY ?? '' },
-      signal: signal(),
+      timeoutMs,
     });
     const body = await response.text();
     if (!response.ok) throw new Error(`HTTP ${response.status}: ${problemText(body).text}`);
@@ -140,7 +135,7 @@ async function dataAccess(dataApiUrl, brokerUrl, seconds = '10') {
   for (let attempt = 0; ; attempt++) {
     let wait = 1000 * 2 ** attempt;
     try {
-      response = await fetch(url, { headers: { accept: 'application/json', authorization: `Bearer ${token}` }, redirect: 'manual', signal: signal() });
+      response = await httpRequest(url, { headers: { accept: 'application/json', authorization: `Bearer ${token}` }, timeoutMs });
       text = await response.text();
       if (!TRANSIENT_STATUS.has(response.status) || attempt === 4) break;
       const retryAfter = Number(response.headers.get('retry-after'));
