@@ -99,13 +99,23 @@ on_hangup() {
   exit $((EXIT_INTERRUPTED - 1))
 }
 
+# The clean-up. Signals cannot cut it short: HUP and PIPE are ignored (a closed terminal or pipe), INT and
+# TERM only shorten k6's graceful stop, and the Node helpers that write the record run shielded from the
+# terminal's Ctrl-C (results.sh). A phase the runner ended is recorded with k6's exit code, the phases
+# after it as skipped.
 on_exit() {
-  local rc=$?
+  local rc=$? phase
   CLEANING_UP=1
   set +e
-  trap '' HUP
-  if [[ -n "$K6_PID" ]]; then k6_stop; fi
+  trap '' HUP PIPE
+  if [[ -n "$K6_PID" ]]; then
+    phase="$K6_PHASE"
+    k6_stop
+    log_warn "phase $phase: stopped (k6 exit code ${K6_STOP_STATUS:-unknown})"
+    results_record_phase "$phase" "${K6_STOP_STATUS:-}"
+  fi
   trap '' INT TERM
+  results_record_skipped_phases
   progress_stop
   sim_save_stats
   broker_save_stats
@@ -113,6 +123,7 @@ on_exit() {
   sim_stop
   if [[ -n "$RUN_DIR" ]]; then
     results_finalize "$rc"
+    rc="$RESULTS_EXIT"
   fi
   if [[ -n "$RUN_TMP" ]]; then rm -rf "$RUN_TMP"; fi
   exit "$rc"
@@ -257,7 +268,11 @@ main() {
     return 0
   fi
 
+  # A reader that goes away (`| head`, a closed terminal) must not kill the runner half-way: writes to it
+  # fail instead, and console.log and the record are still written whole.
+  trap '' PIPE
   results_create
+  svc_start_watchdog "$RUN_DIR"
   results_start_log
   banner
   log_info "  results   $(display_path "$RUN_DIR")"

@@ -7,8 +7,10 @@
 # print every request's Authorization header, the token, into the console and console.log.
 
 K6_PID=""
+K6_PHASE="" # the phase whose k6 is running (for the record when the runner ends during it)
 K6_CMD=()
 K6_INT_SENT=0 # set when the runner has passed a SIGINT on to the running k6
+K6_STOP_STATUS="" # k6's exit status when k6_stop ended it
 
 # --quiet when the progress poller shows progress instead (k6 prints a progress line every second when
 # its output is not a terminal); the end-of-test summary is printed either way.
@@ -69,6 +71,7 @@ k6_run_phase() {
     log_info "k6 web dashboard: http://127.0.0.1:${K6_WEB_DASHBOARD_PORT:-5665} (saved as $phase_dir/dashboard.html)"
   fi
   K6_INT_SENT=0
+  K6_PHASE="$phase"
   svc_launch - _k6_exec "$phase_dir"
   K6_PID="$SVC_PID"
   progress_start "$phase" "$port" "$phase_dir"
@@ -82,6 +85,8 @@ k6_run_phase() {
     break
   done
   K6_PID=""
+  # shellcheck disable=SC2034 # read by the runner's exit trap
+  K6_PHASE=""
   progress_stop
   k6_explain_exit "$phase" "$PHASE_EXIT" "$phase_dir"
 }
@@ -106,6 +111,8 @@ k6_stop() {
     trap '' INT TERM
   fi
   svc_stop "$K6_PID"
+  # shellcheck disable=SC2034 # read by the runner's exit trap
+  K6_STOP_STATUS="$SVC_STOP_STATUS"
   K6_PID=""
 }
 

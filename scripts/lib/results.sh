@@ -51,13 +51,17 @@ results_create() {
 
 # From here on, everything the runner and its children print also goes into console.log. The tee
 # processes ignore INT/TERM so that Ctrl-C cannot cut the log while k6 is still writing its summary.
+# They ignore HUP and PIPE too, and (GNU tee) go on writing console.log when the terminal or the pipe they
+# copy to goes away (`| head`, a closed terminal): the run is still recorded whole.
 results_start_log() {
   local log="$RUN_DIR/console.log"
+  local -a tee_cmd=(tee -a)
   : >"$log"
+  if tee --output-error=warn-nopipe </dev/null >/dev/null 2>&1; then tee_cmd=(tee --output-error=warn-nopipe -a); fi
   exec {ORIG_STDOUT}>&1 {ORIG_STDERR}>&2
-  exec 2> >(trap '' INT TERM; exec tee -a "$log" >&2)
+  exec 2> >(trap '' INT TERM HUP PIPE; exec "${tee_cmd[@]}" "$log" >&2 2>/dev/null)
   TEE_ERR_PID=$!
-  exec 1> >(trap '' INT TERM; exec tee -a "$log")
+  exec 1> >(trap '' INT TERM HUP PIPE; exec "${tee_cmd[@]}" "$log" 2>/dev/null)
   TEE_OUT_PID=$!
 }
 
@@ -83,6 +87,21 @@ results_record_phase() {
   PHASE_RECORDS+=("$name:$code:$dir")
 }
 
+# Once any phase has started, the phases that never ran are recorded as skipped (no exit code), so run.json
+# lists every phase of the run however it ended.
+results_record_skipped_phases() {
+  local phase record recorded
+  ((${#PHASE_RECORDS[@]} > 0)) || return 0
+  # shellcheck disable=SC2153 # PHASES: the run's phases, set by run-load-test.sh
+  for phase in "${PHASES[@]}"; do
+    recorded=0
+    for record in "${PHASE_RECORDS[@]}"; do
+      if [[ "${record%%:*}" == "$phase" ]]; then recorded=1; fi
+    done
+    if ((recorded == 0)); then results_record_phase "$phase" ""; fi
+  done
+}
+
 # The suite's version: its git commit (-dirty with local changes), or "unknown" outside a git checkout.
 # Read once per run (SUITE_VERSION), so the banner and run.json agree.
 suite_version() {
@@ -105,13 +124,28 @@ display_path() {
 }
 
 results_write_run_json() {
-  local code="$1" phases
+  local code="$1" phases rc=0
   phases="$(IFS=,; printf '%s' "${PHASE_RECORDS[*]}")"
-  config_dump | RUN_ID="$RUN_ID" RUN_PROFILE="$OPT_PROFILE" RUN_PHASE="$OPT_PHASE" RUN_TARGET="$TARGET" \
+  RUN_ID="$RUN_ID" RUN_PROFILE="$OPT_PROFILE" RUN_PHASE="$OPT_PHASE" RUN_TARGET="$TARGET" \
     RUN_STARTED_AT="$RUN_STARTED_AT" RUN_FINISHED_AT="$(utc_now)" RUN_EXIT_CODE="$code" RUN_REASON="$RUN_REASON" \
     RUN_K6_VERSION="$K6_VERSION" RUN_NPM_VERSION="$NPM_VERSION" RUN_SUITE_VERSION="${SUITE_VERSION:-$(suite_version)}" \
-    RUN_PHASES="$phases" node "$LIB_DIR/js/results.mjs" run-json "$RUN_DIR/run.json" ||
-    log_warn "could not write run.json"
+    RUN_PHASES="$phases" shielded node "$LIB_DIR/js/results.mjs" run-json "$RUN_DIR/run.json" < <(config_dump) || rc=$?
+  results_note_write_failure "$rc" run.json
+}
+
+# The exit code a run ends with when its record could not be written because the disk is full.
+readonly EXIT_DISK_FULL=7
+RESULTS_DISK_FULL=0
+
+# results_note_write_failure RC FILE: says that FILE was not written (results.mjs said why on stderr).
+results_note_write_failure() {
+  local rc="$1" file="$2"
+  ((rc == 0)) && return 0
+  if ((rc == EXIT_DISK_FULL)); then
+    RESULTS_DISK_FULL=1
+  else
+    log_warn "could not write $file (exit $rc)"
+  fi
 }
 
 # report.html (tools/report) when at least one phase left a summary.
@@ -119,7 +153,7 @@ results_report() {
   local out rc=0
   [[ -f "$ROOT/tools/report/main.ts" ]] || return 0
   compgen -G "$RUN_DIR/*/summary.json" >/dev/null || return 0
-  out="$(cd "$ROOT" && node --import tsx "$ROOT/tools/report/main.ts" "$RUN_DIR" 2>&1)" || rc=$?
+  out="$(cd "$ROOT" && shielded node --import tsx "$ROOT/tools/report/main.ts" "$RUN_DIR" 2>&1)" || rc=$?
   if ((rc == 0)); then
     log_info "report: $(display_path "$RUN_DIR/report.html")"
   else
@@ -130,13 +164,26 @@ results_report() {
 # Writes config.env, run.json, exit-status and report.html, points results/latest here, prints the final
 # line, closes console.log and masks any secret value, and anything that looks like a credential (Bearer,
 # Basic, token fields), that reached a text file of the folder.
+# Every Node helper here runs shielded: Ctrl-C pressed during the clean-up cannot cut the record short.
+# A full disk ends the run with EXIT_DISK_FULL (it may have passed, but its record is incomplete); the
+# code the run ends with is left in RESULTS_EXIT.
+RESULTS_EXIT=0
 results_finalize() {
-  local code="$1" status="FAIL"
-  if ((code == 0)); then status="PASS"; fi
-  config_dump | node "$LIB_DIR/js/results.mjs" config-env "$RUN_DIR/config.env" ||
-    log_warn "could not write config.env"
+  local code="$1" status="FAIL" rc=0
+  shielded node "$LIB_DIR/js/results.mjs" config-env "$RUN_DIR/config.env" < <(config_dump) || rc=$?
+  results_note_write_failure "$rc" config.env
   results_write_run_json "$code"
-  printf '%s\n' "$code" >"$RUN_DIR/exit-status"
+  if ((RESULTS_DISK_FULL == 1)); then
+    code="$EXIT_DISK_FULL"
+    RUN_REASON="no space left on the device of $RUN_DIR: the record of the run is incomplete"
+    log_error "$RUN_REASON"
+    log_hint "Free some space, or set RESULTS_ROOT to another file system, and run again."
+  fi
+  # shellcheck disable=SC2034 # read by the runner's exit trap
+  RESULTS_EXIT="$code"
+  if ((code == 0)); then status="PASS"; fi
+  { printf '%s\n' "$code" >"$RUN_DIR/exit-status.tmp" && mv -f "$RUN_DIR/exit-status.tmp" "$RUN_DIR/exit-status"; } 2>/dev/null ||
+    log_warn "could not write exit-status"
   results_report
   if ! ln -sfn "$RUN_ID" "${RUN_DIR%/*}/latest" 2>/dev/null; then
     log_warn "could not point ${RUN_DIR%/*}/latest at this run"
@@ -150,7 +197,7 @@ results_finalize() {
   fi
   results_stop_log
   # The secret settings' values arrive on stdin (never argv); the broker key through the environment.
-  config_dump | BROKER_KEY="$BROKER_KEY" node "$LIB_DIR/js/results.mjs" scrub "$RUN_DIR" BROKER_KEY 2>/dev/null || true
+  BROKER_KEY="$BROKER_KEY" shielded node "$LIB_DIR/js/results.mjs" scrub "$RUN_DIR" BROKER_KEY < <(config_dump) 2>/dev/null || true
 }
 
 target_label() {

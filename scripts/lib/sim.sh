@@ -61,7 +61,7 @@ sim_start() {
 
 sim_save_stats() {
   if [[ -n "$SIM_PID" && -n "$SIM_URL" && -n "$RUN_DIR" ]] && kill -0 "$SIM_PID" 2>/dev/null; then
-    node "$LIB_DIR/js/net.mjs" get-json "$SIM_URL/_sim/stats" "$RUN_DIR/sim-stats.json" 5 ||
+    shielded node "$LIB_DIR/js/net.mjs" get-json "$SIM_URL/_sim/stats" "$RUN_DIR/sim-stats.json" 5 ||
       log_warn "could not save the stand-in's statistics (sim-stats.json)"
   fi
 }

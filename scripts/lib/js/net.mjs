@@ -19,7 +19,7 @@
 //                                              12 HTTP 401; 13 HTTP 403; 14 HTTP 404 route-resolution-error;
 //                                              15 any other answer
 import { createServer } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { writeWhole } from './results.mjs';
 import { httpRequest, networkReason as reason } from './http-client.mjs';
 
 function listen(port, host) {
@@ -86,7 +86,7 @@ async function getJson(url, file, seconds = '5') {
     const response = await httpRequest(url, { headers, timeoutMs: Number(seconds) * 1000 });
     const body = await response.text();
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    writeFileSync(file, `${JSON.stringify(JSON.parse(body), null, 2)}\n`);
+    writeWhole(file, `${JSON.stringify(JSON.parse(body), null, 2)}\n`);
     return 0;
   } catch (error) {
     process.stderr.write(`GET ${url}: ${reason(error)}\n`);

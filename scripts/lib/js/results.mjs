@@ -7,15 +7,40 @@
 //   failed-thresholds SUMMARY    -> prints "metric  expression" for each threshold with ok == false
 //   secret-names NAME...         -> prints the names that hold secrets, one per line (the runner keeps
 //                                   them out of k6's and the progress poller's environment)
+//   killed-run-json FILE         -> the run's runner was killed before recording it (the watchdog): writes
+//                                   or updates run.json as FAIL, exit code 137, with what is known
 //   scrub DIR [NAME...]          -> in every text file under DIR, masks the values of the secret settings
 //                                   (triples on stdin), of the named environment variables (BROKER_KEY),
 //                                   and anything that looks like a credential (Bearer/Basic, *_token
 //                                   fields); strips colour codes from console.log
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const MASK = '********';
+
+/** Exit code of a results file that could not be written because the file system is full. */
+export const EXIT_DISK_FULL = 7;
+
+/**
+ * Writes a results file whole or not at all: into a temporary file beside it, then renamed over it, so a
+ * full disk or an interruption never leaves a truncated run.json or report. A full file system (ENOSPC,
+ * EDQUOT) exits with EXIT_DISK_FULL and says so with the path; other errors are thrown.
+ */
+export function writeWhole(file, text) {
+  const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    if (error.code === 'ENOSPC' || error.code === 'EDQUOT') {
+      process.stderr.write(`no space left on the device of ${file}: it was not written (free some space, or set RESULTS_ROOT to another file system)\n`);
+      process.exit(EXIT_DISK_FULL);
+    }
+    throw error;
+  }
+}
 /** A name with one of these endings holds a URL, a time or a number, never a secret (SIM_TOKEN_CAP). */
 const NOT_SECRET_SUFFIX = /_(URL|SECONDS|MS|CAP|COUNT|LIMIT|PERMITS)$/;
 
@@ -65,7 +90,7 @@ function configEnv(file) {
   for (const { name, source, value } of readTriples()) {
     lines.push(`${name}='${shown(name, value).replace(/'/g, "'\\''")}'  # ${source}`);
   }
-  writeFileSync(file, `${lines.join('\n')}\n`);
+  writeWhole(file, `${lines.join('\n')}\n`);
 }
 
 function runJson(file) {
@@ -96,7 +121,38 @@ function runJson(file) {
     config,
     phases,
   };
-  writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
+  writeWhole(file, `${JSON.stringify(run, null, 2)}\n`);
+}
+
+/**
+ * For the watchdog: the runner was killed (SIGKILL, out of memory) before it recorded the run. Keeps what
+ * an earlier run.json says (the runner writes one before a baseline comparison), else starts from the
+ * folder; lists each phase folder that has a summary.json.
+ */
+function killedRunJson(file) {
+  let run = {};
+  if (existsSync(file)) {
+    try {
+      run = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      run = {};
+    }
+  }
+  const dir = dirname(file);
+  const phases = Array.isArray(run.phases) && run.phases.length > 0
+    ? run.phases
+    : readdirSync(dir).filter((name) => existsSync(join(dir, name, 'summary.json'))).map((name) => ({ name, exitCode: null, dir: name }));
+  const killed = {
+    ...run,
+    runId: run.runId ?? basename(dir),
+    finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    exitCode: 137,
+    status: 'FAIL',
+    reason: 'the runner was killed (SIGKILL, out of memory, or a crash) before it could record the run; its watchdog stopped k6, the stand-in and the token broker',
+    phases,
+  };
+  writeWhole(file, `${JSON.stringify(killed, null, 2)}\n`);
+  return 0;
 }
 
 function failedThresholds(summaryFile) {
@@ -143,7 +199,7 @@ function scrub(dir, ...names) {
     for (const secret of secrets) text = text.split(secret).join(MASK);
     text = maskCredentials(text);
     if (path.endsWith('console.log')) text = text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
-    if (text !== original) writeFileSync(path, text);
+    if (text !== original) writeWhole(path, text);
   }
   return 0;
 }
@@ -161,6 +217,7 @@ const commands = {
   'config-table': configTable,
   'config-env': configEnv,
   'run-json': runJson,
+  'killed-run-json': killedRunJson,
   'failed-thresholds': failedThresholds,
   'secret-names': secretNames,
   scrub,
