@@ -1,9 +1,15 @@
 // Stand-in settings: defaults, SIM_* environment variables and CLI flags, each value validated with a
 // message that says what is wrong, where it came from and how to fix it.
 
+/** The DMS release lines the stand-in can model (docs/dms-sim.md, "DMS versions"). */
+export const DMS_VERSIONS = ['8.0', '8.1'] as const;
+export type DmsVersion = (typeof DMS_VERSIONS)[number];
+
 export interface SimOptions {
   port: number;
   host: string;
+  /** Which DMS line to answer like: '8.0' (the 8.0 line) or '8.1' (main and the 'pre' images). */
+  dmsVersion: DmsVersion;
   adminClientId: string;
   adminClientSecret: string;
   tokenLifetimeSeconds: number;
@@ -31,6 +37,7 @@ export interface SimOptions {
 export const DEFAULT_OPTIONS: SimOptions = {
   port: 0,
   host: '127.0.0.1',
+  dmsVersion: '8.1',
   adminClientId: 'DmsConfigurationService',
   adminClientSecret: 'ValidClientSecret1234567890!Abcd',
   tokenLifetimeSeconds: 1800,
@@ -90,6 +97,7 @@ const MAX_MS = 600_000;
 export const ENV_SETTINGS: ReadonlyArray<{ env: string; key: keyof SimOptions; parse: Parser; help: string }> = [
   { env: 'SIM_PORT', key: 'port', parse: integer(0, 65535, ' (0 picks a free port)'), help: 'port to listen on; CLI default 8080, 0 picks a free port' },
   { env: 'SIM_HOST', key: 'host', parse: text, help: 'address to bind; default 127.0.0.1, loopback only' },
+  { env: 'SIM_DMS_VERSION', key: 'dmsVersion', parse: oneOf(...DMS_VERSIONS), help: 'DMS line to model: 8.0 or 8.1 (main, the pre images); default 8.1; also --dms-version' },
   { env: 'SIM_ADMIN_CLIENT_ID', key: 'adminClientId', parse: text, help: 'Configuration Service admin client id; default DmsConfigurationService' },
   { env: 'SIM_ADMIN_CLIENT_SECRET', key: 'adminClientSecret', parse: text, help: 'admin client secret; default ValidClientSecret1234567890!Abcd' },
   { env: 'SIM_TOKEN_LIFETIME_SECONDS', key: 'tokenLifetimeSeconds', parse: integer(1, 86400, ''), help: 'token lifetime (expires_in); default 1800' },
@@ -149,9 +157,10 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): EnvResult {
 
 export type CliResult = { help: true } | { help: false; options: Partial<SimOptions> };
 
-const FLAGS: Record<string, keyof SimOptions> = { '--port': 'port', '--host': 'host' };
+const FLAGS: Record<string, keyof SimOptions> = { '--port': 'port', '--host': 'host', '--dms-version': 'dmsVersion' };
+const FLAG_EXAMPLES: Partial<Record<keyof SimOptions, string>> = { port: '8080', host: '127.0.0.1', dmsVersion: '8.1' };
 
-/** Accepts --port N, --port=N, --host H, --host=H and --help / -h. */
+/** Accepts --port N, --host H, --dms-version V (each also as --flag=value) and --help / -h. */
 export function parseCliArgs(argv: readonly string[]): CliResult {
   const options: Record<string, number | string> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -161,12 +170,12 @@ export function parseCliArgs(argv: readonly string[]): CliResult {
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
     const key = FLAGS[flag];
     if (!key) {
-      throw new SimConfigError(`unknown argument ${JSON.stringify(arg)}. Valid flags: --port N, --host H, --help (other settings are SIM_* environment variables; see --help).`);
+      throw new SimConfigError(`unknown argument ${JSON.stringify(arg)}. Valid flags: --port N, --host H, --dms-version 8.0|8.1, --help (other settings are SIM_* environment variables; see --help).`);
     }
     let value: string | undefined;
     if (eq > 0) value = arg.slice(eq + 1);
     else value = argv[++i];
-    if (value === undefined) throw new SimConfigError(`${flag} needs a value, e.g. ${flag} ${key === 'port' ? '8080' : '127.0.0.1'}.`);
+    if (value === undefined) throw new SimConfigError(`${flag} needs a value, e.g. ${flag} ${FLAG_EXAMPLES[key]}.`);
     options[key] = parseSetting(key, value, flag, `Pass a valid value to ${flag}.`);
   }
   return { help: false, options: options as Partial<SimOptions> };
@@ -174,8 +183,8 @@ export function parseCliArgs(argv: readonly string[]): CliResult {
 
 export function usage(): string {
   const lines = [
-    'Usage: npm run dms-sim -- [--port N] [--host H]',
-    '       node --import tsx sim/main.ts [--port N] [--host H]',
+    'Usage: npm run dms-sim -- [--port N] [--host H] [--dms-version 8.0|8.1]',
+    '       node --import tsx sim/main.ts [--port N] [--host H] [--dms-version 8.0|8.1]',
     '',
     'A stand-in for the Ed-Fi Data Management Service and its Configuration Service on one port.',
     'Prints "dms-sim listening on http://HOST:PORT" when ready. Flags win over environment variables.',
@@ -183,6 +192,7 @@ export function usage(): string {
     'Flags:',
     '  --port N   port to listen on (default 8080; 0 picks a free port)',
     '  --host H   address to bind (default 127.0.0.1)',
+    '  --dms-version V   DMS line to answer like: 8.0 or 8.1 (default 8.1)',
     '  --help     this text',
     '',
     'Environment:',

@@ -39,7 +39,7 @@ export function createRequestHandler(state: SimState, resources: ResourceIndex):
       return handleData(ctx, state, resources, target);
     }
     if (lowerPath === '/oauth/token' && ctx.method === 'POST') return handleOAuthToken(ctx, state);
-    if (isDiscoveryPath(ctx.path)) return handleDiscovery(ctx, storedDescriptors);
+    if (isDiscoveryPath(ctx.path)) return handleDiscovery(ctx, storedDescriptors, state.settings.dmsVersion);
     return sendProblem(ctx, problems.routeNotFound());
   }
 
