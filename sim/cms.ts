@@ -70,6 +70,10 @@ const COLLECTIONS: Record<string, CollectionHandler> = {
 
   datastores: async (ctx, state, id) => {
     if (ctx.method === 'GET') return getItems(ctx, state.clients.dataStores, id);
+    if (ctx.method === 'DELETE' && id !== undefined) {
+      if (!state.clients.dataStores.delete(Number(id))) return sendCmsProblem(ctx, { ...problems.routeNotFound(), detail: `Not found: ${id}` });
+      return send(ctx, 204, {});
+    }
     if (ctx.method !== 'POST' || id !== undefined) return methodNotAllowed(ctx);
     const body = await readJsonObject(ctx);
     if (!body) return;

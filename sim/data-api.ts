@@ -36,8 +36,10 @@ export async function handleData(ctx: Ctx, state: SimState, resources: ResourceI
   if (!header) return sendProblem(ctx, problems.unauthenticated('Authorization header is missing.'));
   const token = /^bearer\s+/i.test(header) ? state.tokens.lookup(header.replace(/^bearer\s+/i, '').trim()) : undefined;
   if (!token || token.kind !== 'client') return sendProblem(ctx, problems.unauthenticated('Invalid token'));
-  // DMS picks the database from the token's dataStoreIds; all data stores share this one store.
-  if (token.dataStoreIds.length === 0) return sendProblem(ctx, problems.routeResolution());
+  // DMS picks the database from the token's dataStoreIds (ResolveDataStoreMiddleware.cs): none at all is
+  // 403, ids of which none is a data store it knows is 404. All data stores share this one store.
+  if (token.dataStoreIds.length === 0) return sendProblem(ctx, problems.noDataStoreAuthorized());
+  if (!token.dataStoreIds.some((id) => state.clients.dataStores.has(id))) return sendProblem(ctx, problems.routeResolution());
   if (target.notFound || !target.resource) return sendProblem(ctx, problems.routeNotFound());
 
   const { resource, id } = target;

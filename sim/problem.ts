@@ -114,11 +114,22 @@ export const problems = {
     detail: 'Resource to update was not found',
   }),
 
+  /** ResolveDataStoreMiddleware.cs: the token has data store ids, none of them known (FailureResponse.ForRouteResolutionError). */
   routeResolution: (): Problem => ({
     status: 404,
     type: 'urn:ed-fi:api:route-resolution-error',
     title: 'Route Resolution Error',
     detail: 'No database instance found matching the request route qualifiers',
+    errors: ['No database instance found matching the request route qualifiers'],
+  }),
+
+  /** ResolveDataStoreMiddleware.cs: a token without data store ids, on every data call (FailureResponse.ForAuthorizationDenied). */
+  noDataStoreAuthorized: (): Problem => ({
+    status: 403,
+    type: 'urn:ed-fi:api:authorization-denied',
+    title: 'Authorization Denied',
+    detail: 'No database instances are authorized for this client',
+    errors: ['No database instances are authorized for this client'],
   }),
 
   methodNotAllowed: (error: string, allow: string): Problem => ({

@@ -106,6 +106,21 @@ create_test_client() {
   TEST_CLIENT_SECRET="${out#*$'\n'}"
 }
 
+# sim_admin METHOD PATH [JSON]: a Configuration Service call to $SIM_URL/PATH with the admin token; prints
+# the response body, fails on an HTTP error.
+sim_admin() {
+  # shellcheck disable=SC2016 # JavaScript template literals, not shell expansions
+  node --input-type=module -e '
+    const [base, method, path, body] = process.argv.slice(1);
+    const form = new URLSearchParams({ client_id: "DmsConfigurationService", client_secret: "ValidClientSecret1234567890!Abcd",
+      grant_type: "client_credentials", scope: "edfi_admin_api/full_access" });
+    const { access_token: token } = await (await fetch(base + "/connect/token", { method: "POST", body: form })).json();
+    const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body || undefined });
+    const text = await res.text();
+    if (!res.ok) { console.error(`${method} ${path}: HTTP ${res.status} ${text}`); process.exit(1); }
+    process.stdout.write(text);' "$SIM_URL" "$@"
+}
+
 # sim_data METHOD PATH [JSON]: a data call to $SIM_URL/data/PATH as a client of its own (what a district's
 # other systems would write); prints the response body, fails on an HTTP error.
 sim_data() {
