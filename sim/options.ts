@@ -10,6 +10,8 @@ export interface SimOptions {
   host: string;
   /** Which DMS line to answer like: '8.0' (the 8.0 line) or '8.1' (main and the 'pre' images). */
   dmsVersion: DmsVersion;
+  /** 'claim-sets': data calls are authorized by the application's claim set as DMS does; 'none': any valid token may do anything. */
+  authorization: 'none' | 'claim-sets';
   adminClientId: string;
   adminClientSecret: string;
   tokenLifetimeSeconds: number;
@@ -38,6 +40,7 @@ export const DEFAULT_OPTIONS: SimOptions = {
   port: 0,
   host: '127.0.0.1',
   dmsVersion: '8.1',
+  authorization: 'none',
   adminClientId: 'DmsConfigurationService',
   adminClientSecret: 'ValidClientSecret1234567890!Abcd',
   tokenLifetimeSeconds: 1800,
@@ -98,6 +101,7 @@ export const ENV_SETTINGS: ReadonlyArray<{ env: string; key: keyof SimOptions; p
   { env: 'SIM_PORT', key: 'port', parse: integer(0, 65535, ' (0 picks a free port)'), help: 'port to listen on; CLI default 8080, 0 picks a free port' },
   { env: 'SIM_HOST', key: 'host', parse: text, help: 'address to bind; default 127.0.0.1, loopback only' },
   { env: 'SIM_DMS_VERSION', key: 'dmsVersion', parse: oneOf(...DMS_VERSIONS), help: 'DMS line to model: 8.0 or 8.1 (main, the pre images); default 8.1; also --dms-version' },
+  { env: 'SIM_AUTHORIZATION', key: 'authorization', parse: oneOf('none', 'claim-sets'), help: "'claim-sets': authorize data calls by the application's claim set (EdFiSandbox, SISVendor) as DMS does; 'none': any valid token may do anything; default none" },
   { env: 'SIM_ADMIN_CLIENT_ID', key: 'adminClientId', parse: text, help: 'Configuration Service admin client id; default DmsConfigurationService' },
   { env: 'SIM_ADMIN_CLIENT_SECRET', key: 'adminClientSecret', parse: text, help: 'admin client secret; default ValidClientSecret1234567890!Abcd' },
   { env: 'SIM_TOKEN_LIFETIME_SECONDS', key: 'tokenLifetimeSeconds', parse: integer(1, 86400, ''), help: 'token lifetime (expires_in); default 1800' },
