@@ -29,6 +29,8 @@ export interface SimOptions {
   latencyJitterMs: number;
   /** Share (0..1) of data requests answered 500 or 503 instead of being handled. */
   errorRate: number;
+  /** 'on': DMS's circuit breaker opens on failing data calls (sim/breaker.ts); 'off': no breaker. */
+  breaker: 'off' | 'on';
   /** Share (0..1) of data requests whose connection is destroyed without an answer. */
   dropRate: number;
   tokenLatencyMs: number;
@@ -51,6 +53,7 @@ export const DEFAULT_OPTIONS: SimOptions = {
   latencyMs: 0,
   latencyJitterMs: 0,
   errorRate: 0,
+  breaker: 'off',
   dropRate: 0,
   tokenLatencyMs: 0,
   clock: Date.now,
@@ -112,6 +115,7 @@ export const ENV_SETTINGS: ReadonlyArray<{ env: string; key: keyof SimOptions; p
   { env: 'SIM_LATENCY_MS', key: 'latencyMs', parse: integer(0, MAX_MS, ''), help: 'added latency on data requests; default 0' },
   { env: 'SIM_LATENCY_JITTER_MS', key: 'latencyJitterMs', parse: integer(0, MAX_MS, ''), help: 'extra random latency 0..N ms on data requests; default 0' },
   { env: 'SIM_ERROR_RATE', key: 'errorRate', parse: fraction, help: 'share of data requests answered 500/503 with Retry-After; default 0' },
+  { env: 'SIM_BREAKER', key: 'breaker', parse: oneOf('off', 'on'), help: "'on': DMS's circuit breaker (10% failures of >= 20 data calls in 120 s open it; then 503 with Retry-After: 30 for 30 s); default off" },
   { env: 'SIM_DROP_RATE', key: 'dropRate', parse: fraction, help: 'share of data requests whose connection is dropped; default 0' },
   { env: 'SIM_TOKEN_LATENCY_MS', key: 'tokenLatencyMs', parse: integer(0, MAX_MS, ''), help: 'added latency on the token endpoints; default 0' },
 ];
@@ -121,6 +125,7 @@ export const FAULT_KEYS = [
   'latencyMs',
   'latencyJitterMs',
   'errorRate',
+  'breaker',
   'dropRate',
   'tokenLatencyMs',
   'rateLimitPermits',

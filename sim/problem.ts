@@ -202,13 +202,14 @@ export const problems = {
     problemContentType: true,
   }),
 
-  /** The per-client cap on active tokens; Retry-After is when the oldest active token expires. */
-  tooManyTokens: (cap: number, retryAfterSeconds: number): Problem => ({
+  /** DMS 8.1's token cap (docs/changelog/8.1.0.md; the CMS body DMS's /oauth/token rebuilds): no Retry-After. */
+  tooManyTokens: (cap: number): Problem => ({
     status: 429,
     type: 'urn:ed-fi:api:security:authentication:too-many-tokens',
     title: 'Too Many Tokens',
-    detail: `The client already has ${cap} active tokens, the most allowed. Reuse a token until it expires instead of requesting a new one.`,
-    headers: { 'Retry-After': String(retryAfterSeconds) },
+    detail: 'The caller has authenticated too many times in too short of a time period.',
+    errors: [`Too many access tokens have been requested (limit is ${cap}). Access tokens should be reused until they expire.`],
+    problemContentType: true,
   }),
 
   tooManyRequests: (retryAfterSeconds: number): Problem => ({
@@ -220,21 +221,22 @@ export const problems = {
     headers: { 'Retry-After': String(retryAfterSeconds) },
   }),
 
+  /** A plain 500 carries no Retry-After (CoreExceptionLoggingMiddleware.cs). */
   systemError: (): Problem => ({
     status: 500,
     type: 'urn:ed-fi:api:system',
     title: 'System Error',
     detail: 'An unexpected problem has occurred.',
     problemContentType: true,
-    headers: { 'Retry-After': '1' },
   }),
 
-  serviceUnavailable: (): Problem => ({
+  /** FailureResponse.ForServiceUnavailable; an open circuit breaker adds its whole break as Retry-After. */
+  serviceUnavailable: (retryAfterSeconds = 1): Problem => ({
     status: 503,
     type: 'urn:ed-fi:api:service-unavailable',
     title: 'Service Unavailable',
-    detail: 'The service is temporarily unavailable. Retry the request later.',
+    detail: 'The service is temporarily unable to handle the request. Retry the request later.',
     problemContentType: true,
-    headers: { 'Retry-After': '1' },
+    headers: { 'Retry-After': String(retryAfterSeconds) },
   }),
 };
