@@ -96,8 +96,10 @@ create_test_client() {
       grant_type: "client_credentials", scope: "edfi_admin_api/full_access" });
     const { access_token: token } = await (await call("/connect/token", { method: "POST", body: form })).json();
     const json = (body) => ({ method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
-    const vendor = await call("/v3/vendors", json({ company: "bats", contactName: "bats", contactEmailAddress: "bats@example.com", namespacePrefixes: "uri://ed-fi.org" }));
-    const vendorId = Number(vendor.headers.get("location").split("/").pop());
+    const auth = { headers: { authorization: `Bearer ${token}` } };
+    const [known] = await (await call("/v3/vendors?company=bats", auth)).json();
+    const vendorId = known ? known.id : Number((await call("/v3/vendors", json({ company: "bats", contactName: "bats",
+      contactEmailAddress: "bats@example.com", namespacePrefixes: "uri://ed-fi.org" }))).headers.get("location").split("/").pop());
     const app = { vendorId, applicationName: `bats ${Date.now()}`, claimSetName: "EdFiSandbox", educationOrganizationIds: [777000] };
     if (stores !== "") app.dataStoreIds = JSON.parse(stores);
     const { key, secret } = await (await call("/v3/applications", json(app))).json();
