@@ -62,6 +62,11 @@ export class ClientRegistry {
     return { ok: true, kind: 'client', clientId, app };
   }
 
+  /** The application whose key is this client id (undefined for the admin client and unknown keys). */
+  applicationByKey(key: string): Application | undefined {
+    return this.byKey.get(key);
+  }
+
   vendorByCompany(company: string): Vendor | undefined {
     for (const v of this.vendors.values()) if (v.company === company) return v;
     return undefined;

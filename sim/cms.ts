@@ -62,14 +62,28 @@ const COLLECTIONS: Record<string, CollectionHandler> = {
       contactEmailAddress: String(body.contactEmailAddress),
       namespacePrefixes: String(body.namespacePrefixes),
     };
-    // Posting an existing company name updates that vendor and answers 200 (Vendors.feature 18).
     const existing = state.clients.vendorByCompany(fields.company);
+    // 8.0: posting an existing company name updates that vendor and answers 200 (Vendors.feature 18).
+    // 8.1: POST only creates; a duplicate is 400 bad-request:data (docs/changelog/8.1.0.md).
+    if (existing && state.settings.dmsVersion === '8.1') {
+      return sendCmsProblem(ctx, {
+        status: 400,
+        type: 'urn:ed-fi:api:bad-request:data',
+        title: 'Bad Request',
+        detail: "Data validation failed. See 'validationErrors' for details.",
+        validationErrors: { Company: ['A vendor with this company name already exists.'] },
+      });
+    }
     const vendor = existing ? Object.assign(existing, fields) : state.clients.addVendor(fields);
     send(ctx, existing ? 200 : 201, { Location: `${rootUrl(ctx)}/v3/vendors/${vendor.id}` });
   },
 
   datastores: async (ctx, state, id) => {
     if (ctx.method === 'GET') return getItems(ctx, state.clients.dataStores, id);
+    if (ctx.method === 'DELETE' && id !== undefined) {
+      if (!state.clients.dataStores.delete(Number(id))) return sendCmsProblem(ctx, { ...problems.routeNotFound(), detail: `Not found: ${id}` });
+      return send(ctx, 204, {});
+    }
     if (ctx.method !== 'POST' || id !== undefined) return methodNotAllowed(ctx);
     const body = await readJsonObject(ctx);
     if (!body) return;
@@ -153,12 +167,20 @@ function bearerInfo(ctx: Ctx, state: SimState): TokenInfo | undefined {
   return state.tokens.lookup(header.replace(/^bearer\s+/i, '').trim());
 }
 
+/**
+ * A collection, or one item. As in the CMS: no default limit (all rows unless `limit` is given), `offset`,
+ * and any other parameter filters on the model's field of that name (e.g. GET /v3/vendors?company=...).
+ */
 function getItems<T extends { id: number }>(ctx: Ctx, items: Map<number, T>, id: string | undefined, view: (item: T) => object = (item) => item): void {
   if (id === undefined) {
     const params = new URLSearchParams(ctx.query);
     const offset = Number(params.get('offset') ?? 0) || 0;
-    const limit = Number(params.get('limit') ?? 25) || 25;
-    return sendJson(ctx, 200, [...items.values()].slice(offset, offset + limit).map(view));
+    const limit = params.has('limit') ? Number(params.get('limit')) || 0 : Infinity;
+    const filters = [...params].filter(([name]) => name !== 'offset' && name !== 'limit');
+    const matches = [...items.values()].filter((item) =>
+      filters.every(([name, value]) => String((item as Record<string, unknown>)[name] ?? '') === value),
+    );
+    return sendJson(ctx, 200, matches.slice(offset, offset + limit).map(view));
   }
   const item = items.get(Number(id));
   if (!item) return sendCmsProblem(ctx, { ...problems.routeNotFound(), detail: `Not found: ${id}` });

@@ -10,6 +10,7 @@ import type { Resource, ResourceIndex } from './resource-index.ts';
 import { etagOf, type Doc } from './store.ts';
 import { validateDocument } from './validate.ts';
 import { parseQuery } from './query.ts';
+import { RelationshipAuthorizer, actionDenied, claimsOf, grantsOf, unknownClaimSet, type Action, type ClientClaims, type Strategy } from './authorization.ts';
 
 export interface DataTarget {
   resource: Resource | undefined;
@@ -31,22 +32,66 @@ export function parseDataPath(path: string, resources: ResourceIndex): DataTarge
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The caller's claim-set grants on the requested resource, when SIM_AUTHORIZATION=claim-sets. */
+interface Guard {
+  claims: ClientClaims;
+  grants: Partial<Record<Action, Strategy>>;
+  authorizer: RelationshipAuthorizer;
+  resource: Resource;
+}
+
+const ACTION_OF: Record<string, Action> = { GET: 'Read', POST: 'Create', PUT: 'Update', DELETE: 'Delete' };
+
+/** ResourceActionAuthorizationMiddleware: the claim set must exist and grant the method's action (8.1: a POST may be an Update). */
+function guardOf(ctx: Ctx, state: SimState, resources: ResourceIndex, clientId: string, resource: Resource): Guard | Problem | undefined {
+  if (state.settings.authorization !== 'claim-sets') return undefined;
+  const app = state.clients.applicationByKey(clientId);
+  if (!app) return unknownClaimSet();
+  const claims = claimsOf(app, state.clients);
+  const grants = grantsOf(claims.claimSet, resource.def.endpoint, state.settings.dmsVersion);
+  if (!grants) return unknownClaimSet();
+  const action = ACTION_OF[ctx.method];
+  if (action) {
+    const granted = action === 'Create' && state.settings.dmsVersion === '8.1' ? grants.Create ?? grants.Update : grants[action];
+    if (!granted) return actionDenied(claims, action, resource, grants);
+  }
+  return { claims, grants, authorizer: new RelationshipAuthorizer(state.store, resources), resource };
+}
+
+/** The action's strategy on each given body (stored first); the first refusal, or undefined. */
+function authorize(guard: Guard | undefined, action: Action, ...bodies: { body: Record<string, unknown>; stored: boolean }[]): Problem | undefined {
+  if (!guard) return undefined;
+  const strategy = guard.grants[action];
+  if (!strategy) return actionDenied(guard.claims, action, guard.resource, guard.grants);
+  for (const b of bodies) {
+    const problem = guard.authorizer.check(strategy, guard.claims, guard.resource, b.body, b.stored);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+const storedBody = (doc: Doc): { body: Record<string, unknown>; stored: boolean } => ({ body: JSON.parse(doc.body) as Record<string, unknown>, stored: true });
+
 export async function handleData(ctx: Ctx, state: SimState, resources: ResourceIndex, target: DataTarget): Promise<void> {
   const header = ctx.req.headers.authorization;
   if (!header) return sendProblem(ctx, problems.unauthenticated('Authorization header is missing.'));
   const token = /^bearer\s+/i.test(header) ? state.tokens.lookup(header.replace(/^bearer\s+/i, '').trim()) : undefined;
   if (!token || token.kind !== 'client') return sendProblem(ctx, problems.unauthenticated('Invalid token'));
-  // DMS picks the database from the token's dataStoreIds; all data stores share this one store.
-  if (token.dataStoreIds.length === 0) return sendProblem(ctx, problems.routeResolution());
+  // DMS picks the database from the token's dataStoreIds (ResolveDataStoreMiddleware.cs): none at all is
+  // 403, ids of which none is a data store it knows is 404. All data stores share this one store.
+  if (token.dataStoreIds.length === 0) return sendProblem(ctx, problems.noDataStoreAuthorized());
+  if (!token.dataStoreIds.some((id) => state.clients.dataStores.has(id))) return sendProblem(ctx, problems.routeResolution());
   if (target.notFound || !target.resource) return sendProblem(ctx, problems.routeNotFound());
 
   const { resource, id } = target;
   if (id !== undefined && !UUID.test(id)) {
     return sendProblem(ctx, problems.dataValidation({ '$.id': [`The value '${id}' is not valid.`] }));
   }
+  const guard = guardOf(ctx, state, resources, token.clientId, resource);
+  if (guard && 'status' in guard) return sendProblem(ctx, guard);
   switch (ctx.method) {
     case 'GET':
-      return id === undefined ? getCollection(ctx, state, resource) : getById(ctx, state, resource, id);
+      return id === undefined ? getCollection(ctx, state, resource, guard) : getById(ctx, state, resource, id, guard);
     case 'POST':
       if (id !== undefined) {
         return sendProblem(
@@ -57,27 +102,29 @@ export async function handleData(ctx: Ctx, state: SimState, resources: ResourceI
           ),
         );
       }
-      return upsert(ctx, state, resources, resource);
+      return upsert(ctx, state, resources, resource, guard);
     case 'PUT':
       if (id === undefined) {
         return sendProblem(ctx, problems.methodNotAllowed("Resource collections cannot be replaced. To 'upsert' an item in the collection, use POST.", 'GET, POST'));
       }
-      return updateById(ctx, state, resources, resource, id);
+      return updateById(ctx, state, resources, resource, id, guard);
     case 'DELETE':
       if (id === undefined) {
         return sendProblem(ctx, problems.methodNotAllowed("Resource collections cannot be deleted. To delete a specific item, use DELETE and include the 'id' in the route.", 'GET, POST'));
       }
-      return deleteById(ctx, state, resource, id);
+      return deleteById(ctx, state, resource, id, guard);
     default:
       return sendProblem(ctx, problems.methodNotAllowed(`The ${ctx.method} method is not supported.`, id === undefined ? 'GET, POST' : 'GET, PUT, DELETE'));
   }
 }
 
-function getCollection(ctx: Ctx, state: SimState, resource: Resource): void {
+function getCollection(ctx: Ctx, state: SimState, resource: Resource, guard: Guard | undefined): void {
   const table = state.store.table(resource);
   const q = parseQuery(ctx.query, table);
   if (!q.ok) return sendProblem(ctx, q.problem);
-  const { docs, total } = state.store.query(table, q.filters, q.offset, q.limit);
+  // DMS filters a query by the Read strategy instead of refusing it.
+  const keep = guard && guard.grants.Read ? guard.authorizer.readable(guard.grants.Read, guard.claims, resource) : undefined;
+  const { docs, total } = state.store.query(table, q.filters, q.offset, q.limit, keep);
   let body = '[';
   for (let i = 0; i < docs.length; i++) body += (i > 0 ? ',' : '') + state.store.render(docs[i]);
   const headers: Record<string, string> = { 'Content-Type': JSON_CONTENT };
@@ -85,15 +132,17 @@ function getCollection(ctx: Ctx, state: SimState, resource: Resource): void {
   send(ctx, 200, headers, body + ']');
 }
 
-function getById(ctx: Ctx, state: SimState, resource: Resource, id: string): void {
+function getById(ctx: Ctx, state: SimState, resource: Resource, id: string, guard: Guard | undefined): void {
   const doc = findDoc(state, resource, id);
   if (!doc) return send(ctx, 404, {});
+  const denied = guard && authorize(guard, 'Read', storedBody(doc));
+  if (denied) return sendProblem(ctx, denied);
   const etag = etagOf(doc);
   if (ctx.req.headers['if-none-match'] === etag) return send(ctx, 304, { ETag: etag });
   send(ctx, 200, { 'Content-Type': JSON_CONTENT, ETag: etag }, state.store.render(doc));
 }
 
-async function upsert(ctx: Ctx, state: SimState, resources: ResourceIndex, resource: Resource): Promise<void> {
+async function upsert(ctx: Ctx, state: SimState, resources: ResourceIndex, resource: Resource, guard: Guard | undefined): Promise<void> {
   const body = await readDocument(ctx);
   if (!body) return;
   if ('id' in body) {
@@ -107,6 +156,12 @@ async function upsert(ctx: Ctx, state: SimState, resources: ResourceIndex, resou
 
   const table = state.store.table(resource);
   const existing = table.byKey.get(v.key);
+  if (guard) {
+    // 8.1 authorizes a POST that finds a document as an Update of it (changelog 8.1.0); 8.0 as a Create.
+    const asUpdate = existing !== undefined && state.settings.dmsVersion === '8.1';
+    const denied = asUpdate ? authorize(guard, 'Update', storedBody(existing), { body, stored: false }) : authorize(guard, 'Create', { body, stored: false });
+    if (denied) return sendProblem(ctx, denied);
+  }
   if (existing) {
     state.store.replace(existing, v.key, body, v.refs);
     return sendWritten(ctx, 200, existing);
@@ -117,7 +172,7 @@ async function upsert(ctx: Ctx, state: SimState, resources: ResourceIndex, resou
   sendWritten(ctx, 201, state.store.insert(table, v.key, body, v.refs));
 }
 
-async function updateById(ctx: Ctx, state: SimState, resources: ResourceIndex, resource: Resource, id: string): Promise<void> {
+async function updateById(ctx: Ctx, state: SimState, resources: ResourceIndex, resource: Resource, id: string, guard: Guard | undefined): Promise<void> {
   const doc = findDoc(state, resource, id);
   if (!doc) {
     if (ctx.req.headers['if-match'] === '*') return sendProblem(ctx, problems.preconditionMissingResource());
@@ -132,6 +187,8 @@ async function updateById(ctx: Ctx, state: SimState, resources: ResourceIndex, r
   delete body.id;
   const v = validateDocument(resource, body, state.store, resources);
   if (!v.ok) return sendProblem(ctx, v.problem);
+  const denied = guard && authorize(guard, 'Update', storedBody(doc), { body, stored: false });
+  if (denied) return sendProblem(ctx, denied);
   if (v.key !== doc.key) {
     if (!resource.def.allowIdentityUpdates) return sendProblem(ctx, problems.keyChangeNotSupported(resource.def.resourceName));
     const clash = state.store.findByKey(resource, v.key) ?? (resource.def.isEducationOrganization ? state.store.findEducationOrganization(v.key) : undefined);
@@ -143,12 +200,14 @@ async function updateById(ctx: Ctx, state: SimState, resources: ResourceIndex, r
   sendWritten(ctx, 204, doc);
 }
 
-function deleteById(ctx: Ctx, state: SimState, resource: Resource, id: string): void {
+function deleteById(ctx: Ctx, state: SimState, resource: Resource, id: string, guard: Guard | undefined): void {
   const doc = findDoc(state, resource, id);
   if (!doc) {
     if (ctx.req.headers['if-match'] === '*') return sendProblem(ctx, problems.preconditionMissingResource());
     return send(ctx, 404, {});
   }
+  const denied = guard && authorize(guard, 'Delete', storedBody(doc));
+  if (denied) return sendProblem(ctx, denied);
   if (ifMatchFails(ctx, doc)) return sendProblem(ctx, problems.optimisticLockFailed());
   const dependents = state.store.dependents(doc);
   if (dependents.length > 0) return sendProblem(ctx, problems.dependentItemExists(dependents));

@@ -1,28 +1,36 @@
-// Token-free DMS endpoints: discovery (GET /), /metadata, /metadata/dependencies, /health.
+// Token-free DMS endpoints: discovery (GET /), /metadata, /metadata/dependencies, /tenancy (8.1), /health.
 
 import type { Ctx } from './http-io.ts';
-import { rootUrl, send, sendJson } from './http-io.ts';
+import { rootUrl, send, sendJson, sendProblem } from './http-io.ts';
+import { problems } from './problem.ts';
 import { EDUCATION_ORGANIZATIONS, KNOWN_DESCRIPTORS, RESOURCES, type ResourceDef } from './resources.ts';
+import type { DmsVersion } from './options.ts';
 
-export const DMS_VERSION = '8.0.0';
+/** The `version` discovery reports for each modelled line (VersionProvider.cs: assembly Major.Minor.Build). */
+export const DISCOVERY_VERSION: Record<DmsVersion, string> = { '8.0': '8.0.0', '8.1': '8.1.0' };
 
-const ROUTES: Record<string, (ctx: Ctx, storedDescriptors: () => string[]) => void> = {
-  '/': (ctx) => {
+type RouteHandler = (ctx: Ctx, storedDescriptors: () => string[], dmsVersion: DmsVersion) => void;
+
+const ROUTES: Record<string, RouteHandler> = {
+  '/': (ctx, _stored, dmsVersion) => {
     const root = rootUrl(ctx);
+    const urls: Record<string, string> = {
+      dependencies: `${root}/metadata/dependencies`,
+      openApiMetadata: `${root}/metadata/specifications`,
+      oauth: `${root}/oauth/token`,
+      tokenInfo: `${root}/oauth/token_info`,
+      dataManagementApi: `${root}/data`,
+      changeQueries: `${root}/changeQueries/v1/`,
+      xsdMetadata: `${root}/metadata/xsd`,
+    };
+    // 8.1 advertises the tenant list, built like openApiMetadata (docs/changelog/8.1.0.md, "GET /tenancy").
+    if (dmsVersion === '8.1') urls.tenancy = `${root}/tenancy`;
     sendJson(ctx, 200, {
-      version: DMS_VERSION,
+      version: DISCOVERY_VERSION[dmsVersion],
       applicationName: 'Ed-Fi API',
-      informationalVersion: DMS_VERSION,
+      informationalVersion: DISCOVERY_VERSION[dmsVersion],
       dataModels: [{ name: 'Ed-Fi', version: '5.2.0', informationalVersion: 'The Ed-Fi Data Standard v5.2.0' }],
-      urls: {
-        dependencies: `${root}/metadata/dependencies`,
-        openApiMetadata: `${root}/metadata/specifications`,
-        oauth: `${root}/oauth/token`,
-        tokenInfo: `${root}/oauth/token_info`,
-        dataManagementApi: `${root}/data`,
-        changeQueries: `${root}/changeQueries/v1/`,
-        xsdMetadata: `${root}/metadata/xsd`,
-      },
+      urls,
     });
   },
   '/metadata': (ctx) => {
@@ -34,6 +42,9 @@ const ROUTES: Record<string, (ctx: Ctx, storedDescriptors: () => string[]) => vo
     });
   },
   '/metadata/dependencies': (ctx, storedDescriptors) => sendJson(ctx, 200, dependencies(storedDescriptors())),
+  // 8.1 only: the tenant names, none without multi-tenancy (docs/changelog/8.1.0.md).
+  '/tenancy': (ctx, _stored, dmsVersion) =>
+    dmsVersion === '8.1' ? sendJson(ctx, 200, { tenants: [] }) : sendProblem(ctx, problems.routeNotFound()),
   '/health': (ctx) =>
     sendJson(ctx, 200, { Status: 'Healthy', Results: [{ Name: 'dms-sim', Status: 'Healthy', Description: 'The stand-in is running.' }] }),
 };
@@ -42,11 +53,11 @@ export function isDiscoveryPath(path: string): boolean {
   return path.toLowerCase() in ROUTES;
 }
 
-export function handleDiscovery(ctx: Ctx, storedDescriptors: () => string[]): void {
+export function handleDiscovery(ctx: Ctx, storedDescriptors: () => string[], dmsVersion: DmsVersion): void {
   const path = ctx.path.toLowerCase();
   ctx.route = path;
   if (ctx.method !== 'GET') return send(ctx, 405, { Allow: 'GET' });
-  ROUTES[path](ctx, storedDescriptors);
+  ROUTES[path](ctx, storedDescriptors, dmsVersion);
 }
 
 /** Load order: descriptors and schoolYearTypes first, then each resource after everything it references. */

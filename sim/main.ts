@@ -1,4 +1,4 @@
-// CLI: npm run dms-sim -- [--port N] [--host H]. Flags win over SIM_* variables.
+// CLI: npm run dms-sim -- [--port N] [--host H] [--dms-version 8.0|8.1]. Flags win over SIM_* variables.
 // Prints exactly one line on stdout when ready; bad input gives one line on stderr and exit code 2.
 
 import { CLI_DEFAULT_PORT, SimConfigError, optionsFromEnv, parseCliArgs, usage } from './options.ts';

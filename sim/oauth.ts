@@ -61,16 +61,15 @@ export async function handleOAuthToken(ctx: Ctx, state: SimState): Promise<void>
   issueTokenResponse(ctx, state, auth, '');
 }
 
-/** Shared by /oauth/token and /connect/token: issue under the cap, or 429 with the time until a slot frees. */
+/** Shared by /oauth/token and /connect/token: issue under the cap, or 429 too-many-tokens (problem+json, no Retry-After). */
 export function issueTokenResponse(ctx: Ctx, state: SimState, auth: Extract<Authentication, { ok: true }>, adminScope: string): void {
+  // DMS 8.0 has no token cap; 8.1 caps Ed-Fi API clients only, the CMS admin client is exempt (changelog 8.1.0).
+  const cap = state.settings.dmsVersion === '8.1' && auth.kind === 'client' ? state.settings.tokenCap : 0;
   const result =
     auth.kind === 'client'
-      ? state.tokens.issue(auth.clientId, 'client', auth.app.claimSetName, auth.app.dataStoreIds)
-      : state.tokens.issue(auth.clientId, 'admin', adminScope, []);
-  if (!result.ok) {
-    const wait = state.tokens.secondsUntilSlotFrees(auth.clientId);
-    return sendProblem(ctx, problems.tooManyTokens(state.settings.tokenCap, wait), JSON_CONTENT);
-  }
+      ? state.tokens.issue(auth.clientId, 'client', auth.app.claimSetName, auth.app.dataStoreIds, cap)
+      : state.tokens.issue(auth.clientId, 'admin', adminScope, [], cap);
+  if (!result.ok) return sendProblem(ctx, problems.tooManyTokens(cap));
   send(
     ctx,
     200,

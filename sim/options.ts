@@ -1,9 +1,17 @@
 // Stand-in settings: defaults, SIM_* environment variables and CLI flags, each value validated with a
 // message that says what is wrong, where it came from and how to fix it.
 
+/** The DMS release lines the stand-in can model (docs/dms-sim.md, "DMS versions"). */
+export const DMS_VERSIONS = ['8.0', '8.1'] as const;
+export type DmsVersion = (typeof DMS_VERSIONS)[number];
+
 export interface SimOptions {
   port: number;
   host: string;
+  /** Which DMS line to answer like: '8.0' (the 8.0 line) or '8.1' (main and the 'pre' images). */
+  dmsVersion: DmsVersion;
+  /** 'claim-sets': data calls are authorized by the application's claim set as DMS does; 'none': any valid token may do anything. */
+  authorization: 'none' | 'claim-sets';
   adminClientId: string;
   adminClientSecret: string;
   tokenLifetimeSeconds: number;
@@ -21,6 +29,8 @@ export interface SimOptions {
   latencyJitterMs: number;
   /** Share (0..1) of data requests answered 500 or 503 instead of being handled. */
   errorRate: number;
+  /** 'on': DMS's circuit breaker opens on failing data calls (sim/breaker.ts); 'off': no breaker. */
+  breaker: 'off' | 'on';
   /** Share (0..1) of data requests whose connection is destroyed without an answer. */
   dropRate: number;
   tokenLatencyMs: number;
@@ -31,6 +41,8 @@ export interface SimOptions {
 export const DEFAULT_OPTIONS: SimOptions = {
   port: 0,
   host: '127.0.0.1',
+  dmsVersion: '8.1',
+  authorization: 'none',
   adminClientId: 'DmsConfigurationService',
   adminClientSecret: 'ValidClientSecret1234567890!Abcd',
   tokenLifetimeSeconds: 1800,
@@ -41,6 +53,7 @@ export const DEFAULT_OPTIONS: SimOptions = {
   latencyMs: 0,
   latencyJitterMs: 0,
   errorRate: 0,
+  breaker: 'off',
   dropRate: 0,
   tokenLatencyMs: 0,
   clock: Date.now,
@@ -90,6 +103,8 @@ const MAX_MS = 600_000;
 export const ENV_SETTINGS: ReadonlyArray<{ env: string; key: keyof SimOptions; parse: Parser; help: string }> = [
   { env: 'SIM_PORT', key: 'port', parse: integer(0, 65535, ' (0 picks a free port)'), help: 'port to listen on; CLI default 8080, 0 picks a free port' },
   { env: 'SIM_HOST', key: 'host', parse: text, help: 'address to bind; default 127.0.0.1, loopback only' },
+  { env: 'SIM_DMS_VERSION', key: 'dmsVersion', parse: oneOf(...DMS_VERSIONS), help: 'DMS line to model: 8.0 or 8.1 (main, the pre images); default 8.1; also --dms-version' },
+  { env: 'SIM_AUTHORIZATION', key: 'authorization', parse: oneOf('none', 'claim-sets'), help: "'claim-sets': authorize data calls by the application's claim set (EdFiSandbox, SISVendor) as DMS does; 'none': any valid token may do anything; default none" },
   { env: 'SIM_ADMIN_CLIENT_ID', key: 'adminClientId', parse: text, help: 'Configuration Service admin client id; default DmsConfigurationService' },
   { env: 'SIM_ADMIN_CLIENT_SECRET', key: 'adminClientSecret', parse: text, help: 'admin client secret; default ValidClientSecret1234567890!Abcd' },
   { env: 'SIM_TOKEN_LIFETIME_SECONDS', key: 'tokenLifetimeSeconds', parse: integer(1, 86400, ''), help: 'token lifetime (expires_in); default 1800' },
@@ -100,6 +115,7 @@ export const ENV_SETTINGS: ReadonlyArray<{ env: string; key: keyof SimOptions; p
   { env: 'SIM_LATENCY_MS', key: 'latencyMs', parse: integer(0, MAX_MS, ''), help: 'added latency on data requests; default 0' },
   { env: 'SIM_LATENCY_JITTER_MS', key: 'latencyJitterMs', parse: integer(0, MAX_MS, ''), help: 'extra random latency 0..N ms on data requests; default 0' },
   { env: 'SIM_ERROR_RATE', key: 'errorRate', parse: fraction, help: 'share of data requests answered 500/503 with Retry-After; default 0' },
+  { env: 'SIM_BREAKER', key: 'breaker', parse: oneOf('off', 'on'), help: "'on': DMS's circuit breaker (10% failures of >= 20 data calls in 120 s open it; then 503 with Retry-After: 30 for 30 s); default off" },
   { env: 'SIM_DROP_RATE', key: 'dropRate', parse: fraction, help: 'share of data requests whose connection is dropped; default 0' },
   { env: 'SIM_TOKEN_LATENCY_MS', key: 'tokenLatencyMs', parse: integer(0, MAX_MS, ''), help: 'added latency on the token endpoints; default 0' },
 ];
@@ -109,6 +125,7 @@ export const FAULT_KEYS = [
   'latencyMs',
   'latencyJitterMs',
   'errorRate',
+  'breaker',
   'dropRate',
   'tokenLatencyMs',
   'rateLimitPermits',
@@ -149,9 +166,10 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): EnvResult {
 
 export type CliResult = { help: true } | { help: false; options: Partial<SimOptions> };
 
-const FLAGS: Record<string, keyof SimOptions> = { '--port': 'port', '--host': 'host' };
+const FLAGS: Record<string, keyof SimOptions> = { '--port': 'port', '--host': 'host', '--dms-version': 'dmsVersion' };
+const FLAG_EXAMPLES: Partial<Record<keyof SimOptions, string>> = { port: '8080', host: '127.0.0.1', dmsVersion: '8.1' };
 
-/** Accepts --port N, --port=N, --host H, --host=H and --help / -h. */
+/** Accepts --port N, --host H, --dms-version V (each also as --flag=value) and --help / -h. */
 export function parseCliArgs(argv: readonly string[]): CliResult {
   const options: Record<string, number | string> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -161,12 +179,12 @@ export function parseCliArgs(argv: readonly string[]): CliResult {
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
     const key = FLAGS[flag];
     if (!key) {
-      throw new SimConfigError(`unknown argument ${JSON.stringify(arg)}. Valid flags: --port N, --host H, --help (other settings are SIM_* environment variables; see --help).`);
+      throw new SimConfigError(`unknown argument ${JSON.stringify(arg)}. Valid flags: --port N, --host H, --dms-version 8.0|8.1, --help (other settings are SIM_* environment variables; see --help).`);
     }
     let value: string | undefined;
     if (eq > 0) value = arg.slice(eq + 1);
     else value = argv[++i];
-    if (value === undefined) throw new SimConfigError(`${flag} needs a value, e.g. ${flag} ${key === 'port' ? '8080' : '127.0.0.1'}.`);
+    if (value === undefined) throw new SimConfigError(`${flag} needs a value, e.g. ${flag} ${FLAG_EXAMPLES[key]}.`);
     options[key] = parseSetting(key, value, flag, `Pass a valid value to ${flag}.`);
   }
   return { help: false, options: options as Partial<SimOptions> };
@@ -174,8 +192,8 @@ export function parseCliArgs(argv: readonly string[]): CliResult {
 
 export function usage(): string {
   const lines = [
-    'Usage: npm run dms-sim -- [--port N] [--host H]',
-    '       node --import tsx sim/main.ts [--port N] [--host H]',
+    'Usage: npm run dms-sim -- [--port N] [--host H] [--dms-version 8.0|8.1]',
+    '       node --import tsx sim/main.ts [--port N] [--host H] [--dms-version 8.0|8.1]',
     '',
     'A stand-in for the Ed-Fi Data Management Service and its Configuration Service on one port.',
     'Prints "dms-sim listening on http://HOST:PORT" when ready. Flags win over environment variables.',
@@ -183,6 +201,7 @@ export function usage(): string {
     'Flags:',
     '  --port N   port to listen on (default 8080; 0 picks a free port)',
     '  --host H   address to bind (default 127.0.0.1)',
+    '  --dms-version V   DMS line to answer like: 8.0 or 8.1 (default 8.1)',
     '  --help     this text',
     '',
     'Environment:',

@@ -114,11 +114,22 @@ export const problems = {
     detail: 'Resource to update was not found',
   }),
 
+  /** ResolveDataStoreMiddleware.cs: the token has data store ids, none of them known (FailureResponse.ForRouteResolutionError). */
   routeResolution: (): Problem => ({
     status: 404,
     type: 'urn:ed-fi:api:route-resolution-error',
     title: 'Route Resolution Error',
     detail: 'No database instance found matching the request route qualifiers',
+    errors: ['No database instance found matching the request route qualifiers'],
+  }),
+
+  /** ResolveDataStoreMiddleware.cs: a token without data store ids, on every data call (FailureResponse.ForAuthorizationDenied). */
+  noDataStoreAuthorized: (): Problem => ({
+    status: 403,
+    type: 'urn:ed-fi:api:authorization-denied',
+    title: 'Authorization Denied',
+    detail: 'No database instances are authorized for this client',
+    errors: ['No database instances are authorized for this client'],
   }),
 
   methodNotAllowed: (error: string, allow: string): Problem => ({
@@ -191,13 +202,14 @@ export const problems = {
     problemContentType: true,
   }),
 
-  /** The per-client cap on active tokens; Retry-After is when the oldest active token expires. */
-  tooManyTokens: (cap: number, retryAfterSeconds: number): Problem => ({
+  /** DMS 8.1's token cap (docs/changelog/8.1.0.md; the CMS body DMS's /oauth/token rebuilds): no Retry-After. */
+  tooManyTokens: (cap: number): Problem => ({
     status: 429,
     type: 'urn:ed-fi:api:security:authentication:too-many-tokens',
     title: 'Too Many Tokens',
-    detail: `The client already has ${cap} active tokens, the most allowed. Reuse a token until it expires instead of requesting a new one.`,
-    headers: { 'Retry-After': String(retryAfterSeconds) },
+    detail: 'The caller has authenticated too many times in too short of a time period.',
+    errors: [`Too many access tokens have been requested (limit is ${cap}). Access tokens should be reused until they expire.`],
+    problemContentType: true,
   }),
 
   tooManyRequests: (retryAfterSeconds: number): Problem => ({
@@ -209,21 +221,22 @@ export const problems = {
     headers: { 'Retry-After': String(retryAfterSeconds) },
   }),
 
+  /** A plain 500 carries no Retry-After (CoreExceptionLoggingMiddleware.cs). */
   systemError: (): Problem => ({
     status: 500,
     type: 'urn:ed-fi:api:system',
     title: 'System Error',
     detail: 'An unexpected problem has occurred.',
     problemContentType: true,
-    headers: { 'Retry-After': '1' },
   }),
 
-  serviceUnavailable: (): Problem => ({
+  /** FailureResponse.ForServiceUnavailable; an open circuit breaker adds its whole break as Retry-After. */
+  serviceUnavailable: (retryAfterSeconds = 1): Problem => ({
     status: 503,
     type: 'urn:ed-fi:api:service-unavailable',
     title: 'Service Unavailable',
-    detail: 'The service is temporarily unavailable. Retry the request later.',
+    detail: 'The service is temporarily unable to handle the request. Retry the request later.',
     problemContentType: true,
-    headers: { 'Retry-After': '1' },
+    headers: { 'Retry-After': String(retryAfterSeconds) },
   }),
 };

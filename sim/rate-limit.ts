@@ -1,5 +1,6 @@
 // DMS's global fixed-window limiter, partitioned by the raw Host header (every client that sends the
-// same host shares one bucket). Each partition's window starts with its first request.
+// same host shares one bucket). Each partition's window starts with its first request; a refusal's
+// Retry-After is the whole window, as .NET's fixed-window limiter reports it.
 
 export type LimitResult = { ok: true } | { ok: false; retryAfterSeconds: number };
 
@@ -25,7 +26,9 @@ export class RateLimiter {
       w.count++;
       return { ok: true };
     }
-    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((w.startMs + windowMs - now) / 1000)) };
+    // .NET's FixedWindowRateLimiter (QueueLimit 0) reports the whole window as RetryAfter, not the time left
+    // in it, and DMS rounds it up to whole seconds (WebApplicationBuilderExtensions.ConfigureRateLimit).
+    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(this.settings.rateLimitWindowSeconds)) };
   }
 
   clear(): void {

@@ -35,11 +35,17 @@ export function createRequestHandler(state: SimState, resources: ResourceIndex):
     }
 
     if (target) {
-      if (await applyDataFaults(ctx, state.settings)) return;
-      return handleData(ctx, state, resources, target);
+      const breakerOn = state.settings.breaker === 'on';
+      const openFor = breakerOn ? state.breaker.openRetryAfter() : 0;
+      if (openFor > 0) return sendProblem(ctx, problems.serviceUnavailable(openFor));
+      const faulted = await applyDataFaults(ctx, state.settings);
+      if (!faulted) await handleData(ctx, state, resources, target);
+      // An injected error is a backend failure; a dropped connection never reached the backend.
+      if (breakerOn && ctx.res.headersSent) state.breaker.record(ctx.res.statusCode >= 500);
+      return;
     }
     if (lowerPath === '/oauth/token' && ctx.method === 'POST') return handleOAuthToken(ctx, state);
-    if (isDiscoveryPath(ctx.path)) return handleDiscovery(ctx, storedDescriptors);
+    if (isDiscoveryPath(ctx.path)) return handleDiscovery(ctx, storedDescriptors, state.settings.dmsVersion);
     return sendProblem(ctx, problems.routeNotFound());
   }
 

@@ -6,6 +6,7 @@ import { ClientRegistry } from './clients.ts';
 import { DocumentStore } from './store.ts';
 import { RequestCounter } from './stats.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { CircuitBreaker } from './breaker.ts';
 
 export interface SimState {
   /** Resolved options; the fault and rate-limit fields change at runtime through /_sim/faults. */
@@ -15,6 +16,7 @@ export interface SimState {
   store: DocumentStore;
   counter: RequestCounter;
   limiter: RateLimiter;
+  breaker: CircuitBreaker;
 }
 
 export function createState(settings: SimOptions): SimState {
@@ -25,6 +27,7 @@ export function createState(settings: SimOptions): SimState {
     store: new DocumentStore(settings.clock),
     counter: new RequestCounter(),
     limiter: new RateLimiter(settings, settings.clock),
+    breaker: new CircuitBreaker(settings.clock),
   };
 }
 
@@ -34,4 +37,5 @@ export function resetState(state: SimState): void {
   state.tokens.clear();
   state.counter.clear();
   state.limiter.clear();
+  state.breaker.clear();
 }

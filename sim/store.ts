@@ -139,8 +139,13 @@ export class DocumentStore {
     return [...doc.referencedBy].filter(([, n]) => n > 0).map(([name]) => name);
   }
 
-  /** One page of a collection in insertion order, and the number of matches. */
-  query(table: Table, filters: Filter[], offset: number, limit: number): { docs: Doc[]; total: number } {
+  /** One page of a collection in insertion order, and the number of matches; `keep` drops documents the caller may not read. */
+  query(table: Table, filters: Filter[], offset: number, limit: number, keep?: (doc: Doc) => boolean): { docs: Doc[]; total: number } {
+    if (keep) {
+      const all = filters.length === 0 ? [...table.byKey.values()] : this.query(table, filters, 0, Number.MAX_SAFE_INTEGER).docs;
+      const kept = all.filter(keep);
+      return { docs: kept.slice(offset, offset + limit), total: kept.length };
+    }
     if (filters.length === 0) {
       const docs: Doc[] = [];
       if (limit > 0 && offset < table.byKey.size) {

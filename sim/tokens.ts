@@ -23,14 +23,14 @@ export class TokenStore {
   private rejectedByCap = 0;
 
   constructor(
-    private readonly settings: { tokenCap: number; tokenLifetimeSeconds: number },
+    private readonly settings: { tokenLifetimeSeconds: number },
     private readonly clock: () => number,
   ) {}
 
-  issue(clientId: string, kind: TokenKind, scope: string, dataStoreIds: number[]): IssueResult {
+  /** `cap`: active tokens allowed for this client (0 = no cap); the caller decides who is capped. */
+  issue(clientId: string, kind: TokenKind, scope: string, dataStoreIds: number[], cap: number): IssueResult {
     const now = this.clock();
     const expiries = this.liveExpiries(clientId, now);
-    const cap = this.settings.tokenCap;
     if (cap > 0 && expiries.length >= cap) {
       this.rejectedByCap++;
       return { ok: false, capReached: true };
@@ -55,13 +55,6 @@ export class TokenStore {
       return undefined;
     }
     return info;
-  }
-
-  /** Whole seconds until the client's oldest active token expires (the Retry-After of a cap refusal). */
-  secondsUntilSlotFrees(clientId: string): number {
-    const now = this.clock();
-    const oldest = this.liveExpiries(clientId, now)[0];
-    return oldest === undefined ? 0 : Math.max(1, Math.ceil((oldest - now) / 1000));
   }
 
   revokeAll(): number {

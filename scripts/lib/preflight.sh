@@ -132,7 +132,7 @@ preflight_dms() {
 }
 
 # One authenticated data call with the broker's token, before k6 starts: a client that gets tokens but
-# cannot use them (token from another issuer, claim set, no data store) fails here, not in every VU.
+# cannot use them (token from another issuer, claim set, no or unknown data store) fails here, not in every VU.
 preflight_data_access() {
   local rc=0 out err_file="$RUN_TMP/data-access.err" url retried=""
   out="$(BROKER_KEY="$BROKER_KEY" node "$LIB_DIR/js/net.mjs" data-access "${CFG[DATA_API_URL]}" "$BROKER_URL" \
@@ -174,12 +174,28 @@ preflight_data_access() {
         "from $ENV_FILE_LABEL so that the runner creates a client with CLAIM_SET_NAME."
       ;;
     14)
-      log_fail "data access" "the DMS finds no data store for this client (HTTP 404 route-resolution-error)"
+      log_fail "data access" "none of the client's data stores is one this DMS serves (HTTP 404 route-resolution-error)"
       log_indent <"$err_file"
-      log_hint "The client's application has no data store the DMS knows (its dataStoreIds are empty or wrong)." \
-        "For CLIENT_ID (${CFG_SRC[CLIENT_ID]}): give its application a data store in the Configuration Service, or remove" \
+      log_hint "The client's application names data stores (dataStoreIds), but none of them is known to the DMS (deleted, or" \
+        "of another Configuration Service). For CLIENT_ID (${CFG_SRC[CLIENT_ID]}): give its application a data store of this DMS" \
+        "in the Configuration Service, or remove CLIENT_ID and CLIENT_SECRET from $ENV_FILE_LABEL so that the runner creates" \
+        "a new client with DATA_STORE_ID (${CFG[DATA_STORE_ID]:-not set: the first of GET /v3/dataStores}). See docs/troubleshooting.md."
+      ;;
+    16)
+      log_fail "data access" "the client's application has no data store (HTTP 403 authorization-denied)"
+      log_indent <"$err_file"
+      log_hint "DMS refuses every data call of a client whose application was created without dataStoreIds." \
+        "For CLIENT_ID (${CFG_SRC[CLIENT_ID]}): assign its application a data store in the Configuration Service, or remove" \
         "CLIENT_ID and CLIENT_SECRET from $ENV_FILE_LABEL so that the runner creates a new client with DATA_STORE_ID" \
         "(${CFG[DATA_STORE_ID]:-not set: the first of GET /v3/dataStores}). See docs/troubleshooting.md."
+      ;;
+    17)
+      log_fail "data access" "the DMS does not know the client's claim set (HTTP 500 security configuration error)"
+      log_indent <"$err_file"
+      log_hint "The application's claim set does not exist in this DMS (DMS 8.1 no longer installs the E2E-* claim sets)." \
+        "A client created by the runner gets CLAIM_SET_NAME=${CFG[CLAIM_SET_NAME]} (${CFG_SRC[CLAIM_SET_NAME]}); EdFiSandbox exists in every DMS." \
+        "For CLIENT_ID (${CFG_SRC[CLIENT_ID]}): give its application an existing claim set, or remove CLIENT_ID and CLIENT_SECRET" \
+        "from $ENV_FILE_LABEL so that the runner creates a client with CLAIM_SET_NAME. See docs/troubleshooting.md."
       ;;
     *)
       log_fail "data access" "an authenticated data call failed"

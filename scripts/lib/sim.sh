@@ -56,7 +56,7 @@ sim_start() {
   SIM_URL="$(svc_url_of "$SVC_LINE")"
   config_set API_BASE_URL "$SIM_URL" "stand-in"
   config_set CMS_BASE_URL "$SIM_URL" "stand-in"
-  log_pass "stand-in" "$SIM_URL (pid $SIM_PID; log: sim.log)"
+  log_pass "stand-in" "$SIM_URL (pid $SIM_PID; log: sim.log; answers like DMS ${CFG[SIM_DMS_VERSION]:-8.1})"
 }
 
 sim_save_stats() {

@@ -102,6 +102,17 @@ teardown() {
   assert_output_has "THRESHOLD_ERROR_RATE='5' must be a number from 0 to 1"
 }
 
+@test "SIM_DMS_VERSION takes 8.0 or 8.1 (default 8.1); another value: exit 2 naming the choices" {
+  run "$RUNNER" --dry-run
+  assert_status 0
+  assert_config_line SIM_DMS_VERSION 8.1 default
+  SIM_DMS_VERSION=8.0 run "$RUNNER" --dry-run
+  assert_status 0
+  SIM_DMS_VERSION=9 run "$RUNNER" --dry-run
+  assert_status 2
+  assert_output_has "SIM_DMS_VERSION='9' must be one of 8.0, 8.1"
+}
+
 @test "unknown names in the env file are warned about, not passed on" {
   write_env_file "VUS_LOAD_PAHSE=4"
   run "$RUNNER" --dry-run

@@ -98,14 +98,31 @@ create_test_client() {
       grant_type: "client_credentials", scope: "edfi_admin_api/full_access" });
     const { access_token: token } = await (await call("/connect/token", { method: "POST", body: form })).json();
     const json = (body) => ({ method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
-    const vendor = await call("/v3/vendors", json({ company: "bats", contactName: "bats", contactEmailAddress: "bats@example.com", namespacePrefixes: "uri://ed-fi.org" }));
-    const vendorId = Number(vendor.headers.get("location").split("/").pop());
+    const auth = { headers: { authorization: `Bearer ${token}` } };
+    const [known] = await (await call("/v3/vendors?company=bats", auth)).json();
+    const vendorId = known ? known.id : Number((await call("/v3/vendors", json({ company: "bats", contactName: "bats",
+      contactEmailAddress: "bats@example.com", namespacePrefixes: "uri://ed-fi.org" }))).headers.get("location").split("/").pop());
     const app = { vendorId, applicationName: `bats ${Date.now()}`, claimSetName: "EdFiSandbox", educationOrganizationIds: [777000] };
     if (stores !== "") app.dataStoreIds = JSON.parse(stores);
     const { key, secret } = await (await call("/v3/applications", json(app))).json();
     console.log(`${key}\n${secret}`);' "$1" "${2-[1]}" "$REPO/scripts/lib/js/http-client.mjs")" || return 1
   TEST_CLIENT_ID="${out%%$'\n'*}"
   TEST_CLIENT_SECRET="${out#*$'\n'}"
+}
+
+# sim_admin METHOD PATH [JSON]: a Configuration Service call to $SIM_URL/PATH with the admin token; prints
+# the response body, fails on an HTTP error.
+sim_admin() {
+  # shellcheck disable=SC2016 # JavaScript template literals, not shell expansions
+  node --input-type=module -e '
+    const [base, method, path, body] = process.argv.slice(1);
+    const form = new URLSearchParams({ client_id: "DmsConfigurationService", client_secret: "ValidClientSecret1234567890!Abcd",
+      grant_type: "client_credentials", scope: "edfi_admin_api/full_access" });
+    const { access_token: token } = await (await fetch(base + "/connect/token", { method: "POST", body: form })).json();
+    const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body || undefined });
+    const text = await res.text();
+    if (!res.ok) { console.error(`${method} ${path}: HTTP ${res.status} ${text}`); process.exit(1); }
+    process.stdout.write(text);' "$SIM_URL" "$@"
 }
 
 # sim_data METHOD PATH [JSON]: a data call to $SIM_URL/data/PATH as a client of its own (what a district's

@@ -264,3 +264,20 @@ teardown() {
   assert_output_has "fake k6: terminated, no summary"
   [ "$(cat "$(run_dir)/exit-status")" = 129 ]
 }
+
+@test "--target dms: a second client setup against DMS 8.1 reuses the vendor (8.1 refuses a repeated POST /v3/vendors)" {
+  start_test_sim
+  local admin=("CMS_BASE_URL=$SIM_URL" "CMS_ADMIN_CLIENT_ID=DmsConfigurationService" "CMS_ADMIN_CLIENT_SECRET='ValidClientSecret1234567890!Abcd'")
+  write_env_file "API_BASE_URL=$SIM_URL" "${admin[@]}"
+  run "$RUNNER" --target dms --phase load
+  assert_status 0
+  assert_output_has "vendor 1 created (DMS Load Test)"
+  rm -rf "$RESULTS_ROOT"
+  write_env_file "API_BASE_URL=$SIM_URL" "${admin[@]}"
+  run "$RUNNER" --target dms --phase load
+  assert_status 0
+  assert_output_has "vendor 1 reused (DMS Load Test)"
+  assert_output_has "CLIENT_ID and CLIENT_SECRET saved to .env.load-test"
+  [ "$(sim_count 'POST /v3/vendors 201')" = 1 ]
+  [ "$(sim_count 'POST /v3/vendors 400')" = 0 ]
+}

@@ -304,7 +304,7 @@ teardown() {
   [ "$(json_get "$dir/run.json" j.reason)" = interrupted ]
 }
 
-@test "data access: a client whose application has no data store fails before k6 (404 route resolution), exit 3" {
+@test "data access: a client whose application has no data store fails before k6 (403 authorization-denied), exit 3" {
   start_test_sim
   create_test_client "$SIM_URL" ''
   write_env_file "API_BASE_URL=$SIM_URL" "CLIENT_ID=$TEST_CLIENT_ID" "CLIENT_SECRET='$TEST_CLIENT_SECRET'"
@@ -312,13 +312,41 @@ teardown() {
   assert_status 3
   assert_output_has "PASS  credentials"
   assert_output_has "FAIL  data access"
-  assert_output_has "the DMS finds no data store for this client (HTTP 404 route-resolution-error)"
-  assert_output_has "GET $SIM_URL/data/ed-fi/schoolYearTypes?limit=1 answered HTTP 404: urn:ed-fi:api:route-resolution-error"
+  assert_output_has "the client's application has no data store (HTTP 403 authorization-denied)"
+  assert_output_has "GET $SIM_URL/data/ed-fi/schoolYearTypes?limit=1 answered HTTP 403: urn:ed-fi:api:authorization-denied | No database instances are authorized for this client"
   assert_output_has "DATA_STORE_ID"
+  assert_output_lacks "claim set does not allow"
   assert_output_lacks "$TEST_CLIENT_SECRET"
   assert_output_lacks "phase load:"
-  [ "$(sim_count 'GET /data/ed-fi/schoolYearTypes 404')" = 1 ]
+  [ "$(sim_count 'GET /data/ed-fi/schoolYearTypes 403')" = 1 ]
   [ "$(cat "$(run_dir)/exit-status")" = 3 ]
+}
+
+@test "data access: a client whose data stores the DMS does not know fails before k6 (404 route resolution), exit 3" {
+  local store
+  start_test_sim
+  store="$(sim_admin POST /v3/dataStores '{"dataStoreType":"PostgreSQL","name":"removed","connectionString":"host=x;"}')"
+  store="$(json_get <(printf '%s' "$store") j.id)"
+  create_test_client "$SIM_URL" "[$store]"
+  sim_admin DELETE "/v3/dataStores/$store" >/dev/null
+  write_env_file "API_BASE_URL=$SIM_URL" "CLIENT_ID=$TEST_CLIENT_ID" "CLIENT_SECRET='$TEST_CLIENT_SECRET'"
+  K6_BIN="$REPO/test/bats/fixtures/fake-k6" run "$RUNNER" --target dms --phase load
+  assert_status 3
+  assert_output_has "FAIL  data access"
+  assert_output_has "none of the client's data stores is one this DMS serves (HTTP 404 route-resolution-error)"
+  assert_output_has "answered HTTP 404: urn:ed-fi:api:route-resolution-error"
+  assert_output_lacks "has no data store (HTTP 403"
+  [ "$(sim_count 'GET /data/ed-fi/schoolYearTypes 404')" = 1 ]
+}
+
+@test "data access: a claim set the DMS does not have (500 security configuration) fails at once, exit 3, names CLAIM_SET_NAME" {
+  write_env_file "CLIENT_ID=key" "CLIENT_SECRET=secret-value-1"
+  FAKE_DMS_DATA_STATUS=500 FAKE_DMS_DATA_TYPE=urn:ed-fi:api:system:configuration:security start_fake_dms
+  K6_BIN="$REPO/test/bats/fixtures/fake-k6" API_BASE_URL="$FAKE_DMS_URL" run "$RUNNER" --target dms --phase load
+  assert_status 3
+  assert_output_has "the DMS does not know the client's claim set (HTTP 500 security configuration error)"
+  assert_output_has "CLAIM_SET_NAME=EdFiSandbox (default)"
+  assert_output_lacks "retried after"
 }
 
 @test "data access: a token from another issuer is rejected by the DMS (401), exit 3 names OAUTH_TOKEN_URL" {

@@ -97,6 +97,20 @@ describe('sim/main.ts (npm run dms-sim)', () => {
     }
   });
 
+  it('SIM_DMS_VERSION picks the DMS line; --dms-version wins over it', async () => {
+    const fromEnv = await startCli(['--port', '0'], { SIM_DMS_VERSION: '8.0' });
+    const fromFlag = await startCli(['--port', '0', '--dms-version=8.1'], { SIM_DMS_VERSION: '8.0' });
+    try {
+      assert.equal(((await (await fetch(`${fromEnv.url}/`)).json()) as { version: string }).version, '8.0.0');
+      assert.equal(((await (await fetch(`${fromFlag.url}/`)).json()) as { version: string }).version, '8.1.0');
+    } finally {
+      for (const sim of [fromEnv, fromFlag]) {
+        sim.child.kill('SIGTERM');
+        await exitOf(sim.child);
+      }
+    }
+  });
+
   it('warns about, but ignores, unknown SIM_* variables', async () => {
     const sim = await startCli(['--port', '0'], { SIM_EROR_RATE: '0.1' });
     sim.child.kill('SIGTERM');
@@ -107,7 +121,7 @@ describe('sim/main.ts (npm run dms-sim)', () => {
   it('--help prints usage with every SIM_* variable and exits 0', async () => {
     const r = await runCli(['--help']);
     assert.equal(r.code, 0);
-    for (const name of ['--port', '--host', 'SIM_TOKEN_CAP', 'SIM_ERROR_RATE', 'SIM_RATE_LIMIT_PERMITS', 'SIM_ADMIN_CLIENT_SECRET']) assert.ok(r.stdout.includes(name), name);
+    for (const name of ['--port', '--host', '--dms-version', 'SIM_DMS_VERSION', 'SIM_TOKEN_CAP', 'SIM_ERROR_RATE', 'SIM_RATE_LIMIT_PERMITS', 'SIM_ADMIN_CLIENT_SECRET']) assert.ok(r.stdout.includes(name), name);
   });
 
   it('an unknown flag: exit 2 with one clear message', async () => {
@@ -117,11 +131,14 @@ describe('sim/main.ts (npm run dms-sim)', () => {
   it('a flag without a value or with a bad value: exit 2', async () => {
     assertBadInput(await runCli(['--port']), /--port needs a value/);
     assertBadInput(await runCli(['--port', '70000']), /--port="70000" is invalid/, /0 to 65535/);
+    assertBadInput(await runCli(['--dms-version']), /--dms-version needs a value, e.g. --dms-version 8.1/);
+    assertBadInput(await runCli(['--dms-version', '7']), /--dms-version="7" is invalid/, /one of 8\.0, 8\.1/);
   });
 
   it('a bad SIM_* value: exit 2 naming the variable, the value and the fix', async () => {
     assertBadInput(await runCli(['--port', '0'], { SIM_ERROR_RATE: '2' }), /SIM_ERROR_RATE="2" is invalid/, /fraction from 0 to 1/, /Fix or unset SIM_ERROR_RATE/);
     assertBadInput(await runCli(['--port', '0'], { SIM_TOKEN_CAP: 'abc' }), /SIM_TOKEN_CAP="abc" is invalid/, /whole number/);
+    assertBadInput(await runCli(['--port', '0'], { SIM_DMS_VERSION: '8' }), /SIM_DMS_VERSION="8" is invalid/, /one of 8\.0, 8\.1/);
   });
 
   it('a port in use: exit 2 saying so', async () => {

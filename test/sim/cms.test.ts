@@ -86,11 +86,36 @@ describe('Configuration Service on the same port', () => {
       assert.equal(got.json().company, 'Vendor A');
     });
 
-    it('POST of an existing company answers 200 with the same Location', async () => {
+    // 8.1 (docs/changelog/8.1.0.md "POST /v3/vendors no longer updates an existing vendor").
+    it('8.1: POST of an existing company is 400 bad-request:data naming Company, the vendor unchanged', async () => {
       const first = await admin.post('/v3/vendors', vendorBody('Vendor B'));
       const again = await admin.post('/v3/vendors', { ...vendorBody('Vendor B'), contactName: 'Martha' });
-      assert.equal(again.status, 200);
-      assert.equal(again.headers.location, first.headers.location);
+      const body = assertProblem(again, 400, 'urn:ed-fi:api:bad-request:data', 'application/problem+json');
+      assert.deepEqual(body.validationErrors, { Company: ['A vendor with this company name already exists.'] });
+      assert.notEqual((await admin.get(new URL(String(first.headers.location)).pathname)).json().contactName, 'Martha');
+    });
+
+    it('8.0: POST of an existing company answers 200 with the same Location and updates it (Vendors.feature 18)', async () => {
+      const old = await start({ dmsVersion: '8.0' });
+      try {
+        const oldAdmin = new Api(old.url, await adminToken(old.url));
+        const first = await oldAdmin.post('/v3/vendors', vendorBody('Vendor B'));
+        const again = await oldAdmin.post('/v3/vendors', { ...vendorBody('Vendor B'), contactName: 'Martha' });
+        assert.equal(again.status, 200);
+        assert.equal(again.headers.location, first.headers.location);
+      } finally {
+        await old.close();
+      }
+    });
+
+    it('collections have no default limit and filter on model fields (GET /v3/vendors?company=)', async () => {
+      for (let i = 0; i < 30; i++) await admin.post('/v3/vendors', vendorBody(`Many ${i}`));
+      const all = (await admin.get('/v3/vendors')).json();
+      assert.ok(all.length >= 30, `all rows without a limit, got ${all.length}`);
+      const one = (await admin.get(`/v3/vendors?company=${encodeURIComponent('Many 7')}`)).json();
+      assert.deepEqual(one.map((v: { company: string }) => v.company), ['Many 7']);
+      assert.deepEqual((await admin.get('/v3/vendors?company=Nobody')).json(), []);
+      assert.equal((await admin.get('/v3/vendors?limit=2&offset=1')).json().length, 2);
     });
 
     it('400 data validation for missing fields', async () => {
@@ -164,12 +189,10 @@ describe('Configuration Service on the same port', () => {
       assertProblem(r, 400, 'urn:ed-fi:api:bad-request:data-validation-failed', 'application/problem+json');
     });
 
-    it('an application without dataStoreIds is accepted, but its data calls get 404 route-resolution-error', async () => {
+    it('an application without dataStoreIds is accepted and gets tokens (its data calls: test/sim/authorization.test.ts)', async () => {
       const app = await createApplication(sim.url, { dataStoreIds: undefined });
       const token = await clientToken(sim.url, app.key, app.secret);
       assert.equal(token.status, 200);
-      const r = await new Api(sim.url, token.json().access_token).get('/data/ed-fi/students');
-      assertProblem(r, 404, 'urn:ed-fi:api:route-resolution-error');
     });
   });
 

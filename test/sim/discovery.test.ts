@@ -26,6 +26,7 @@ describe('discovery, metadata and health (no token)', () => {
       dataManagementApi: 'http://dms.example:8080/data',
       changeQueries: 'http://dms.example:8080/changeQueries/v1/',
       xsdMetadata: 'http://dms.example:8080/metadata/xsd',
+      tenancy: 'http://dms.example:8080/tenancy',
     });
   });
 

@@ -92,14 +92,19 @@ let appCounter = 0;
 /** Vendor + application through the CMS; returns the application's credentials. */
 export async function createApplication(base: string, extra: Record<string, unknown> = { dataStoreIds: [1] }): Promise<{ key: string; secret: string; id: number }> {
   const admin = new Api(base, await adminToken(base));
-  const vendor = await admin.post('/v3/vendors', {
-    company: 'Load Test Vendor',
-    contactName: 'Load Tester',
-    contactEmailAddress: 'load@example.com',
-    namespacePrefixes: 'uri://ed-fi.org',
-  });
-  assert.ok(vendor.status === 201 || vendor.status === 200, vendor.text);
-  const vendorId = Number(String(vendor.headers.location).split('/').pop());
+  // Look the vendor up first: DMS 8.1 refuses a second POST of the same company.
+  const known = (await admin.get('/v3/vendors?company=Load%20Test%20Vendor')).json() as { id: number }[];
+  let vendorId = known[0]?.id;
+  if (vendorId === undefined) {
+    const vendor = await admin.post('/v3/vendors', {
+      company: 'Load Test Vendor',
+      contactName: 'Load Tester',
+      contactEmailAddress: 'load@example.com',
+      namespacePrefixes: 'uri://ed-fi.org',
+    });
+    assert.equal(vendor.status, 201, vendor.text);
+    vendorId = Number(String(vendor.headers.location).split('/').pop());
+  }
   const app = await admin.post('/v3/applications', {
     vendorId,
     applicationName: `Load Test ${++appCounter}`,

@@ -14,13 +14,15 @@ describe('rate limiter: fixed window per Host header', () => {
   after(() => sim.close());
   beforeEach(() => sim.reset());
 
-  it('the request after the permits gets 429 problem+json with Retry-After; the next window admits again', async () => {
+  // Retry-After is the whole window: .NET's FixedWindowRateLimiter with QueueLimit 0 reports it so
+  // (Frontend.AspNetCore/Infrastructure/WebApplicationBuilderExtensions.cs ConfigureRateLimit).
+  it('the request after the permits gets 429 problem+json with the whole window as Retry-After; the next window admits again', async () => {
     for (let i = 0; i < 3; i++) assert.equal((await send(sim.url, 'GET', '/', { headers: { Host: 'a' } })).status, 200);
     now += 4_000;
     const r = await send(sim.url, 'GET', '/', { headers: { Host: 'a' } });
     const body = assertProblem(r, 429, 'urn:ed-fi:api:too-many-requests', 'application/problem+json');
     assert.equal(body.detail, 'The number of allowed requests has been exceeded. Retry the request later.');
-    assert.equal(r.headers['retry-after'], '6');
+    assert.equal(r.headers['retry-after'], '10', 'the whole window, not the 6 s left in it');
     now += 6_000;
     assert.equal((await send(sim.url, 'GET', '/', { headers: { Host: 'a' } })).status, 200);
   });
@@ -92,6 +94,7 @@ describe('faults (data requests only)', () => {
       latencyMs: 0,
       latencyJitterMs: 0,
       errorRate: 0,
+      breaker: 'off',
       dropRate: 0,
       tokenLatencyMs: 0,
       rateLimitPermits: 0,
@@ -100,7 +103,7 @@ describe('faults (data requests only)', () => {
     });
   });
 
-  it('errorRate 1: every data request is 500 or 503 with Retry-After and stores nothing; /_sim and discovery unaffected', async () => {
+  it('errorRate 1: every data request is 500 (no Retry-After, CoreExceptionLoggingMiddleware.cs) or 503 (Retry-After) and stores nothing; /_sim and discovery unaffected', async () => {
     const set = await send(sim.url, 'POST', '/_sim/faults', { body: { errorRate: 1 } });
     assert.equal(set.json().errorRate, 1);
     const seen = new Set<number>();
@@ -108,7 +111,7 @@ describe('faults (data requests only)', () => {
       const r = await api.post(STUDENTS, student(`S${i}`));
       assert.ok(r.status === 500 || r.status === 503, String(r.status));
       assertProblem(r, r.status, r.status === 500 ? 'urn:ed-fi:api:system' : 'urn:ed-fi:api:service-unavailable', 'application/problem+json');
-      assert.equal(r.headers['retry-after'], '1');
+      assert.equal(r.headers['retry-after'], r.status === 500 ? undefined : '1');
       seen.add(r.status);
     }
     assert.deepEqual([...seen].sort(), [500, 503]);
@@ -162,6 +165,62 @@ describe('faults (data requests only)', () => {
       assert.ok([500, 503].includes((await faultyApi.get(STUDENTS)).status));
     } finally {
       await faulty.close();
+    }
+  });
+});
+
+// The breaker fault mode follows DMS's defaults: Configuration/CircuitBreakerSettings.cs (0.1 of >= 20 calls
+// in 120 s, 30 s break) and Middleware/CoreExceptionLoggingMiddleware.cs (503 with the whole break as Retry-After).
+describe('breaker: DMS circuit breaker on data calls', () => {
+  let sim: RunningSim;
+  let api: Api;
+  let now = Date.UTC(2026, 0, 1);
+  before(async () => {
+    sim = await start({ breaker: 'on', clock: () => now });
+    api = await dataApi(sim);
+  });
+  after(() => sim.close());
+
+  it('stays closed below 20 calls, opens at 10% failures of 20; then every data call, reads too, is 503 with Retry-After: 30 for 30 s', async () => {
+    for (let i = 0; i < 17; i++) assert.equal((await api.get(STUDENTS)).status, 200);
+    sim.setFaults({ errorRate: 1 });
+    assert.ok((await api.get(STUDENTS)).status >= 500);
+    assert.ok((await api.get(STUDENTS)).status >= 500, '19 calls, 2 failed: not enough calls yet');
+    sim.setFaults({ errorRate: 0 });
+    assert.equal((await api.get(STUDENTS)).status, 200, 'the 20th call is handled; now 2 of 20 failed');
+    for (const r of [await api.get(STUDENTS), await api.post(STUDENTS, student('B1'))]) {
+      const body = assertProblem(r, 503, 'urn:ed-fi:api:service-unavailable', 'application/problem+json');
+      assert.equal(body.detail, 'The service is temporarily unable to handle the request. Retry the request later.');
+      assert.equal(r.headers['retry-after'], '30');
+    }
+    assert.equal(sim.stats().documents.students, undefined, 'a refused write stores nothing');
+    assert.equal((await send(sim.url, 'GET', '/')).status, 200, 'discovery is not behind the breaker');
+    now += 29_000;
+    assert.equal((await api.get(STUDENTS)).status, 503);
+    now += 1_000;
+    assert.equal((await api.get(STUDENTS)).status, 200, 'closed again after 30 s');
+  });
+
+  it('failures older than 120 s no longer count', async () => {
+    sim.reset();
+    api = await dataApi(sim);
+    sim.setFaults({ errorRate: 1 });
+    for (let i = 0; i < 5; i++) await api.get(STUDENTS);
+    sim.setFaults({ errorRate: 0 });
+    now += 121_000;
+    for (let i = 0; i < 30; i++) assert.equal((await api.get(STUDENTS)).status, 200);
+  });
+
+  it("'off' (the default) never opens", async () => {
+    const plain = await start();
+    try {
+      const a = await dataApi(plain);
+      plain.setFaults({ errorRate: 1 });
+      for (let i = 0; i < 25; i++) await a.get(STUDENTS);
+      plain.setFaults({ errorRate: 0 });
+      assert.equal((await a.get(STUDENTS)).status, 200);
+    } finally {
+      await plain.close();
     }
   });
 });

@@ -1,7 +1,7 @@
 import { describe, it, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningSim } from '../../sim/server.ts';
-import { Api, FORM, assertProblem, basic, clientToken, createApplication, send, start, student } from './helpers.ts';
+import { Api, FORM, adminToken, assertProblem, basic, clientToken, createApplication, send, start, student } from './helpers.ts';
 
 describe('POST /oauth/token (the DMS token proxy)', () => {
   let sim: RunningSim;
@@ -65,16 +65,23 @@ describe('POST /oauth/token (the DMS token proxy)', () => {
     assert.deepEqual(sim.stats().tokens.issuedByClient, {});
   });
 
-  it('caps active tokens per client at 15: the 16th grant gets 429 too-many-tokens', async () => {
+  // DMS 8.1 (docs/changelog/8.1.0.md; TokenEndpointModuleTests "Given_An_Upstream_Token_Limit_Rejection").
+  it('8.1 caps active tokens per API client at 15: the 16th grant gets 429 too-many-tokens as DMS rebuilds it, no Retry-After', async () => {
     for (let i = 0; i < 15; i++) assert.equal((await clientToken(sim.url, app.key, app.secret)).status, 200);
     const r = await clientToken(sim.url, app.key, app.secret);
-    const body = assertProblem(r, 429, 'urn:ed-fi:api:security:authentication:too-many-tokens');
-    assert.match(body.detail, /15 active tokens/);
-    assert.ok(Number(r.headers['retry-after']) > 0);
+    const body = assertProblem(r, 429, 'urn:ed-fi:api:security:authentication:too-many-tokens', 'application/problem+json');
+    assert.equal(body.title, 'Too Many Tokens');
+    assert.equal(body.detail, 'The caller has authenticated too many times in too short of a time period.');
+    assert.deepEqual(body.errors, ['Too many access tokens have been requested (limit is 15). Access tokens should be reused until they expire.']);
+    assert.equal(r.headers['retry-after'], undefined);
     const stats = sim.stats().tokens;
     assert.equal(stats.issuedByClient[app.key], 15);
     assert.equal(stats.activeByClient[app.key], 15);
     assert.equal(stats.rejectedByCap, 1);
+  });
+
+  it('8.1: the CMS admin client is exempt from the cap', async () => {
+    for (let i = 0; i < 20; i++) await adminToken(sim.url);
   });
 
   it('the cap is per client: another application still gets tokens', async () => {
@@ -112,7 +119,6 @@ describe('token lifetime and expiry (fake clock)', () => {
     await clientToken(sim.url, app.key, app.secret);
     const refused = await clientToken(sim.url, app.key, app.secret);
     assert.equal(refused.status, 429);
-    assert.equal(refused.headers['retry-after'], '30', 'seconds until the oldest token expires');
 
     const api = new Api(sim.url, first.json().access_token);
     assert.equal((await api.post('/data/ed-fi/students', student('1'))).status, 201);
@@ -157,5 +163,18 @@ describe('data calls need a valid client token', () => {
     });
     const r = await new Api(sim.url, admin.json().access_token).get('/data/ed-fi/students');
     assertProblem(r, 401, 'urn:ed-fi:api:security:authentication', 'application/problem+json');
+  });
+});
+
+describe('DMS 8.0: no token cap (no BearerTokenPerClientLimit in the 8.0 line)', () => {
+  it('the 16th and later grants are all issued', async () => {
+    const sim = await start({ dmsVersion: '8.0' });
+    try {
+      const app = await createApplication(sim.url);
+      for (let i = 0; i < 20; i++) assert.equal((await clientToken(sim.url, app.key, app.secret)).status, 200);
+      assert.equal(sim.stats().tokens.rejectedByCap, 0);
+    } finally {
+      await sim.close();
+    }
   });
 });

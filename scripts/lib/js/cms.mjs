@@ -114,11 +114,25 @@ function idFrom(res) {
   return undefined;
 }
 
+const VENDOR_COMPANY = 'DMS Load Test';
+
+/**
+ * The suite's vendor: looked up by company first (GET /v3/vendors?company=...), created only when absent,
+ * because DMS 8.1's POST /v3/vendors refuses an existing company with 400 (8.0 updated it and said 200).
+ */
 async function vendor(token) {
+  const found = await call('GET', `/v3/vendors?company=${encodeURIComponent(VENDOR_COMPANY)}`, { token });
+  if (found.status !== 200) throw new Stop(3, `GET /v3/vendors?company=... answered HTTP ${found.status}: ${problem(found.text)}`);
+  const vendors = parse(found, 'GET /v3/vendors');
+  const existing = Array.isArray(vendors) ? vendors.find((v) => v && v.company === VENDOR_COMPANY && typeof v.id === 'number') : undefined;
+  if (existing) {
+    say(`  vendor ${existing.id} reused (${VENDOR_COMPANY})`);
+    return existing.id;
+  }
   const res = await call('POST', '/v3/vendors', {
     token,
     json: {
-      company: 'DMS Load Test',
+      company: VENDOR_COMPANY,
       contactName: 'DMS Load Test',
       contactEmailAddress: 'dms-load-test@example.com',
       namespacePrefixes: env.NAMESPACE_PREFIXES || 'uri://ed-fi.org',
@@ -127,7 +141,7 @@ async function vendor(token) {
   if (res.status !== 201 && res.status !== 200) throw new Stop(3, `POST /v3/vendors answered HTTP ${res.status}: ${problem(res.text)}`);
   const id = idFrom(res);
   if (id === undefined) throw new Stop(3, `POST /v3/vendors answered HTTP ${res.status} without a vendor id (no Location header)`);
-  say(`  vendor ${id} ${res.status === 201 ? 'created' : 'reused'} (DMS Load Test)`);
+  say(`  vendor ${id} ${res.status === 201 ? 'created' : 'reused'} (${VENDOR_COMPANY})`);
   return id;
 }
 

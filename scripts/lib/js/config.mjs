@@ -14,7 +14,7 @@ import { EnvFileEncodingError, readEnvFile } from './envfile.mjs';
 
 const DURATION = /^(\d+h)?(\d+m)?(\d+(\.\d+)?s)?$/;
 
-/** kind decides validation; min is the lowest whole number allowed. Defaults match src/config.ts. */
+/** kind decides validation; min is the lowest whole number allowed, choices the values a 'choice' takes. Defaults match src/config.ts. */
 export const SETTINGS = [
   { name: 'API_BASE_URL', kind: 'url', def: '', help: 'DMS base URL (discovery document at /); unset = run against the bundled stand-in' },
   { name: 'OAUTH_TOKEN_URL', kind: 'url', def: '', help: 'token endpoint; default: urls.oauth from the discovery document' },
@@ -46,6 +46,7 @@ export const SETTINGS = [
   { name: 'TOKEN_REFRESH_MARGIN_SECONDS', kind: 'int', min: 0, def: '60', help: 'refresh the shared token this long before expiry' },
   { name: 'RESULTS_ROOT', kind: 'text', def: '', help: 'where run folders go (default: results/ in the project)' },
   { name: 'SIM_PORT', kind: 'int', min: 0, max: 65535, def: '0', help: 'stand-in port (0 = any free port); also --sim-port' },
+  { name: 'SIM_DMS_VERSION', kind: 'choice', choices: ['8.0', '8.1'], def: '8.1', help: 'stand-in: the DMS line it answers like, 8.0 or 8.1 (docs/dms-sim.md)' },
 ];
 
 const OPERATIONS = ['read', 'query', 'update', 'create', 'delete'];
@@ -88,6 +89,8 @@ export function checkValue(setting, value) {
     }
     case 'word':
       return /^\S+$/.test(value) ? null : 'must not contain spaces';
+    case 'choice':
+      return setting.choices.includes(value) ? null : `must be one of ${setting.choices.join(', ')}`;
     default:
       return null;
   }

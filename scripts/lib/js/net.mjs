@@ -16,8 +16,11 @@
 //                                              called (and the transient answers it retried); stderr: the
 //                                              reason of a failure (never the token).
 //                                              exit 0 ok; 10 no token from the broker; 11 unreachable;
-//                                              12 HTTP 401; 13 HTTP 403; 14 HTTP 404 route-resolution-error;
-//                                              15 any other answer
+//                                              12 HTTP 401; 13 HTTP 403 from the claim set;
+//                                              14 HTTP 404 route-resolution-error (data store ids, none known);
+//                                              15 any other answer; 16 HTTP 403 authorization-denied (no
+//                                              data store ids at all); 17 HTTP 500 security configuration
+//                                              (a claim set this DMS does not have; not retried)
 import { createServer } from 'node:net';
 import { writeWhole } from './results.mjs';
 import { httpRequest, networkReason as reason } from './http-client.mjs';
@@ -107,6 +110,11 @@ function problemText(text) {
   return { type: '', text: oneLine === '' ? '(empty body)' : oneLine.slice(0, 200) };
 }
 
+/** DMS's 500 for a claim set it does not have (ResourceActionAuthorizationMiddleware.cs): permanent, not transient. */
+function isSecurityConfiguration(status, text) {
+  return status === 500 && problemText(text).type === 'urn:ed-fi:api:system:configuration:security';
+}
+
 async function dataAccess(dataApiUrl, brokerUrl, seconds = '10') {
   const timeoutMs = Number(seconds) * 1000;
   let token;
@@ -137,7 +145,7 @@ async function dataAccess(dataApiUrl, brokerUrl, seconds = '10') {
     try {
       response = await httpRequest(url, { headers: { accept: 'application/json', authorization: `Bearer ${token}` }, timeoutMs });
       text = await response.text();
-      if (!TRANSIENT_STATUS.has(response.status) || attempt === 4) break;
+      if (!TRANSIENT_STATUS.has(response.status) || attempt === 4 || isSecurityConfiguration(response.status, text)) break;
       const retryAfter = Number(response.headers.get('retry-after'));
       if (Number.isFinite(retryAfter) && retryAfter > 0) wait = Math.min(retryAfter, 10) * 1000;
       retried.push(`HTTP ${response.status}`);
@@ -157,7 +165,10 @@ async function dataAccess(dataApiUrl, brokerUrl, seconds = '10') {
   if (response.ok) return 0;
   process.stderr.write(`GET ${url} answered HTTP ${response.status}: ${problem.text}${retried.length > 0 ? ` (retried after ${retried.join(', ')})` : ''}\n`);
   if (response.status === 401) return 12;
+  // ResolveDataStoreMiddleware.cs answers a token without dataStoreIds before any claim-set check.
+  if (response.status === 403 && problem.type === 'urn:ed-fi:api:authorization-denied') return 16;
   if (response.status === 403) return 13;
+  if (isSecurityConfiguration(response.status, text)) return 17;
   if (response.status === 404 && problem.type === 'urn:ed-fi:api:route-resolution-error') return 14;
   return 15;
 }
