@@ -172,7 +172,7 @@ dry_run() {
   log_info "  $((step++)). credentials: token broker (node --import tsx tools/token-broker/main.ts) requests the first token"
   log_info "  $((step++)). data access: GET <DATA_API_URL>/ed-fi/schoolYearTypes?limit=1 with the broker's token"
   for phase in "${PHASES[@]}"; do
-    log_info "  $((step++)). phase $phase: $(k6_command_text "$phase" "<free port>")"
+    log_info "  $((step++)). phase $phase: $(k6_command_text "$phase" "<free port>" "<run folder>/$phase")"
   done
   log_info "     k6 environment: the configuration above without its secrets (${CFG_SECRET_NAMES[*]:-none}; K6_* ones stay) and without K6_HTTP_DEBUG"
   log_info "     + PROFILE, TARGET, RUN_ID, RESULTS_DIR=<run folder>/<phase>, TOKEN_BROKER_URL, TOKEN_BROKER_KEY"
@@ -249,6 +249,7 @@ main() {
   config_load
   config_resolve_target
   k6_check_env
+  k6_outputs_resolve
   SUITE_VERSION="$(suite_version)"
   if ((OPT_DRY_RUN == 1)); then
     banner
