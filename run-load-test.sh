@@ -60,6 +60,7 @@ on_error() {
   local rc="$1" line="$2" command="$3"
   if ((BASH_SUBSHELL == 0)); then
     log_error "internal error: '$command' failed with exit code $rc (${BASH_SOURCE[1]##*/}, line $line)"
+    RUN_REASON="internal error: '$command' failed with exit code $rc (${BASH_SOURCE[1]##*/}, line $line)"
     log_hint "Please report it with the run's console.log."
   fi
   exit "$EXIT_INTERNAL"
@@ -199,7 +200,7 @@ run_phases() {
     results_record_phase "$phase" "$PHASE_EXIT"
     if ((run_exit == 0 && PHASE_EXIT != 0)); then
       run_exit="$PHASE_EXIT"
-      RUN_REASON="phase $phase: k6 exit code $PHASE_EXIT"
+      RUN_REASON="phase $phase: $PHASE_REASON"
     fi
   done
   return "$run_exit"
@@ -207,12 +208,14 @@ run_phases() {
 
 # Baseline comparison and saving; returns the run's exit code (EXIT_REGRESSION when a passing run regressed).
 after_phases() {
-  local run_exit="$1"
+  local run_exit="$1" regressions
   if [[ -z "$OPT_BASELINE" && -z "$OPT_SAVE_BASELINE" ]]; then return "$run_exit"; fi
   results_write_run_json "$run_exit"
   if [[ -n "$OPT_BASELINE" ]] && ! baseline_compare && ((run_exit == 0)); then
     run_exit="$EXIT_REGRESSION"
     RUN_REASON="regression against baseline $OPT_BASELINE"
+    regressions="$(node "$LIB_DIR/js/results.mjs" regressions "$RUN_DIR/baseline-comparison.json")"
+    RUN_REASON+="${regressions:+: $regressions}"
   fi
   if [[ -n "$OPT_SAVE_BASELINE" ]]; then
     if ((run_exit == 0)); then

@@ -161,8 +161,11 @@ k6_stop() {
   K6_PID=""
 }
 
+# Prints the phase's PASS/FAIL line (and the failed thresholds); sets PHASE_REASON, why it failed in words.
 k6_explain_exit() {
-  local phase="$1" code="$2" dir="$3" failed line
+  local phase="$1" code="$2" dir="$3" failed="" line
+  local -a names=()
+  PHASE_REASON="k6 exit code $code"
   if [[ ! -f "$dir/summary.json" ]]; then
     log_warn "phase $phase wrote no summary.json into $dir"
   fi
@@ -172,15 +175,21 @@ k6_explain_exit() {
       log_fail "phase $phase" "k6 exit code 99: thresholds failed"
       if [[ -f "$dir/summary.json" ]]; then
         failed="$(node "$LIB_DIR/js/results.mjs" failed-thresholds "$dir/summary.json" || true)"
-        if [[ -n "$failed" ]]; then
-          printf '%s\n' "$failed" | while IFS= read -r line; do log_info "          failed: $line"; done
-        fi
+      fi
+      if [[ -n "$failed" ]]; then
+        while IFS= read -r line; do
+          log_info "          failed: $line"
+          names+=("${line/  / }")
+        done <<<"$failed"
+        PHASE_REASON+=", thresholds failed: $(results_list 3 "${names[@]}")"
+      else
+        PHASE_REASON+=", thresholds failed"
       fi
       ;;
-    104) log_fail "phase $phase" "k6 exit code 104: invalid k6 configuration (options or thresholds; see above)" ;;
-    105) log_fail "phase $phase" "k6 exit code 105: stopped by a signal (Ctrl-C or SIGTERM); summary of the part that ran is saved" ;;
-    107) log_fail "phase $phase" "k6 exit code 107: script error (an exception in the scenario or setup(); see above)" ;;
-    108) log_fail "phase $phase" "k6 exit code 108: the scenario aborted the test (its reason is above)" ;;
+    104) log_fail "phase $phase" "k6 exit code 104: invalid k6 configuration (options or thresholds; see above)"; PHASE_REASON+=", invalid k6 configuration" ;;
+    105) log_fail "phase $phase" "k6 exit code 105: stopped by a signal (Ctrl-C or SIGTERM); summary of the part that ran is saved"; PHASE_REASON+=", stopped by a signal" ;;
+    107) log_fail "phase $phase" "k6 exit code 107: script error (an exception in the scenario or setup(); see above)"; PHASE_REASON+=", script error" ;;
+    108) log_fail "phase $phase" "k6 exit code 108: the scenario aborted the test (its reason is above)"; PHASE_REASON+=", the scenario aborted the test" ;;
     *) log_fail "phase $phase" "k6 exit code $code" ;;
   esac
 }

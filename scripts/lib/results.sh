@@ -16,6 +16,33 @@ ORIG_STDERR=""
 TEE_OUT_PID=""
 TEE_ERR_PID=""
 
+# results_list MAX ITEM...: "a; b; c and N more" (at most MAX items named).
+results_list() {
+  local max="$1" text="" i
+  shift
+  for ((i = 1; i <= $# && i <= max; i++)); do
+    text+="${text:+; }${!i}"
+  done
+  if (($# > max)); then text+=" and $(($# - max)) more"; fi
+  printf '%s' "$text"
+}
+
+# Why a run that set no RUN_REASON failed: the last FAIL line for a pre-flight (3) or client setup (4)
+# failure. Other codes get their meaning from results.mjs (run-json), so run.json always has a reason.
+results_default_reason() {
+  local code="$1" what=""
+  if [[ -n "$LAST_FAIL_CHECK" ]]; then
+    what="$LAST_FAIL_CHECK${LAST_FAIL_TEXT:+: $LAST_FAIL_TEXT}"
+  fi
+  case "$code" in
+    "$EXIT_PREFLIGHT") printf 'pre-flight failed%s' "${what:+: $what}" ;;
+    "$EXIT_CLIENT_SETUP")
+      # The check is called "client setup" itself: say it once.
+      printf 'client setup failed%s' "${what:+: ${what#client setup: }}"
+      ;;
+  esac
+}
+
 utc_now() {
   date -u +%Y-%m-%dT%H:%M:%SZ
 }
@@ -133,6 +160,7 @@ results_report() {
 results_finalize() {
   local code="$1" status="FAIL"
   if ((code == 0)); then status="PASS"; fi
+  if ((code != 0)) && [[ -z "$RUN_REASON" ]]; then RUN_REASON="$(results_default_reason "$code")"; fi
   config_dump | node "$LIB_DIR/js/results.mjs" config-env "$RUN_DIR/config.env" ||
     log_warn "could not write config.env"
   results_write_run_json "$code"
