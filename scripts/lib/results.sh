@@ -141,13 +141,19 @@ results_write_run_json() {
     log_warn "could not write run.json"
 }
 
-# report.html (tools/report) when at least one phase left a summary.
+# report.html (tools/report) when at least one phase left a summary, and the answer first on the console:
+# the verdict and its reasons, the slowest resource/operation pairs, failures after retries, retries,
+# what capped throughput and the baseline (tools/report/answer.ts), just above the final PASS/FAIL line.
 results_report() {
-  local out rc=0
+  local out rc=0 line
   [[ -f "$ROOT/tools/report/main.ts" ]] || return 0
   compgen -G "$RUN_DIR/*/summary.json" >/dev/null || return 0
-  out="$(cd "$ROOT" && node --import tsx "$ROOT/tools/report/main.ts" "$RUN_DIR" 2>&1)" || rc=$?
+  out="$(cd "$ROOT" && node --import tsx "$ROOT/tools/report/main.ts" "$RUN_DIR" --answer 2>&1)" || rc=$?
   if ((rc == 0)); then
+    log_step "the answer"
+    while IFS= read -r line; do
+      if [[ "$line" != "report: "* ]]; then log_info "$line"; fi
+    done <<<"$out"
     log_info "report: $(display_path "$RUN_DIR/report.html")"
   else
     log_warn "the HTML report could not be written (exit $rc): ${out##*$'\n'}"

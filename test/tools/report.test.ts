@@ -26,7 +26,7 @@ function readJson<T>(path: string): T {
 
 /** The rows of <table id="...">, as arrays of cell texts (still HTML-escaped). */
 function tableRows(html: string, id: string): string[][] {
-  const match = new RegExp(`<table id="${id}">([\\s\\S]*?)</table>`).exec(html);
+  const match = new RegExp(`<table id="${id}"[^>]*>([\\s\\S]*?)</table>`).exec(html);
   assert.ok(match, `table ${id} is in the report`);
   const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(match[1])?.[1] ?? '';
   return [...body.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((tr) => [...tr[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((td) => td[1]));
