@@ -72,6 +72,9 @@ teardown() {
   reason="phase load: k6 exit code 99, thresholds failed: http_req_duration{api:data} p(95)<5; checks rate>0.99; a rate<1 and 1 more"
   [ "$(json_get "$dir/run.json" j.reason)" = "$reason" ]
   [[ "${lines[-1]}" == *"(exit code 99, $reason): results in $dir" ]]
+  # the answer first, just above the last line: the verdict and its reasons
+  assert_output_has "== the answer"
+  [[ "${lines[-3]}" == "FAIL  $reason" || "$output" == *$'\n'"FAIL  $reason"$'\n'* ]]
   FAKE_K6_EXIT_LOAD=107 run "$RUNNER" --phase load
   assert_status 107
   [ "$(json_get "$RESULTS_ROOT/latest/run.json" j.reason)" = "phase load: k6 exit code 107, script error" ]

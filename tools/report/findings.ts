@@ -262,25 +262,28 @@ export function isOpenModel(data: SummaryData | undefined, configuredRate?: numb
 
 /**
  * Retried answers of one reason count as capping throughput when they are at least this share of the
- * phase's data request attempts (or CAP_MIN_COUNT of them); fewer are a brief push-back, said as such.
+ * phase's data request attempts (and CAP_MIN_SHARE_COUNT), or CAP_MIN_COUNT of them; fewer are a brief
+ * push-back, said as such.
  */
 export const CAP_SHARE = 0.01;
 export const CAP_MIN_COUNT = 100;
+/** A share of a handful of answers is no evidence: the share rule needs at least this many. */
+export const CAP_MIN_SHARE_COUNT = 10;
 
 export function capsOf(phase: string, data: SummaryData, isStandIn: boolean): Cap[] {
   const caps: Cap[] = [];
   const retries = new Map(retryRowsOf(phase, data).map((r) => [r.reason, r.count]));
   const attempts = data.metrics['http_reqs{api:data}']?.values.count ?? data.metrics.http_reqs?.values.count ?? 0;
-  const capping = (count: number) => count >= CAP_MIN_COUNT || (attempts > 0 && count / attempts >= CAP_SHARE);
+  const capping = (count: number) => count >= CAP_MIN_COUNT || (count >= CAP_MIN_SHARE_COUNT && attempts > 0 && count / attempts >= CAP_SHARE);
   const limited = retries.get('rate-limited') ?? 0;
   if (limited > 0) {
-    const whose = isStandIn ? "the stand-in's rate limiter (SIM_RATE_LIMIT_*)" : "the rate limiter (DMS's or a gateway's)";
+    const whose = isStandIn ? "the stand-in's rate limiter, SIM_RATE_LIMIT_*" : "DMS's rate limiter or a gateway's";
     caps.push({
       phase,
       kind: 'rate-limiter',
       text: capping(limited)
         ? `429 x ${limited}: throughput is the limiter's, not DMS's (${whose}; the requests were retried)`
-        : `429 x ${limited}: ${whose} pushed back briefly; the requests were retried`,
+        : `429 x ${limited}: brief push-back from ${whose}; the requests were retried`,
     });
   }
   const unavailable = retries.get('unavailable') ?? 0;
@@ -343,7 +346,10 @@ export function buildFindings({ results, status, comparison }: FindingsInput): F
     }
     const thresholds = thresholdRows(p.summary);
     thresholdsTotal += thresholds.length;
-    for (const t of thresholds.filter((x) => !x.ok)) reasons.push(`phase ${p.name}: threshold ${t.metric} ${t.expression} failed`);
+    for (const t of thresholds.filter((x) => !x.ok)) {
+      // The runner's reason names the first few failed thresholds already.
+      if (!results.run?.reason?.includes(`${t.metric} ${t.expression}`)) reasons.push(`phase ${p.name}: threshold ${t.metric} ${t.expression} failed`);
+    }
     const f = failureRows(p.name, p.summary);
     failures.push(...f.rows);
     failureTotals.push(f.totals);

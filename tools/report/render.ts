@@ -120,7 +120,7 @@ const opColumns: Column<OpRow>[] = [
 
 /** The per-phase table: latency and attempts, then what failed after retries. */
 function opTableColumns(p: PhaseView): Column<OpRow>[] {
-  return [...opColumns, { head: 'failed after retries', cell: (r) => { const f = p.failures.get(`${r.resource}|${r.op}`); return f ? failureText(f) : '0'; }, num: true }];
+  return [...opColumns, { head: 'failed after retries', cell: (r) => { const f = p.failures.get(`${r.resource}|${r.op}`); return f ? failureText(f) : '0'; } }];
 }
 
 const thresholdColumns: Column<ThresholdRow>[] = [
@@ -261,6 +261,7 @@ function phaseSection(view: ReportView, p: PhaseView): string {
     out.push(
       table(opTableColumns(p), p.rows, {
         id: `ops-${p.name}`,
+        className: 'compact',
         // Red only for what failed after retries: a 429 that was retried and then succeeded is not a failure.
         rowClass: (r) => (r.count === 0 ? 'idle' : p.failures.has(`${r.resource}|${r.op}`) ? 'bad' : (r.errorRate ?? 0) > 0 ? 'retried' : ''),
       }),
