@@ -60,6 +60,7 @@ on_error() {
   local rc="$1" line="$2" command="$3"
   if ((BASH_SUBSHELL == 0)); then
     log_error "internal error: '$command' failed with exit code $rc (${BASH_SOURCE[1]##*/}, line $line)"
+    RUN_REASON="internal error: '$command' failed with exit code $rc (${BASH_SOURCE[1]##*/}, line $line)"
     log_hint "Please report it with the run's console.log."
   fi
   exit "$EXIT_INTERNAL"
@@ -183,7 +184,7 @@ dry_run() {
   log_info "  $((step++)). credentials: token broker (node --import tsx tools/token-broker/main.ts) requests the first token"
   log_info "  $((step++)). data access: GET <DATA_API_URL>/ed-fi/schoolYearTypes?limit=1 with the broker's token"
   for phase in "${PHASES[@]}"; do
-    log_info "  $((step++)). phase $phase: $(k6_command_text "$phase" "<free port>")"
+    log_info "  $((step++)). phase $phase: $(k6_command_text "$phase" "<free port>" "<run folder>/$phase")"
   done
   log_info "     k6 environment: the configuration above without its secrets (${CFG_SECRET_NAMES[*]:-none}; K6_* ones stay) and without K6_HTTP_DEBUG"
   log_info "     + PROFILE, TARGET, RUN_ID, RESULTS_DIR=<run folder>/<phase>, TOKEN_BROKER_URL, TOKEN_BROKER_KEY"
@@ -210,7 +211,7 @@ run_phases() {
     results_record_phase "$phase" "$PHASE_EXIT"
     if ((run_exit == 0 && PHASE_EXIT != 0)); then
       run_exit="$PHASE_EXIT"
-      RUN_REASON="phase $phase: k6 exit code $PHASE_EXIT"
+      RUN_REASON="phase $phase: $PHASE_REASON"
     fi
   done
   return "$run_exit"
@@ -218,12 +219,14 @@ run_phases() {
 
 # Baseline comparison and saving; returns the run's exit code (EXIT_REGRESSION when a passing run regressed).
 after_phases() {
-  local run_exit="$1"
+  local run_exit="$1" regressions
   if [[ -z "$OPT_BASELINE" && -z "$OPT_SAVE_BASELINE" ]]; then return "$run_exit"; fi
   results_write_run_json "$run_exit"
   if [[ -n "$OPT_BASELINE" ]] && ! baseline_compare && ((run_exit == 0)); then
     run_exit="$EXIT_REGRESSION"
     RUN_REASON="regression against baseline $OPT_BASELINE"
+    regressions="$(node "$LIB_DIR/js/results.mjs" regressions "$RUN_DIR/baseline-comparison.json")"
+    RUN_REASON+="${regressions:+: $regressions}"
   fi
   if [[ -n "$OPT_SAVE_BASELINE" ]]; then
     if ((run_exit == 0)); then
@@ -260,6 +263,7 @@ main() {
   config_load
   config_resolve_target
   k6_check_env
+  k6_outputs_resolve
   SUITE_VERSION="$(suite_version)"
   if ((OPT_DRY_RUN == 1)); then
     banner

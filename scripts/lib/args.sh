@@ -13,6 +13,7 @@ OPT_DRY_RUN=0
 OPT_DASHBOARD=0
 OPT_BASELINE=""
 OPT_SAVE_BASELINE=""
+OPT_OUTS=() # k6 outputs given with --out (repeatable), in k6's syntax
 
 usage() {
   cat <<USAGE
@@ -30,6 +31,10 @@ Options:
   --sim-port PORT    port for the stand-in (default: SIM_PORT, else any free port)
   --baseline NAME    compare the run with a saved baseline; a regression fails a passing run (exit 5)
   --save-baseline NAME  save this run as a baseline when it passes (baselines/NAME.json)
+  --out OUTPUT       a k6 output, in k6's syntax (repeatable): json=out.json, csv=samples.csv,
+                     experimental-prometheus-rw, ...; replaces K6_OUT as in k6. Files go into each
+                     phase's results folder (<run>/load/out.json, <run>/readwrite/out.json); outputs
+                     without a file (a URL) are passed on as they are, once per phase
   --dashboard        also serve k6's web dashboard (http://127.0.0.1:5665; not served without a
                      terminal) and save it as dashboard.html in each phase's results
   --dry-run          print the plan, the configuration and the k6 command; run nothing
@@ -115,6 +120,8 @@ parse_args() {
         take_value "$arg" "${2-}" "$has_next"; OPT_SIM_PORT="$ARG_VALUE"; shift "$ARG_SHIFT" ;;
       --baseline | --baseline=*)
         take_value "$arg" "${2-}" "$has_next"; OPT_BASELINE="$ARG_VALUE"; shift "$ARG_SHIFT" ;;
+      --out | --out=*)
+        take_value "$arg" "${2-}" "$has_next"; OPT_OUTS+=("$ARG_VALUE"); shift "$ARG_SHIFT" ;;
       --save-baseline | --save-baseline=*)
         take_value "$arg" "${2-}" "$has_next"; OPT_SAVE_BASELINE="$ARG_VALUE"; shift "$ARG_SHIFT" ;;
       -*) usage_error "unknown option '$arg'" ;;

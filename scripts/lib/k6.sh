@@ -13,25 +13,77 @@ K6_INT_SENT=0 # set when the runner has passed a SIGINT on to the running k6
 K6_STOP_STATUS="" # k6's exit status when k6_stop ended it
 
 # --quiet when the progress poller shows progress instead (k6 prints a progress line every second when
-# its output is not a terminal); the end-of-test summary is printed either way.
+# its output is not a terminal); the end-of-test summary is printed either way. The user's outputs
+# (K6_OUTPUTS) follow as --out flags, their files placed in the phase's folder.
+# k6_command PHASE PORT PHASE_DIR [--mkdir]: sets K6_CMD; --mkdir creates the outputs' sub-folders.
 k6_command() {
-  local phase="$1" port="$2"
-  K6_CMD=("$K6" run --address "127.0.0.1:$port")
+  local phase="$1" port="$2" phase_dir="$3" output
+  local -a placed=() extra=()
+  if [[ "${4:-}" == --mkdir ]]; then extra=(--mkdir); fi
+  K6_CMD=("${K6:-k6}" run --address "127.0.0.1:$port")
   if progress_available; then K6_CMD+=(--quiet); fi
+  if ((${#K6_OUTPUTS[@]} > 0)); then
+    mapfile -d '' -t placed < <(node "$LIB_DIR/js/outputs.mjs" place --dir "$phase_dir" "${extra[@]}" \
+      --source "$K6_OUTPUTS_SOURCE" --csv-default "$(k6_setting K6_CSV_FILENAME)" -- "${K6_OUTPUTS[@]}")
+    for output in "${placed[@]}"; do K6_CMD+=(--out "$output"); done
+  fi
   K6_CMD+=("dist/$phase.js")
 }
 
-# Prints the k6 command, as a person would type it in the project folder.
+# Prints the k6 command, as a person would type it in the project folder (a password in an output's URL
+# is masked).
 k6_command_text() {
-  local phase="$1" port="$2"
-  printf 'k6 run --address 127.0.0.1:%s%s dist/%s.js' "$port" "$(progress_available && printf ' --quiet')" "$phase"
+  local phase="$1" port="$2" phase_dir="$3" arg text="k6"
+  k6_command "$phase" "$port" "$phase_dir"
+  for arg in "${K6_CMD[@]:1}"; do
+    if [[ "$arg" =~ [[:space:]] && "$arg" != *'<'* ]]; then arg="'$arg'"; fi
+    text+=" $arg"
+  done
+  printf '%s' "$text" | sed -E 's#(://[^:/@[:space:]]+):[^@/[:space:]]+@#\1:********@#g'
+}
+
+# The user's k6 outputs: --out (repeatable) or else K6_OUT from any source (split on commas, as k6 reads
+# it). Checked before anything runs; a bad one is a usage error (exit 2). Sets K6_OUTPUTS and
+# K6_OUTPUTS_SOURCE. k6 never sees K6_OUT itself: every output reaches it as --out, once per phase.
+K6_OUTPUTS=()
+K6_OUTPUTS_SOURCE=""
+
+# A K6_* setting's value: from the configuration (a profile or the env file; the shell wins there too), else
+# from the shell (the configuration lists K6_* names only when a file sets them).
+k6_setting() {
+  printf '%s' "${CFG[$1]:-${!1:-}}"
+}
+
+k6_setting_source() {
+  if [[ -n "${CFG[$1]:-}" ]]; then printf '%s' "${CFG_SRC[$1]}"; else printf 'shell'; fi
+}
+
+k6_outputs_resolve() {
+  local err k6_out
+  k6_out="$(k6_setting K6_OUT)"
+  K6_OUTPUTS=()
+  if ((${#OPT_OUTS[@]} > 0)); then
+    K6_OUTPUTS=("${OPT_OUTS[@]}")
+    K6_OUTPUTS_SOURCE="--out"
+    if [[ -n "$k6_out" ]]; then
+      log_info "K6_OUT ($(k6_setting_source K6_OUT)) is not used: --out replaces it, as in k6"
+    fi
+  elif [[ -n "$k6_out" ]]; then
+    mapfile -d '' -t K6_OUTPUTS < <(node "$LIB_DIR/js/outputs.mjs" split "$k6_out")
+    K6_OUTPUTS_SOURCE="K6_OUT, $(k6_setting_source K6_OUT)"
+  fi
+  ((${#K6_OUTPUTS[@]} > 0)) || return 0
+  if ! err="$(node "$LIB_DIR/js/outputs.mjs" check --source "$K6_OUTPUTS_SOURCE" \
+    --csv-default "$(k6_setting K6_CSV_FILENAME)" -- "${K6_OUTPUTS[@]}" 2>&1)"; then
+    usage_error "${err%%$'\n'*}" "${err#*$'\n'}"
+  fi
 }
 
 _k6_exec() {
   local phase_dir="$1"
   svc_close_saved_fds
   config_export_public --keep-k6
-  unset K6_HTTP_DEBUG
+  unset K6_HTTP_DEBUG K6_OUT
   export PROFILE="$OPT_PROFILE" TARGET RUN_ID RESULTS_DIR="$phase_dir"
   export TOKEN_BROKER_URL="$BROKER_URL" TOKEN_BROKER_KEY="$BROKER_KEY"
   if ((OPT_DASHBOARD == 1)); then
@@ -64,8 +116,8 @@ k6_run_phase() {
   local phase="$1" phase_dir="$RUN_DIR/$1" port
   mkdir -p "$phase_dir"
   port="$(node "$LIB_DIR/js/net.mjs" free-port)"
-  k6_command "$phase" "$port"
-  log_step "phase $phase: $(k6_command_text "$phase" "$port")"
+  k6_command "$phase" "$port" "$phase_dir" --mkdir
+  log_step "phase $phase: $(k6_command_text "$phase" "$port" "$phase_dir")"
   log_info "k6 REST API (live status): http://127.0.0.1:$port/v1/status; results: $phase_dir"
   if ((OPT_DASHBOARD == 1)); then
     log_info "k6 web dashboard: http://127.0.0.1:${K6_WEB_DASHBOARD_PORT:-5665} (saved as $phase_dir/dashboard.html)"
@@ -116,8 +168,11 @@ k6_stop() {
   K6_PID=""
 }
 
+# Prints the phase's PASS/FAIL line (and the failed thresholds); sets PHASE_REASON, why it failed in words.
 k6_explain_exit() {
-  local phase="$1" code="$2" dir="$3" failed line
+  local phase="$1" code="$2" dir="$3" failed="" line
+  local -a names=()
+  PHASE_REASON="k6 exit code $code"
   if [[ ! -f "$dir/summary.json" ]]; then
     log_warn "phase $phase wrote no summary.json into $dir"
   fi
@@ -127,15 +182,21 @@ k6_explain_exit() {
       log_fail "phase $phase" "k6 exit code 99: thresholds failed"
       if [[ -f "$dir/summary.json" ]]; then
         failed="$(node "$LIB_DIR/js/results.mjs" failed-thresholds "$dir/summary.json" || true)"
-        if [[ -n "$failed" ]]; then
-          printf '%s\n' "$failed" | while IFS= read -r line; do log_info "          failed: $line"; done
-        fi
+      fi
+      if [[ -n "$failed" ]]; then
+        while IFS= read -r line; do
+          log_info "          failed: $line"
+          names+=("${line/  / }")
+        done <<<"$failed"
+        PHASE_REASON+=", thresholds failed: $(results_list 3 "${names[@]}")"
+      else
+        PHASE_REASON+=", thresholds failed"
       fi
       ;;
-    104) log_fail "phase $phase" "k6 exit code 104: invalid k6 configuration (options or thresholds; see above)" ;;
-    105) log_fail "phase $phase" "k6 exit code 105: stopped by a signal (Ctrl-C or SIGTERM); summary of the part that ran is saved" ;;
-    107) log_fail "phase $phase" "k6 exit code 107: script error (an exception in the scenario or setup(); see above)" ;;
-    108) log_fail "phase $phase" "k6 exit code 108: the scenario aborted the test (its reason is above)" ;;
+    104) log_fail "phase $phase" "k6 exit code 104: invalid k6 configuration (options or thresholds; see above)"; PHASE_REASON+=", invalid k6 configuration" ;;
+    105) log_fail "phase $phase" "k6 exit code 105: stopped by a signal (Ctrl-C or SIGTERM); summary of the part that ran is saved"; PHASE_REASON+=", stopped by a signal" ;;
+    107) log_fail "phase $phase" "k6 exit code 107: script error (an exception in the scenario or setup(); see above)"; PHASE_REASON+=", script error" ;;
+    108) log_fail "phase $phase" "k6 exit code 108: the scenario aborted the test (its reason is above)"; PHASE_REASON+=", the scenario aborted the test" ;;
     *) log_fail "phase $phase" "k6 exit code $code" ;;
   esac
 }

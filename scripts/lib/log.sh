@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # LAST_FAIL_* are read by results.sh
 # Output for people: plain info lines, PASS/FAIL check lines, warnings and errors with a fix.
 # Colours only when stdout is a terminal and NO_COLOR is not set (https://no-color.org).
 # Secret values are never passed to these functions; masking of configuration values happens in
@@ -39,7 +40,13 @@ log_pass() {
   printf '  %sPASS%s  %-22s %s\n' "$C_GREEN" "$C_RESET" "$1" "${2:-}"
 }
 
+# The last FAIL line's check and text: a run that stops after it says why in run.json (results.sh).
+LAST_FAIL_CHECK=""
+LAST_FAIL_TEXT=""
+
 log_fail() {
+  LAST_FAIL_CHECK="$1"
+  LAST_FAIL_TEXT="${2:-}"
   printf '  %sFAIL%s  %-22s %s\n' "$C_RED" "$C_RESET" "$1" "${2:-}"
 }
 

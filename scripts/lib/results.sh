@@ -16,6 +16,33 @@ ORIG_STDERR=""
 TEE_OUT_PID=""
 TEE_ERR_PID=""
 
+# results_list MAX ITEM...: "a; b; c and N more" (at most MAX items named).
+results_list() {
+  local max="$1" text="" i
+  shift
+  for ((i = 1; i <= $# && i <= max; i++)); do
+    text+="${text:+; }${!i}"
+  done
+  if (($# > max)); then text+=" and $(($# - max)) more"; fi
+  printf '%s' "$text"
+}
+
+# Why a run that set no RUN_REASON failed: the last FAIL line for a pre-flight (3) or client setup (4)
+# failure. Other codes get their meaning from results.mjs (run-json), so run.json always has a reason.
+results_default_reason() {
+  local code="$1" what=""
+  if [[ -n "$LAST_FAIL_CHECK" ]]; then
+    what="$LAST_FAIL_CHECK${LAST_FAIL_TEXT:+: $LAST_FAIL_TEXT}"
+  fi
+  case "$code" in
+    "$EXIT_PREFLIGHT") printf 'pre-flight failed%s' "${what:+: $what}" ;;
+    "$EXIT_CLIENT_SETUP")
+      # The check is called "client setup" itself: say it once.
+      printf 'client setup failed%s' "${what:+: ${what#client setup: }}"
+      ;;
+  esac
+}
+
 utc_now() {
   date -u +%Y-%m-%dT%H:%M:%SZ
 }
@@ -148,13 +175,19 @@ results_note_write_failure() {
   fi
 }
 
-# report.html (tools/report) when at least one phase left a summary.
+# report.html (tools/report) when at least one phase left a summary, and the answer first on the console:
+# the verdict and its reasons, the slowest resource/operation pairs, failures after retries, retries,
+# what capped throughput and the baseline (tools/report/answer.ts), just above the final PASS/FAIL line.
 results_report() {
-  local out rc=0
+  local out rc=0 line
   [[ -f "$ROOT/tools/report/main.ts" ]] || return 0
   compgen -G "$RUN_DIR/*/summary.json" >/dev/null || return 0
-  out="$(cd "$ROOT" && shielded node --import tsx "$ROOT/tools/report/main.ts" "$RUN_DIR" 2>&1)" || rc=$?
+  out="$(cd "$ROOT" && shielded node --import tsx "$ROOT/tools/report/main.ts" "$RUN_DIR" --answer 2>&1)" || rc=$?
   if ((rc == 0)); then
+    log_step "the answer"
+    while IFS= read -r line; do
+      if [[ "$line" != "report: "* ]]; then log_info "$line"; fi
+    done <<<"$out"
     log_info "report: $(display_path "$RUN_DIR/report.html")"
   else
     log_warn "the HTML report could not be written (exit $rc): ${out##*$'\n'}"
@@ -170,6 +203,7 @@ results_report() {
 RESULTS_EXIT=0
 results_finalize() {
   local code="$1" status="FAIL" rc=0
+  if ((code != 0)) && [[ -z "$RUN_REASON" ]]; then RUN_REASON="$(results_default_reason "$code")"; fi
   shielded node "$LIB_DIR/js/results.mjs" config-env "$RUN_DIR/config.env" < <(config_dump) || rc=$?
   results_note_write_failure "$rc" config.env
   results_write_run_json "$code"

@@ -40,7 +40,7 @@ teardown() {
   dir="$(run_dir)"
   [ "$(json_get "$dir/run.json" 'JSON.stringify(j.phases)')" = '[{"name":"load","exitCode":107,"dir":"load"},{"name":"readwrite","exitCode":null,"dir":""}]' ]
   [ "$(cat "$dir/exit-status")" = 107 ]
-  assert_output_has "FAIL  smoke full against the stand-in (exit code 107, phase load: k6 exit code 107)"
+  assert_output_has "FAIL  smoke full against the stand-in (exit code 107, phase load: k6 exit code 107, script error)"
 }
 
 @test "full: load ends with 108 or 105 -> readwrite skipped" {
@@ -62,6 +62,22 @@ teardown() {
   [ -e "$FAKE_K6_LOG/readwrite.args" ]
   assert_output_has "PASS  phase readwrite"
   [ "$(json_get "$(run_dir)/run.json" j.status)" = FAIL ]
+}
+
+@test "run.json and the last line name the failed thresholds and k6's exit code" {
+  FAKE_K6_EXIT_LOAD=99 FAKE_K6_FAILED_LOAD='http_req_duration{api:data}|p(95)<5;checks|rate>0.99;a|rate<1;b|rate<1' run "$RUNNER" --phase load
+  assert_status 99
+  local dir reason
+  dir="$(run_dir)"
+  reason="phase load: k6 exit code 99, thresholds failed: http_req_duration{api:data} p(95)<5; checks rate>0.99; a rate<1 and 1 more"
+  [ "$(json_get "$dir/run.json" j.reason)" = "$reason" ]
+  [[ "${lines[-1]}" == *"(exit code 99, $reason): results in $dir" ]]
+  # the answer first, just above the last line: the verdict and its reasons
+  assert_output_has "== the answer"
+  [[ "${lines[-3]}" == "FAIL  $reason" || "$output" == *$'\n'"FAIL  $reason"$'\n'* ]]
+  FAKE_K6_EXIT_LOAD=107 run "$RUNNER" --phase load
+  assert_status 107
+  [ "$(json_get "$RESULTS_ROOT/latest/run.json" j.reason)" = "phase load: k6 exit code 107, script error" ]
 }
 
 @test "full: the first non-zero phase exit code is the run's" {

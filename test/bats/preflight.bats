@@ -52,6 +52,26 @@ teardown() {
   assert_output_lacks "bad port"
 }
 
+@test "run.json says why a run failed before k6: the failed pre-flight check, or client setup, also on the last line" {
+  local port dir
+  port="$(free_port)"
+  write_env_file "API_BASE_URL=http://127.0.0.1:$port" "CLIENT_ID=key" "CLIENT_SECRET=secret-value-1"
+  run "$RUNNER" --profile smoke --phase load
+  assert_status 3
+  dir="$(run_dir)"
+  [ "$(json_get "$dir/run.json" j.reason)" = "pre-flight failed: DMS reachable: GET http://127.0.0.1:$port/ failed: connection refused: nothing listens at 127.0.0.1:$port (ECONNREFUSED)" ]
+  [[ "${lines[-1]}" == "FAIL  smoke load against DMS http://127.0.0.1:$port (exit code 3, pre-flight failed: DMS reachable: GET http://127.0.0.1:$port/ failed: connection refused: nothing listens at 127.0.0.1:$port (ECONNREFUSED)): results in $dir" ]]
+
+  rm -rf "$RESULTS_ROOT"
+  start_test_sim
+  write_env_file "API_BASE_URL=$SIM_URL" "CMS_BASE_URL=http://127.0.0.1:$port" \
+    "CMS_ADMIN_CLIENT_ID=DmsConfigurationService" "CMS_ADMIN_CLIENT_SECRET=whatever-secret"
+  run "$RUNNER" --target dms --phase load
+  assert_status 4
+  dir="$(run_dir)"
+  [[ "$(json_get "$dir/run.json" j.reason)" == "client setup failed: "*"is unreachable"* ]]
+}
+
 @test "a server that is not an Ed-Fi API: exit 3" {
   start_plain_http
   write_env_file "API_BASE_URL=http://127.0.0.1:$LISTENER_PORT" "CLIENT_ID=key" "CLIENT_SECRET=secret-value-1"

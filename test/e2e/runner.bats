@@ -76,7 +76,7 @@ teardown() {
   [ "$(cat "$dir/exit-status")" = 99 ]
   [ "$(json_get "$dir/run.json" j.status)" = FAIL ]
   [ "$(json_get "$dir/run.json" j.exitCode)" = 99 ]
-  [[ "${lines[-1]}" == "FAIL  smoke load against the stand-in (exit code 99, phase load: k6 exit code 99): results in $dir" ]]
+  [[ "${lines[-1]}" == "FAIL  smoke load against the stand-in (exit code 99, phase load: k6 exit code 99, thresholds failed: http_req_duration{api:data} p(95)<5): results in $dir" ]]
 }
 
 @test "baselines: save a passing run, then a slower run regresses: exit 5, named in the results" {
@@ -96,7 +96,9 @@ teardown() {
   dir="$(run_dir)"
   [ -s "$dir/baseline-comparison.json" ]
   [ "$(json_get "$dir/run.json" j.exitCode)" = 5 ]
-  [ "$(json_get "$dir/run.json" j.reason)" = "regression against baseline smoke-sim" ]
+  # the reason names the regressed rows (phase, resource, operation, metric: before -> after)
+  local named='^regression against baseline smoke-sim: (load|readwrite) [^ ]+ [^ ]+ (p50|p95|p99|throughput) [0-9.]+ -> [0-9.]+'
+  [[ "$(json_get "$dir/run.json" j.reason)" =~ $named ]]
   [ "$(json_get "$dir/run.json" 'j.phases.map((p) => p.exitCode).join()')" = "0,0" ]
 }
 

@@ -67,3 +67,24 @@ test('the report opens in chromium without errors and every chart renders', { sk
     await browser.close();
   }
 });
+
+test('a report with failures, caps and a wide baseline comparison: no errors, and the baseline table fits the page', { skip, timeout: 60_000 }, async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'report-browser-')), 'run');
+  cpSync(join(ROOT, 'test/tools/fixtures/outcomes'), dir, { recursive: true });
+  const { browser, page, problems } = await openReport(dir);
+  try {
+    const sizes = (await page.evaluate(`(() => {
+      const main = document.querySelector('main');
+      const table = document.getElementById('baseline-rows');
+      const answer = document.getElementById('answer');
+      return { main: main.clientWidth, table: table.scrollWidth, page: document.documentElement.scrollWidth,
+        viewport: window.innerWidth, answerTop: answer.getBoundingClientRect().top };
+    })()`)) as { main: number; table: number; page: number; viewport: number; answerTop: number };
+    assert.deepEqual(problems, []);
+    assert.ok(sizes.table <= sizes.main, `baseline table ${sizes.table}px wide in a ${sizes.main}px page`);
+    assert.ok(sizes.page <= sizes.viewport, `the page scrolls sideways: ${sizes.page}px in a ${sizes.viewport}px window`);
+    assert.ok(sizes.answerTop < 200, `the answer is at the top (${sizes.answerTop}px)`);
+  } finally {
+    await browser.close();
+  }
+});

@@ -10,6 +10,8 @@ import { esc, json } from '../../tools/report/html.ts';
 import { opRows, parseMetricName, thresholdRows, type SummaryData } from '../../tools/report/model.ts';
 import { downsample } from '../../tools/report/charts.ts';
 import { ROOT } from './helpers/stand-in-run.ts';
+import { summaryLine } from '../../tools/baseline/format.ts';
+import type { Comparison } from '../../tools/baseline/baseline.ts';
 
 const FIXTURE = join(ROOT, 'test/tools/fixtures/smoke-sim');
 
@@ -26,7 +28,7 @@ function readJson<T>(path: string): T {
 
 /** The rows of <table id="...">, as arrays of cell texts (still HTML-escaped). */
 function tableRows(html: string, id: string): string[][] {
-  const match = new RegExp(`<table id="${id}">([\\s\\S]*?)</table>`).exec(html);
+  const match = new RegExp(`<table id="${id}"[^>]*>([\\s\\S]*?)</table>`).exec(html);
   assert.ok(match, `table ${id} is in the report`);
   const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(match[1])?.[1] ?? '';
   return [...body.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((tr) => [...tr[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((td) => td[1]));
@@ -234,4 +236,150 @@ test('model helpers: metric names, zero-sample rows, threshold order, downsampli
   assert.deepEqual(thresholdRows(data).map((t) => t.metric), ['b', 'a']);
   assert.deepEqual(downsample([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 4), [1, 4, 7, 10]);
   assert.deepEqual(downsample([1, 2], 4), [1, 2]);
+});
+
+// A hand-made results folder with the fields of issue 9 (CONTRACTS.md): outcome metrics, problems, retries
+// by reason, dropped iterations, an open-model readwrite phase, a two-sample load phase, and a baseline
+// comparison whose rows carry effect / interval / p-value fields.
+const OUTCOMES = join(ROOT, 'test/tools/fixtures/outcomes');
+
+function outcomesReport(): { dir: string; html: string } {
+  const dir = join(mkdtempSync(join(tmpdir(), 'report-outcomes-')), 'run');
+  cpSync(OUTCOMES, dir, { recursive: true });
+  return { dir, html: readFileSync(writeReport(dir, fixed), 'utf8') };
+}
+
+test('the answer comes first: the verdict and its reasons above every phase table', () => {
+  const { html } = outcomesReport();
+  const answer = html.indexOf('<section id="answer" class="FAIL">');
+  assert.ok(answer > 0, 'answer section');
+  assert.ok(answer < html.indexOf('id="phase-load"') && answer < html.indexOf('id="overview"'), 'before the phases');
+  const reasons = /<ul class="reasons" id="reasons">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '';
+  assert.match(reasons, /<li>phase readwrite: k6 exit code 99, thresholds failed: dms_request_failed\{api:data\} rate&lt;=0\.01<\/li>/);
+  assert.match(reasons, /threshold http_req_duration\{resource:students,op:query\} p\(95\)&lt;80 failed/);
+  assert.match(reasons, /<li>baseline main: 8 regression\(s\)<\/li>/);
+});
+
+test('the five slowest resource/operation pairs by p95, each against its own limit or the phase limit', () => {
+  const { html } = outcomesReport();
+  const rows = tableRows(html, 'slowest');
+  assert.equal(rows.length, 5);
+  assert.deepEqual(rows[0], ['readwrite', 'students', 'query', '300', '95.0 ms', '80.0 ms', '119%']);
+  assert.deepEqual(rows[1].slice(0, 3), ['readwrite', 'sections', 'query']);
+  assert.equal(rows[1][5], '500 ms', 'the phase threshold p(95)<500 applies');
+  assert.deepEqual(rows[2].slice(0, 3), ['load', 'students', 'create']);
+  assert.equal(rows[2][5], '1000 ms');
+  assert.match(html, /<tr class="bad"><td>readwrite<\/td><td>students<\/td><td>query<\/td>/);
+});
+
+test('failures after retries come from the outcome metrics, with the first problem DMS answered', () => {
+  const { html } = outcomesReport();
+  const failures = tableRows(html, 'failures');
+  assert.deepEqual(failures, [
+    ['readwrite', 'students', 'read', '20 of 600 requests, 20 of 600 operations (200 x 20)'],
+    ['readwrite', 'sections', 'query', '5 of 200 requests, 5 of 200 operations (503 x 5)'],
+  ]);
+  const problems = tableRows(html, 'problems');
+  assert.equal(problems.length, 2);
+  assert.deepEqual(problems[0].slice(0, 4), ['readwrite', 'students read (GET)', '200', 'content type text/html']);
+  assert.match(problems[0][4], /body: &lt;html&gt;&lt;body&gt;Sign in/);
+  assert.equal(problems[0][5], '20');
+  assert.deepEqual(problems[1].slice(2, 4), ['503', 'urn:ed-fi:api:service-unavailable']);
+  assert.match(problems[1][4], /Service Unavailable · The circuit breaker is open/);
+});
+
+test('retried-then-succeeded requests are shown as retries, not painted as failures', () => {
+  const { html } = outcomesReport();
+  assert.deepEqual(tableRows(html, 'retried'), [
+    ['load: rate-limited', '120'],
+    ['readwrite: unavailable', '35'],
+  ]);
+  // load students create: 120 attempts answered 429 (http_req_failed), none failed after retries.
+  const load = /<table id="ops-load"[^>]*>([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+  assert.match(load, /<tr class="retried"><td>students<\/td><td>create<\/td>/);
+  assert.doesNotMatch(load, /class="bad"/);
+  const rw = /<table id="ops-readwrite"[^>]*>([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+  assert.match(rw, /<tr class="bad"><td>students<\/td><td>read<\/td>/);
+  assert.match(rw, /<tr class="bad"><td>sections<\/td><td>query<\/td>/);
+  assert.match(rw, /<tr><td>staffs<\/td><td>read<\/td>/);
+  const overview = tableRows(html, 'phases');
+  assert.equal(overview.find((r) => r[0] === 'load')?.[6], '0');
+  assert.equal(overview.find((r) => r[0] === 'readwrite')?.[6], '25');
+});
+
+test('what capped throughput: the rate limiter, an open breaker, the load generator', () => {
+  const { html } = outcomesReport();
+  const caps = /<ul id="caps">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '';
+  assert.match(caps, /<strong>load<\/strong>: 429 x 120: throughput is the limiter&#39;s, not DMS&#39;s/);
+  assert.match(caps, /<strong>readwrite<\/strong>: 503 x 35: an open circuit breaker/);
+  assert.match(caps, /<strong>readwrite<\/strong>: k6 dropped 7 of 1207 planned iterations: the load generator could not start them on time/);
+  // The fixture run of an earlier version: a few 429s are a brief push-back, not a cap.
+  const old = readFileSync(writeReport(copyFixture(), fixed), 'utf8');
+  assert.match(old, /429 x 4: brief push-back from the stand-in&#39;s rate limiter/);
+});
+
+test('a phase too short for charts says so in one line; an open-model phase shows iterations/s and allocated VUs', () => {
+  const { html } = outcomesReport();
+  const ids = reportData(html).charts.map((c) => c.id);
+  assert.ok(!ids.some((id) => id.startsWith('load-') && id !== 'load-ops'), `no load charts over time: ${ids.join(', ')}`);
+  assert.match(html, /<p class="note too-short">The load phase was too short for charts over time: 2 sample\(s\)/);
+  const vus = reportData(html).charts.find((c) => c.id === 'readwrite-vus');
+  assert.deepEqual(vus?.datasets.map((d) => d.label), ['iterations/s', 'allocated VUs']);
+  assert.deepEqual(vus?.datasets[0].data, [20, 20, 20, 20, 20, 20]);
+  assert.deepEqual(vus?.datasets[1].data, [10, 10, 10, 10, 10, 10]);
+  const cards = /<section class="phase" id="phase-readwrite">[\s\S]*?<div class="cards">([\s\S]*?)<\/div><\/section>|<section class="phase" id="phase-readwrite">[\s\S]*?<div class="cards">([\s\S]*?)\n/.exec(html);
+  const text = (cards?.[1] ?? cards?.[2] ?? '').replace(/<[^>]+>/g, ' ');
+  assert.match(text, /iterations\/s\s+20\.00/);
+  assert.match(text, /allocated VUs\s+10/);
+  assert.doesNotMatch(text, /\bVUs\s+0\b/);
+});
+
+test('the baseline table is compact and shows effect, interval and p-value; the answer lists five, then "and N more"', () => {
+  const { html } = outcomesReport();
+  assert.match(html, /<table id="baseline-rows" class="compact">/);
+  const rows = tableRows(html, 'baseline-rows');
+  assert.equal(rows.length, 9);
+  assert.equal(rows[0][9], 'p95: effect +10.0 ms 95% CI [8.0, 12.0] p=0.00040 (Mann-Whitney U)');
+  assert.equal(rows[0][10], 'REGRESSION');
+  assert.equal(rows[8][10], 'not judged');
+  const answer = /<ul id="baseline-answer">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '';
+  assert.equal((answer.match(/<li>/g) ?? []).length, 6);
+  assert.match(answer, /<li>and 3 more<\/li>$/);
+});
+
+test('the console answer: verdict, slowest, failures with their first problem, retries, caps, baseline with "and N more"', () => {
+  const { dir } = outcomesReport();
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'tools/report/main.ts', dir, '--answer'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const lines = run.stdout.trimEnd().split('\n');
+  assert.equal(lines[0], 'FAIL  phase readwrite: k6 exit code 99, thresholds failed: dms_request_failed{api:data} rate<=0.01');
+  const at = (prefix: string) => lines.findIndex((l) => l.startsWith(prefix));
+  const slowest = at('slowest by p95');
+  assert.ok(slowest > 0);
+  assert.match(lines[slowest + 1], /^ {2}readwrite students query +95\.0 ms of 80\.0 ms \(119%, OVER\)$/);
+  assert.equal(lines.slice(slowest + 1).findIndex((l) => !l.startsWith('  ')), 5, 'five slowest pairs');
+  assert.ok(lines.includes('failed after retries (25):'));
+  assert.ok(lines.includes('    first: 503 urn:ed-fi:api:service-unavailable: The circuit breaker is open (x 5)'));
+  assert.ok(lines.some((l) => l.startsWith('retried, then succeeded (not failures') && l.includes('load: rate-limited 120; readwrite: unavailable 35')));
+  assert.ok(lines.some((l) => l.startsWith("  load: 429 x 120: throughput is the limiter's, not DMS's")));
+  assert.ok(lines.some((l) => l.startsWith('  readwrite: k6 dropped 7 of 1207 planned iterations')));
+  const baseline = at('baseline main: 8 regression(s)');
+  assert.ok(baseline > 0);
+  assert.equal(lines[baseline + 6], '  and 3 more');
+  assert.equal(lines.at(-1), `report: ${join(dir, 'report.html')}`);
+});
+
+test('results without the outcome metrics (older runs): failures fall back to unexpected statuses, and say so', () => {
+  const html = readFileSync(writeReport(copyFixture(), fixed), 'utf8');
+  assert.match(html, /<p id="no-failures">None: every data request and operation ended as expected \(this run predates the outcome metrics/);
+  assert.match(html, /<section id="answer" class="PASS">/);
+  assert.match(html, /<li>all 32 thresholds passed \(load, readwrite\)<\/li>/);
+});
+
+test('the baseline console summary names three regressed rows, then "and N more"', () => {
+  const comparison = readJson<Comparison>(join(OUTCOMES, 'baseline-comparison.json'));
+  assert.equal(
+    summaryLine(comparison),
+    "baseline 'main': 8 regression(s) in readwrite resource0 read; readwrite resource1 read; readwrite resource2 read and 5 more",
+  );
 });

@@ -84,9 +84,15 @@ export function fingerprintWarning(c: Comparison): string | undefined {
   return lines.join('\n');
 }
 
+/** Rows the one-line summary names before "and N more". */
+export const SUMMARY_NAMES = 3;
+
 export function summaryLine(c: Comparison): string {
   const judged = c.rows.filter((r) => r.status === 'compared').length;
   if (c.verdict === 'pass') return `baseline '${c.baseline.name}': no regression (${judged} rows compared within tolerances)`;
   const names = [...new Set(c.regressions.map(rowLabel))];
-  return `baseline '${c.baseline.name}': ${c.regressions.length} regression(s) in ${names.join('; ')}`;
+  // A long list would bury the line CI shows: three rows, then a count (the table above has them all).
+  const shown = names.slice(0, SUMMARY_NAMES).join('; ');
+  const more = names.length > SUMMARY_NAMES ? ` and ${names.length - SUMMARY_NAMES} more` : '';
+  return `baseline '${c.baseline.name}': ${c.regressions.length} regression(s) in ${shown}${more}`;
 }

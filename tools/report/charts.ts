@@ -39,8 +39,26 @@ export function downsample<T>(points: readonly T[], max: number): T[] {
 const MAX_POINTS = 600;
 const num = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? null : Math.round(v * 1000) / 1000);
 
-export function timeseriesCharts(phase: string, samples: readonly Sample[], expectedEntities?: number): ChartSpec[] {
-  if (samples.length === 0) return [];
+/** A line needs this many points to say anything; a shorter phase gets one sentence instead of charts. */
+export const MIN_CHART_POINTS = 3;
+
+/** Iterations per second over each interval, from the cumulative iteration counts. */
+export function iterationRates(samples: readonly Sample[]): Array<number | null> {
+  return samples.map((s, i) => {
+    const prev = i > 0 ? samples[i - 1] : undefined;
+    if (s.iterations === undefined) return null;
+    const seconds = s.elapsedS - (prev?.elapsedS ?? 0);
+    const count = s.iterations - (prev?.iterations ?? 0);
+    return seconds > 0 ? num(Math.max(0, count) / seconds) : null;
+  });
+}
+
+/**
+ * Charts over time; none for fewer than MIN_CHART_POINTS samples. An open-model phase (arrival rate) shows
+ * iterations/s and allocated VUs instead of active VUs, which k6 reports as 0 between iterations.
+ */
+export function timeseriesCharts(phase: string, samples: readonly Sample[], expectedEntities?: number, options: { openModel?: boolean } = {}): ChartSpec[] {
+  if (samples.length < MIN_CHART_POINTS) return [];
   const points = downsample(samples, MAX_POINTS);
   const labels = points.map((s) => formatDuration(s.elapsedS));
   const base = { phase, labels, type: 'line' as const, height: 260 };
@@ -63,17 +81,31 @@ export function timeseriesCharts(phase: string, samples: readonly Sample[], expe
   charts.push({
     ...base,
     id: `${phase}-errors`,
-    title: 'Failed data requests',
+    // Per attempt (http_req_failed): a 429 that was retried and then succeeded counts here too.
+    title: 'Attempts not answered as expected (retried ones included)',
     yTitle: '% of the interval',
-    datasets: [{ label: 'failed %', data: points.map((s) => num(s.failedRate * 100)), color: COLORS.red }],
+    datasets: [{ label: 'attempts %', data: points.map((s) => num(s.failedRate * 100)), color: COLORS.orange }],
   });
-  charts.push({
-    ...base,
-    id: `${phase}-vus`,
-    title: 'Virtual users',
-    yTitle: 'VUs',
-    datasets: [{ label: 'active VUs', data: points.map((s) => s.vus), color: COLORS.teal }],
-  });
+  if (options.openModel) {
+    charts.push({
+      ...base,
+      id: `${phase}-vus`,
+      title: 'Iterations per second and allocated VUs (open model)',
+      yTitle: 'per second / VUs',
+      datasets: [
+        { label: 'iterations/s', data: iterationRates(points), color: COLORS.blue },
+        { label: 'allocated VUs', data: points.map((s) => s.vusMax), color: COLORS.teal, dashed: true },
+      ],
+    });
+  } else {
+    charts.push({
+      ...base,
+      id: `${phase}-vus`,
+      title: 'Virtual users',
+      yTitle: 'VUs',
+      datasets: [{ label: 'active VUs', data: points.map((s) => s.vus), color: COLORS.teal }],
+    });
+  }
   if (hasEntities) {
     const datasets: ChartDataset[] = [{ label: 'entities ensured', data: points.map((s) => num(s.entities)), color: COLORS.green }];
     if (expectedEntities) datasets.push({ label: 'expected', data: points.map(() => expectedEntities), color: COLORS.grey, dashed: true });

@@ -27,7 +27,7 @@ export interface Column<T> {
 }
 
 /** A table; `cell` returns text that is escaped here. `rowClass` marks rows (e.g. 'bad'). */
-export function table<T>(columns: Column<T>[], rows: T[], options: { id?: string; rowClass?: (row: T) => string; caption?: string } = {}): string {
+export function table<T>(columns: Column<T>[], rows: T[], options: { id?: string; className?: string; rowClass?: (row: T) => string; caption?: string } = {}): string {
   const head = columns.map((c) => `<th${c.num ? ' class="num"' : ''}>${esc(c.head)}</th>`).join('');
   const body = rows
     .map((row) => {
@@ -37,5 +37,5 @@ export function table<T>(columns: Column<T>[], rows: T[], options: { id?: string
     })
     .join('\n');
   const caption = options.caption ? `<caption>${esc(options.caption)}</caption>` : '';
-  return `<table${options.id ? ` id="${esc(options.id)}"` : ''}>${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  return `<table${options.id ? ` id="${esc(options.id)}"` : ''}${options.className ? ` class="${esc(options.className)}"` : ''}>${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }

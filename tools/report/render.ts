@@ -5,6 +5,8 @@ import type { Comparison, MetricComparison, MetricName, RowComparison } from '..
 import { esc, json, table, type Column } from './html.ts';
 import type { CheckRow, CountRow, EntityRow, OpRow, SimRouteRow, ThresholdRow } from './model.ts';
 import type { PhaseView, ReportView } from './view.ts';
+import { failureText, sharePercent } from './answer.ts';
+import { TOP, type Findings, type FailureRow, type ProblemRow, type SlowPair } from './findings.ts';
 
 const ms = (v: number | undefined) => formatMs(v);
 const pct = (v: number | undefined) => (v === undefined ? '-' : formatPercent(v));
@@ -42,6 +44,14 @@ td.num { white-space: nowrap; }
 tr.bad td { background: #fef2f2; color: #7f1d1d; }
 tr.good td:last-child { color: var(--pass); font-weight: 600; }
 tr.idle td { color: var(--muted); }
+tr.retried td { background: #fffbeb; }
+section#answer { margin: 16px 0 8px; padding: 12px 16px; border: 2px solid var(--line); border-radius: 6px; }
+section#answer.FAIL { border-color: var(--fail); } section#answer.PASS { border-color: var(--pass); }
+section#answer h2 { margin-top: 0; border: 0; }
+section#answer ul.reasons { margin: 4px 0 10px; padding-left: 20px; font-weight: 600; }
+section#answer p { margin: 6px 0; }
+table.compact { table-layout: fixed; font-size: 12px; }
+table.compact th, table.compact td, table.compact td.num { white-space: normal; overflow-wrap: anywhere; padding: 3px 5px; }
 .note { color: var(--muted); }
 code { background: var(--bg); padding: 0 3px; border-radius: 3px; }
 footer { margin-top: 30px; color: var(--muted); font-size: 12px; }
@@ -104,10 +114,14 @@ const opColumns: Column<OpRow>[] = [
   { head: 'p95', cell: (r) => ms(r.p95), num: true },
   { head: 'p99', cell: (r) => ms(r.p99), num: true },
   { head: 'max', cell: (r) => ms(r.max), num: true },
-  { head: 'error rate', cell: (r) => pct(r.errorRate), num: true },
-  { head: 'failed', cell: (r) => n(r.failed), num: true },
+  { head: 'attempts failed', cell: (r) => pct(r.errorRate), num: true },
   { head: 'unexpected statuses', cell: (r) => n(r.unexpected), num: true },
 ];
+
+/** The per-phase table: latency and attempts, then what failed after retries. */
+function opTableColumns(p: PhaseView): Column<OpRow>[] {
+  return [...opColumns, { head: 'failed after retries', cell: (r) => { const f = p.failures.get(`${r.resource}|${r.op}`); return f ? failureText(f) : '0'; } }];
+}
 
 const thresholdColumns: Column<ThresholdRow>[] = [
   { head: 'metric', cell: (r) => r.metric },
@@ -141,6 +155,70 @@ const simColumns: Column<SimRouteRow>[] = [
   { head: 'count', cell: (r) => n(r.count), num: true },
 ];
 
+const slowColumns: Column<SlowPair>[] = [
+  { head: 'phase', cell: (r) => r.phase },
+  { head: 'resource', cell: (r) => r.resource },
+  { head: 'operation', cell: (r) => r.op },
+  { head: 'requests', cell: (r) => n(r.count), num: true },
+  { head: 'p95', cell: (r) => ms(r.p95), num: true },
+  { head: 'p95 limit', cell: (r) => (r.limitMs === undefined ? '-' : ms(r.limitMs)), num: true },
+  { head: 'of the limit', cell: (r) => (r.share === undefined ? '-' : sharePercent(r.share)), num: true },
+];
+
+const failureColumns: Column<FailureRow>[] = [
+  { head: 'phase', cell: (r) => r.phase },
+  { head: 'resource', cell: (r) => r.resource },
+  { head: 'operation', cell: (r) => r.op },
+  { head: 'failed after retries', cell: (r) => failureText(r) },
+];
+
+const problemColumns: Column<ProblemRow>[] = [
+  { head: 'phase', cell: (r) => r.phase },
+  { head: 'resource / operation', cell: (r) => `${r.resource} ${r.op}${r.method ? ` (${r.method})` : ''}` },
+  { head: 'status', cell: (r) => (r.status !== undefined ? String(r.status) : (r.kind ?? '-')) },
+  { head: 'problem type', cell: (r) => r.problemType ?? (r.contentType ? `content type ${r.contentType}` : '-') },
+  { head: 'detail (first occurrence)', cell: (r) => [r.title, r.detail, r.errors, r.message, r.bodySnippet && !r.detail ? `body: ${r.bodySnippet}` : undefined].filter(Boolean).join(' · ') || '-' },
+  { head: 'count', cell: (r) => n(r.count), num: true },
+];
+
+/** The top of the page: the verdict and its reasons, then the few things that explain it. */
+function answerSection(f: Findings): string {
+  const out: string[] = [`<section id="answer" class="${esc(f.status)}"><h2>${esc(f.status)}: the answer first</h2>`];
+  out.push(`<ul class="reasons" id="reasons">${f.reasons.slice(0, TOP).map((r) => `<li>${esc(r)}</li>`).join('')}${f.reasons.length > TOP ? `<li>and ${f.reasons.length - TOP} more</li>` : ''}</ul>`);
+  if (f.slowest.length > 0) {
+    out.push('<h3>Slowest resource/operation pairs by p95</h3>');
+    out.push(table(slowColumns, f.slowest, { id: 'slowest', rowClass: (r) => ((r.share ?? 0) > 1 ? 'bad' : '') }));
+  }
+  out.push('<h3>Failed after retries</h3>');
+  if (f.failures.length === 0) {
+    const old = f.failureTotals.some((t) => t.source === 'unexpected-statuses');
+    out.push(`<p id="no-failures">None: every data request and operation ended as expected${old ? ' (this run predates the outcome metrics: judged by the answers the client did not expect)' : ''}.</p>`);
+  } else {
+    out.push(table(failureColumns, f.failures.slice(0, TOP), { id: 'failures', rowClass: () => 'bad' }));
+    if (f.failures.length > TOP) out.push(`<p class="note">and ${f.failures.length - TOP} more (see each phase's table)</p>`);
+  }
+  if (f.problems.length > 0) {
+    out.push('<h3>What DMS answered (first occurrences)</h3>');
+    out.push(table(problemColumns, f.problems, { id: 'problems', rowClass: () => 'bad' }));
+  }
+  out.push('<h3>Retried, then succeeded</h3>');
+  if (f.retries.length === 0) out.push('<p class="note">Nothing was retried.</p>');
+  else {
+    out.push(table(countColumns('retry reason'), f.retries.map((r) => ({ key: `${r.phase}: ${r.reason}`, count: r.count })), { id: 'retried', rowClass: () => 'retried' }));
+    out.push('<p class="note">Attempts that were answered 429, 503, 5xx or dropped and then retried. They are not failures: a request whose retries ran out is counted under "Failed after retries".</p>');
+  }
+  out.push('<h3>What capped throughput</h3>');
+  if (f.caps.length === 0) out.push('<p class="note" id="no-caps">Nothing seen: no 429, no 503, no dropped iterations.</p>');
+  else out.push(`<ul id="caps">${f.caps.map((c) => `<li><strong>${esc(c.phase)}</strong>: ${esc(c.text)}</li>`).join('')}</ul>`);
+  if (f.baseline) {
+    const b = f.baseline;
+    out.push(`<h3>Baseline ${esc(b.name)}: ${esc(b.verdict)}</h3>`);
+    if (b.lines.length > 0) out.push(`<ul id="baseline-answer">${b.lines.map((l) => `<li>${esc(l)}</li>`).join('')}${b.more > 0 ? `<li>and ${b.more} more</li>` : ''}</ul>`);
+  }
+  out.push('</section>');
+  return out.join('\n');
+}
+
 function phaseSection(view: ReportView, p: PhaseView): string {
   const out: string[] = [];
   const exit = p.exitCode === undefined ? '' : ` (k6 exit code ${p.exitCode})`;
@@ -154,10 +232,12 @@ function phaseSection(view: ReportView, p: PhaseView): string {
         card('p50', ms(t.p50)) +
         card('p95', ms(t.p95)) +
         card('p99', ms(t.p99)) +
-        card('error rate', pct(t.errorRate)) +
+        card('attempts failed', pct(t.errorRate)) +
         card('checks passed', pct(t.checksRate)) +
         card('run time', runTime(t.seconds)) +
-        card('VUs', n(t.vusMax ?? p.configuredVus)) +
+        (p.openModel
+          ? card('iterations/s', rate(p.iterationRate)) + card('allocated VUs', n(t.vusMax ?? p.configuredVus))
+          : card('VUs', n(t.vusMax ?? p.configuredVus))) +
         '</div>',
     );
   } else {
@@ -169,8 +249,8 @@ function phaseSection(view: ReportView, p: PhaseView): string {
       `<p class="note">No time series for this phase: <code>timeseries.ndjson</code> is written by the live progress poller ` +
         `(<code>tools/progress</code>) while k6 runs, and there is none in ${esc(p.dir)}. The figures on this page come from k6's end-of-test summary.</p>`,
     );
-  } else if (p.samples < 3) {
-    out.push(`<p class="note">Only ${p.samples} sample(s) over time: the run was shorter than the sampling interval.</p>`);
+  } else if (p.tooShortForCharts) {
+    out.push(`<p class="note too-short">The ${esc(p.name)} phase was too short for charts over time: ${p.samples} sample(s), taken about once a second.</p>`);
   }
   if (p.dashboard) out.push(`<p>k6's own web dashboard report: <a href="${esc(p.dashboard)}">${esc(p.dashboard)}</a></p>`);
   out.push(`<div class="charts">${chartBoxes(view, p.chartIds)}</div>`);
@@ -179,12 +259,14 @@ function phaseSection(view: ReportView, p: PhaseView): string {
   if (p.rows.length === 0) out.push('<p class="note">No per-resource breakdown in the summary.</p>');
   else {
     out.push(
-      table(opColumns, p.rows, {
+      table(opTableColumns(p), p.rows, {
         id: `ops-${p.name}`,
-        rowClass: (r) => (r.count === 0 ? 'idle' : (r.errorRate ?? 0) > 0 || r.unexpected > 0 ? 'bad' : ''),
+        className: 'compact',
+        // Red only for what failed after retries: a 429 that was retried and then succeeded is not a failure.
+        rowClass: (r) => (r.count === 0 ? 'idle' : p.failures.has(`${r.resource}|${r.op}`) ? 'bad' : (r.errorRate ?? 0) > 0 ? 'retried' : ''),
       }),
     );
-    out.push('<p class="note">Latency is k6\'s http_req_duration (request sent to response received). "failed" counts answers with a status the operation does not expect; "unexpected statuses" counts those left after the client\'s retries.</p>');
+    out.push('<p class="note">Latency is k6\'s http_req_duration per attempt (request sent to response received). "attempts failed" counts attempts with a status the operation does not expect, retried ones included (what DMS saw); "failed after retries" is what the run\'s verdict rests on. Amber rows had attempts retried; red rows failed after retries.</p>');
   }
 
   out.push('<h3>Thresholds</h3>');
@@ -211,7 +293,7 @@ function phaseSection(view: ReportView, p: PhaseView): string {
   if (tk?.tokenHttp) tokenRows.push(['HTTP calls to the token endpoint from k6 (count, p95)', `${n(tk.tokenHttp.count)}, ${ms(tk.tokenHttp.p95)}`]);
   if (tk?.brokerHttp) tokenRows.push(['HTTP calls to the token broker (count, p95)', `${n(tk.brokerHttp.count)}, ${ms(tk.brokerHttp.p95)}`]);
   out.push(table<[string, string]>([{ head: 'what', cell: (r) => r[0] }, { head: 'value', cell: (r) => r[1], num: true }], tokenRows, { id: `tokens-${p.name}` }));
-  if (p.retries.length > 0) out.push(table(countColumns('retry reason'), p.retries, { id: `retries-${p.name}` }));
+  if (p.retries.length > 0) out.push(table(countColumns('retry reason (retried, not failed)'), p.retries, { id: `retries-${p.name}` }));
   else out.push('<p class="note">No retries were counted.</p>');
 
   if (p.checks.length > 0) {
@@ -229,10 +311,11 @@ function overview(view: ReportView): string {
     { head: 'data requests', cell: (p) => n(p.totals?.requests), num: true },
     { head: 'req/s', cell: (p) => rate(p.totals?.rate), num: true },
     { head: 'p95', cell: (p) => ms(p.totals?.p95), num: true },
-    { head: 'error rate', cell: (p) => pct(p.totals?.errorRate), num: true },
+    { head: 'attempts failed', cell: (p) => pct(p.totals?.errorRate), num: true },
+    { head: 'failed after retries', cell: (p) => n([...p.failures.values()].reduce((sum, f) => sum + Math.max(f.failedRequests ?? 0, f.failedOperations ?? 0, f.unexpected), 0)), num: true },
     { head: 'thresholds passed', cell: (p) => `${p.thresholds.filter((t) => t.ok).length} / ${p.thresholds.length}`, num: true },
   ];
-  const bad = (p: PhaseView) => (p.exitCode !== undefined && p.exitCode !== 0) || p.thresholds.some((t) => !t.ok) || !p.hasSummary;
+  const bad = (p: PhaseView) => (p.exitCode !== undefined && p.exitCode !== 0) || p.thresholds.some((t) => !t.ok) || !p.hasSummary || p.failures.size > 0;
   return `<section id="overview"><h2>Phases</h2>${table(columns, view.phases, { id: 'phases', rowClass: (p) => (bad(p) ? 'bad' : '') })}</section>`;
 }
 
@@ -243,6 +326,56 @@ function metricCell(m: MetricComparison | undefined): string {
   const fmt = (v: number | undefined) => (v === undefined ? '-' : m.metric === 'throughput' ? rate(v) : m.metric === 'errorRate' ? pct(v) : ms(v));
   const change = m.change === undefined || m.metric === 'errorRate' ? '' : ` (${m.change >= 0 ? '+' : ''}${Math.round(m.change * 100)}%)`;
   return `${fmt(m.baseline)} → ${fmt(m.current)}${change}${m.verdict === 'regression' ? ' REGRESSION' : ''}`;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function statNumber(v: unknown): string | undefined {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return str(v);
+  return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(1) : v.toPrecision(2);
+}
+
+/** "[lo, hi]" from [lo, hi], { low, high } / { lower, upper } / { lo, hi }, or a string. */
+function intervalText(v: unknown): string | undefined {
+  if (Array.isArray(v) && v.length === 2) return `[${statNumber(v[0])}, ${statNumber(v[1])}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    const lo = o.low ?? o.lower ?? o.lo;
+    const hi = o.high ?? o.upper ?? o.hi;
+    if (lo !== undefined && hi !== undefined) return `[${statNumber(lo)}, ${statNumber(hi)}]`;
+  }
+  return str(v);
+}
+
+/**
+ * The statistics a comparison row or metric carries, when the baseline tool adds them (effect, a
+ * confidence interval or a p-value, the test and its confidence): one short text per judged metric.
+ */
+function statsText(o: Record<string, unknown>): string {
+  const parts: string[] = [];
+  const effect = statNumber(o.effect);
+  if (effect !== undefined) parts.push(`effect ${typeof o.effect === 'number' && o.effect > 0 ? '+' : ''}${effect}${str(o.effectUnit) ? ` ${o.effectUnit}` : ''}`);
+  const interval = intervalText(o.interval ?? o.ci ?? o.confidenceInterval);
+  const confidence = typeof o.confidence === 'number' ? `${Math.round(o.confidence * 100)}% ` : '';
+  if (interval) parts.push(`${confidence}CI ${interval}`);
+  const p = o.pValue ?? o.p;
+  if (p !== undefined) parts.push(`p=${statNumber(p)}`);
+  const test = str(o.test);
+  if (test && parts.length > 0) parts.push(`(${test})`);
+  return parts.join(' ');
+}
+
+function evidence(r: RowComparison): string {
+  const own = statsText(r as unknown as Record<string, unknown>);
+  const metrics = r.metrics
+    .map((m) => {
+      const text = statsText(m as unknown as Record<string, unknown>);
+      return text ? `${METRIC_HEAD[m.metric] ?? m.metric}: ${text}` : '';
+    })
+    .filter(Boolean);
+  return [own, ...metrics].filter(Boolean).join('; ');
 }
 
 function comparisonSection(c: Comparison): string {
@@ -261,17 +394,22 @@ function comparisonSection(c: Comparison): string {
       `rows with fewer than ${esc(t.minCount)} requests are not judged.</p>`,
   );
   const by = (r: RowComparison, m: MetricName) => r.metrics.find((x) => x.metric === m);
-  const status = (r: RowComparison) =>
-    r.status === 'compared' ? (r.metrics.some((m) => m.verdict === 'regression') ? 'REGRESSION' : 'ok') : r.status.replace(/-/g, ' ');
+  const status = (r: RowComparison) => {
+    const own = str((r as unknown as Record<string, unknown>).verdict);
+    if (own) return own === 'regression' ? 'REGRESSION' : own.replace(/-/g, ' ');
+    return r.status === 'compared' ? (r.metrics.some((m) => m.verdict === 'regression') ? 'REGRESSION' : 'ok') : r.status.replace(/-/g, ' ');
+  };
+  const withEvidence = c.rows.some((r) => evidence(r) !== '');
   const columns: Column<RowComparison>[] = [
     { head: 'phase', cell: (r) => r.phase },
     { head: 'resource', cell: (r) => r.resource },
     { head: 'operation', cell: (r) => r.op },
     { head: 'requests', cell: (r) => `${n(r.baselineCount)} → ${n(r.currentCount)}`, num: true },
     ...(['throughput', 'p50', 'p95', 'p99', 'errorRate'] as MetricName[]).map((m) => ({ head: METRIC_HEAD[m], cell: (r: RowComparison) => metricCell(by(r, m)), num: true })),
+    ...(withEvidence ? [{ head: 'effect, interval / p-value', cell: evidence }] : []),
     { head: 'verdict', cell: status },
   ];
-  out.push(table(columns, c.rows, { id: 'baseline-rows', rowClass: (r) => (status(r) === 'REGRESSION' ? 'bad' : '') }));
+  out.push(table(columns, c.rows, { id: 'baseline-rows', className: 'compact', rowClass: (r) => (status(r) === 'REGRESSION' ? 'bad' : '') }));
   out.push('</section>');
   return out.join('\n');
 }
@@ -293,6 +431,7 @@ export function renderReport(view: ReportView, chartJs: string, generatedAt: Dat
   const body: string[] = [];
   body.push(`<header class="run ${esc(view.status)}"><h1>${esc(view.status)}: DMS load test${view.profile ? ` · ${esc(view.profile)}` : ''}</h1><div class="meta">${headerMeta(view)}</div></header>`);
   body.push('<main>');
+  body.push(answerSection(view.findings));
   if (view.isStandIn) {
     body.push(
       '<div class="banner" id="stand-in-banner">STAND-IN RUN: these numbers come from the bundled DMS stand-in (sim/), not from a real Data Management Service. ' +
@@ -311,8 +450,8 @@ export function renderReport(view: ReportView, chartJs: string, generatedAt: Dat
       body.push(`<p>Tokens: ${esc(n(typeof t.active === 'number' ? t.active : undefined))} active at the end, ${esc(n(typeof t.rejectedByCap === 'number' ? t.rejectedByCap : 0))} refused by the per-client cap.</p>`);
     }
     if (view.simRoutes.length > 0) {
-      body.push(table(simColumns, view.simRoutes, { id: 'sim-routes', rowClass: (r) => (r.status === '429' || Number(r.status) >= 500 ? 'bad' : '') }));
-      body.push('<p class="note">Every answer the stand-in gave, by route and status. Some 4xx are expected: 404 when the readwrite mix checks a deleted document, 409 while the load phase waits for a reference another VU is still writing, 412 when two VUs update the same document. 429 and 5xx are marked.</p>');
+      body.push(table(simColumns, view.simRoutes, { id: 'sim-routes', rowClass: (r) => (r.status === '429' || Number(r.status) >= 500 ? 'retried' : '') }));
+      body.push('<p class="note">Every answer the stand-in gave, by route and status. Some 4xx are expected: 404 when the readwrite mix checks a deleted document, 409 while the load phase waits for a reference another VU is still writing, 412 when two VUs update the same document. 429 and 5xx are marked amber: the client retries them, and only those whose retries ran out are failures (at the top of the page).</p>');
     }
     if (view.simDocuments.length > 0) body.push(table(countColumns('documents stored'), view.simDocuments, { id: 'sim-documents' }));
     body.push('</section>');

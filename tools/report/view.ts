@@ -1,6 +1,7 @@
 // Everything the page shows, as plain values: one ReportView from one results folder. Pure, unit-tested.
 import { COMPARISON_FORMAT, type Comparison } from '../baseline/baseline.ts';
-import { opLatencyChart, timeseriesCharts, type ChartSpec } from './charts.ts';
+import { MIN_CHART_POINTS, opLatencyChart, timeseriesCharts, type ChartSpec } from './charts.ts';
+import { buildFindings, failureRows, isOpenModel, type FailureRow, type Findings } from './findings.ts';
 import {
   checkRows,
   entityRows,
@@ -28,6 +29,14 @@ export interface PhaseView {
   hasSummary: boolean;
   hasTimeseries: boolean;
   samples: number;
+  /** Too few samples over time for a chart (MIN_CHART_POINTS). */
+  tooShortForCharts: boolean;
+  /** An arrival-rate phase: iterations/s and allocated VUs mean more than active VUs. */
+  openModel: boolean;
+  /** Iterations per second over the phase. */
+  iterationRate?: number;
+  /** Failures after retries per resource and operation (keyed 'resource|op'). */
+  failures: Map<string, FailureRow>;
   dashboard?: string;
   totals?: Totals;
   /** VUs from the configuration, for phases too short for k6 to report vus_max. */
@@ -63,6 +72,8 @@ export interface ReportView {
   simDocuments: CountRow[];
   broker?: Record<string, unknown>;
   comparison?: Comparison;
+  /** The answer first: verdict, reasons, slowest pairs, failures, retries, caps, baseline. */
+  findings: Findings;
   warnings: string[];
 }
 
@@ -91,6 +102,11 @@ function durationOf(start?: string, end?: string): number | undefined {
   return Number.isFinite(ms) && ms >= 0 ? ms / 1000 : undefined;
 }
 
+function configuredRate(results: ResultsFolder, phase: string): number | undefined {
+  const raw = phase === 'readwrite' ? results.run?.config?.READWRITE_RATE?.value : undefined;
+  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
+}
+
 function configuredVus(results: ResultsFolder, phase: string): number | undefined {
   const name = phase === 'load' ? 'VUS_LOAD_PHASE' : phase === 'readwrite' ? 'VUS_READWRITE_PHASE' : '';
   const raw = results.run?.config?.[name]?.value;
@@ -105,7 +121,10 @@ export function buildView(results: ResultsFolder): ReportView {
     const rows = s ? opRows(s) : [];
     const entities = s ? entityRows(s) : [];
     const expected = entities.every((e) => e.expected !== undefined) && entities.length > 0 ? entities.reduce((n, e) => n + (e.expected ?? 0), 0) : undefined;
-    const phaseCharts = timeseriesCharts(p.name, p.timeseries, expected);
+    const openModel = isOpenModel(s, configuredRate(results, p.name));
+    const phaseCharts = timeseriesCharts(p.name, p.timeseries, expected, { openModel });
+    const iterations = s?.metrics.iterations?.values;
+    const seconds = s?.state?.testRunDurationMs ? s.state.testRunDurationMs / 1000 : undefined;
     const ops = opLatencyChart(p.name, rows);
     if (ops) phaseCharts.push(ops);
     charts.push(...phaseCharts);
@@ -116,6 +135,10 @@ export function buildView(results: ResultsFolder): ReportView {
       hasSummary: s !== undefined,
       hasTimeseries: p.timeseries.length > 0,
       samples: p.timeseries.length,
+      tooShortForCharts: p.timeseries.length > 0 && p.timeseries.length < MIN_CHART_POINTS,
+      openModel,
+      iterationRate: iterations?.count !== undefined && seconds ? iterations.count / seconds : iterations?.rate,
+      failures: new Map((s ? failureRows(p.name, s).rows : []).map((r) => [`${r.resource}|${r.op}`, r])),
       dashboard: p.dashboard,
       totals: s ? totals(s) : undefined,
       configuredVus: configuredVus(results, p.name),
@@ -136,10 +159,11 @@ export function buildView(results: ResultsFolder): ReportView {
     .sort((a, b) => a.key.localeCompare(b.key));
   const comparison = (results.comparison as Comparison | undefined)?.format === COMPARISON_FORMAT ? (results.comparison as Comparison) : undefined;
   const warnings = [...results.warnings];
+  const status = toStatus(results);
   if (results.comparison !== undefined && !comparison) warnings.push('baseline-comparison.json is not in the format this report knows; it was left out');
   return {
     folder: results.folder,
-    status: toStatus(results),
+    status,
     profile: run?.profile,
     phase: run?.phase,
     target: run?.target,
@@ -160,6 +184,7 @@ export function buildView(results: ResultsFolder): ReportView {
     simDocuments,
     broker: results.brokerStats,
     comparison,
+    findings: buildFindings({ results, status, comparison }),
     warnings,
   };
 }

@@ -5,6 +5,9 @@
 //   config-env FILE              -> writes config.env (masked, with sources)
 //   run-json FILE                -> writes run.json; run metadata from RUN_* environment variables
 //   failed-thresholds SUMMARY    -> prints "metric  expression" for each threshold with ok == false
+//   regressions COMPARISON       -> prints the regressions of baseline-comparison.json in one line:
+//                                   "readwrite students read p95 2 -> 40 ms; ... and N more" (nothing
+//                                   when the file is missing or has none)
 //   secret-names NAME...         -> prints the names that hold secrets, one per line (the runner keeps
 //                                   them out of k6's and the progress poller's environment)
 //   killed-run-json FILE         -> the run's runner was killed before recording it (the watchdog): writes
@@ -93,6 +96,31 @@ function configEnv(file) {
   writeWhole(file, `${lines.join('\n')}\n`);
 }
 
+/** What a run's exit code means, for a failed run whose runner gave no reason of its own. */
+export const EXIT_MEANINGS = {
+  1: 'internal error of the runner',
+  2: 'usage or configuration error',
+  3: 'pre-flight failed',
+  4: 'client setup failed',
+  5: 'regression against the baseline',
+  6: 'the baseline comparison could not be made',
+  99: 'k6: thresholds failed',
+  104: 'k6: invalid configuration',
+  105: 'k6: stopped by a signal',
+  107: 'k6: script error',
+  108: 'k6: the scenario aborted the test',
+  129: 'hangup (SIGHUP)',
+  130: 'interrupted (SIGINT)',
+  143: 'terminated (SIGTERM)',
+};
+
+/** run.json's reason: the runner's, else the exit code's meaning; none for a PASS. */
+export function runReason(exitCode, given) {
+  if (exitCode === 0) return undefined;
+  if (given) return given;
+  return `exit code ${exitCode}${EXIT_MEANINGS[exitCode] ? `: ${EXIT_MEANINGS[exitCode]}` : ''}`;
+}
+
 function runJson(file) {
   const env = process.env;
   const config = {};
@@ -111,7 +139,7 @@ function runJson(file) {
     finishedAt: env.RUN_FINISHED_AT,
     exitCode,
     status: exitCode === 0 ? 'PASS' : 'FAIL',
-    reason: env.RUN_REASON || undefined,
+    reason: runReason(exitCode, env.RUN_REASON),
     versions: {
       k6: env.RUN_K6_VERSION || 'unknown',
       node: process.version,
@@ -171,6 +199,29 @@ function failedThresholds(summaryFile) {
   return 0;
 }
 
+const UNITS = { p50: ' ms', p95: ' ms', p99: ' ms', throughput: ' req/s' };
+
+/** One line naming the first three regressions of a baseline comparison, then "and N more". */
+export function regressionsLine(comparison, max = 3) {
+  const list = Array.isArray(comparison?.regressions) ? comparison.regressions : [];
+  const round = (v) => (typeof v === 'number' ? String(Math.round(v * 100) / 100) : '?');
+  const named = list.slice(0, max).map((r) => {
+    const unit = UNITS[r.metric] ?? '';
+    const what = r.metric === 'errorRate' ? 'error rate' : r.metric;
+    return `${r.phase} ${r.resource} ${r.op} ${what} ${round(r.baseline)} -> ${round(r.current)}${unit}`;
+  });
+  return `${named.join('; ')}${list.length > max ? ` and ${list.length - max} more` : ''}`;
+}
+
+function regressions(file) {
+  try {
+    process.stdout.write(regressionsLine(JSON.parse(readFileSync(file, 'utf8'))));
+  } catch {
+    // no comparison file: the caller says "regression" without the list
+  }
+  return 0;
+}
+
 function* files(dir) {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
@@ -219,6 +270,7 @@ const commands = {
   'run-json': runJson,
   'killed-run-json': killedRunJson,
   'failed-thresholds': failedThresholds,
+  regressions,
   'secret-names': secretNames,
   scrub,
 };
