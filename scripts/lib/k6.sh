@@ -90,6 +90,8 @@ _k6_exec() {
     export K6_WEB_DASHBOARD=true K6_WEB_DASHBOARD_EXPORT="$phase_dir/dashboard.html"
     # k6 skips the saved report for runs shorter than three periods (10 s by default): sample every 2 s.
     export K6_WEB_DASHBOARD_PERIOD="${K6_WEB_DASHBOARD_PERIOD:-2s}"
+    # k6 listens on every interface unless told otherwise: loopback only, unless the user chose a host.
+    export K6_WEB_DASHBOARD_HOST="${K6_WEB_DASHBOARD_HOST:-127.0.0.1}"
     # Without a terminal (CI) nobody opens the page, and an open port would keep k6 waiting for a browser.
     if ((STDOUT_IS_TTY == 0)) && [[ -z "${K6_WEB_DASHBOARD_PORT:-}" ]]; then export K6_WEB_DASHBOARD_PORT=-1; fi
   fi
@@ -120,7 +122,11 @@ k6_run_phase() {
   log_step "phase $phase: $(k6_command_text "$phase" "$port" "$phase_dir")"
   log_info "k6 REST API (live status): http://127.0.0.1:$port/v1/status; results: $phase_dir"
   if ((OPT_DASHBOARD == 1)); then
-    log_info "k6 web dashboard: http://127.0.0.1:${K6_WEB_DASHBOARD_PORT:-5665} (saved as $phase_dir/dashboard.html)"
+    if [[ "${K6_WEB_DASHBOARD_PORT:-}" == "-1" ]] || { ((STDOUT_IS_TTY == 0)) && [[ -z "${K6_WEB_DASHBOARD_PORT:-}" ]]; }; then
+      log_info "k6 web dashboard: no live page (no terminal, or K6_WEB_DASHBOARD_PORT=-1); saved as $phase_dir/dashboard.html"
+    else
+      log_info "k6 web dashboard: http://${K6_WEB_DASHBOARD_HOST:-127.0.0.1}:${K6_WEB_DASHBOARD_PORT:-5665} (saved as $phase_dir/dashboard.html)"
+    fi
   fi
   K6_INT_SENT=0
   K6_PHASE="$phase"

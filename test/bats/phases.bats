@@ -297,3 +297,16 @@ teardown() {
   [ "$(sim_count 'POST /v3/vendors 201')" = 1 ]
   [ "$(sim_count 'POST /v3/vendors 400')" = 0 ]
 }
+
+@test "--dashboard: k6's web dashboard listens on loopback only unless K6_WEB_DASHBOARD_HOST says otherwise" {
+  run "$RUNNER" --phase load --dashboard
+  assert_status 0
+  grep -qx "K6_WEB_DASHBOARD=true" "$FAKE_K6_LOG/load.env"
+  grep -qx "K6_WEB_DASHBOARD_HOST=127.0.0.1" "$FAKE_K6_LOG/load.env"
+  # no terminal here: the runner says there is no live page instead of printing a URL nothing serves
+  assert_output_has "k6 web dashboard: no live page (no terminal, or K6_WEB_DASHBOARD_PORT=-1)"
+  K6_WEB_DASHBOARD_HOST=0.0.0.0 K6_WEB_DASHBOARD_PORT=5777 run "$RUNNER" --phase load --dashboard
+  assert_status 0
+  grep -qx "K6_WEB_DASHBOARD_HOST=0.0.0.0" "$FAKE_K6_LOG/load.env"
+  assert_output_has "k6 web dashboard: http://0.0.0.0:5777"
+}
