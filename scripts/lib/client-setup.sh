@@ -44,6 +44,11 @@ client_setup() {
         log_hint "Check CMS_ADMIN_CLIENT_ID (${CFG_SRC[CMS_ADMIN_CLIENT_ID]}) and CMS_ADMIN_CLIENT_SECRET (${CFG_SRC[CMS_ADMIN_CLIENT_SECRET]})." \
           "DMS development defaults: DmsConfigurationService / the DMS_CONFIG_IDENTITY_CLIENT_SECRET of your stack."
         ;;
+      4)
+        log_fail "client setup" "the Configuration Service failed with an error of its own (HTTP 5xx, see above)"
+        log_hint "This is not a refusal: the request was fine, the service broke. Look at the Configuration Service's" \
+          "log (DMS docker compose: the dms-config-service container) and its database, then run again."
+        ;;
       *)
         log_fail "client setup" "the Configuration Service refused a request (see above)"
         log_hint "See docs/troubleshooting.md (claim set, data store). Or configure an existing client:" \

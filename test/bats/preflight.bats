@@ -135,6 +135,25 @@ teardown() {
   [ "$(cat "$(run_dir)/exit-status")" = 4 ]
 }
 
+@test "a CMS that fails (HTTP 500) is called failing, not refusing, and gets no claim-set hint: exit 4" {
+  start_test_sim
+  local log="$BATS_TEST_TMPDIR/cms500.log"
+  node -e 'require("http").createServer((q, s) => { s.writeHead(500, { "content-type": "application/problem+json" });
+    s.end(JSON.stringify({ title: "Internal Server Error", detail: "relation dmscs.vendor does not exist" })) })
+    .listen(0, "127.0.0.1", function () { console.log("cms500 listening on http://127.0.0.1:" + this.address().port) })' >"$log" 2>&1 3>&- &
+  LISTENER_PID=$!
+  wait_for_line "$log" '^cms500 listening on ' "$LISTENER_PID"
+  write_env_file "API_BASE_URL=$SIM_URL" "CMS_BASE_URL=$(sed -n 's/^cms500 listening on //p' "$log")" \
+    "CMS_ADMIN_CLIENT_ID=DmsConfigurationService" "CMS_ADMIN_CLIENT_SECRET=Some-Admin-Secret-1"
+  run "$RUNNER" --target dms --phase load
+  assert_status 4
+  assert_output_has "the Configuration Service failed with an error of its own (HTTP 5xx, see above)"
+  assert_output_has "POST /connect/token answered HTTP 500: Internal Server Error | relation dmscs.vendor does not exist"
+  assert_output_lacks "refused"
+  assert_output_lacks "(claim set, data store)"
+  assert_output_lacks "Some-Admin-Secret-1"
+}
+
 @test "CMS refusing the admin credentials: exit 4 after one admin token request" {
   start_test_sim
   write_env_file "API_BASE_URL=$SIM_URL" "CMS_BASE_URL=$SIM_URL" \

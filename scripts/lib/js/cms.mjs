@@ -6,7 +6,7 @@
 // env: CMS_BASE_URL, CMS_ADMIN_CLIENT_ID, CMS_ADMIN_CLIENT_SECRET, CLAIM_SET_NAME, DATA_STORE_ID (optional),
 //      EDUCATION_ORGANIZATION_IDS (comma list), NAMESPACE_PREFIXES, APPLICATION_NAME, CMS_TIMEOUT_SECONDS
 // exit: 0 created; 1 CMS unreachable; 2 admin credentials refused; 3 CMS refused a request or answered
-//       something unexpected; 5 bad input
+//       something unexpected; 4 CMS failed (HTTP 5xx); 5 bad input
 import { httpRequest, networkReason } from './http-client.mjs';
 
 const env = process.env;
@@ -56,7 +56,12 @@ async function call(method, path, { token, json, form } = {}) {
   } catch (error) {
     throw new Stop(1, `the Configuration Service at ${base} is unreachable (${method} ${path}: ${networkReason(error)})`);
   }
-  return { status: response.status, headers: response.headers, text: await response.text() };
+  const text = await response.text();
+  // A 5xx is the Configuration Service failing, not refusing: no claim-set or credential hint fits it.
+  if (response.status >= 500) {
+    throw new Stop(4, `the Configuration Service failed: ${method} ${path} answered HTTP ${response.status}: ${problem(text)}`);
+  }
+  return { status: response.status, headers: response.headers, text };
 }
 
 function parse(res, what) {
