@@ -2,6 +2,7 @@
 // resource and operation, so the summary (and the HTML report) can break results down without streaming
 // every sample to a file.
 import type { SuiteConfig } from '../config.ts';
+import { BUCKET_COUNT, bucketMetricName } from '../summary/latency-histogram.ts';
 
 export type ThresholdMap = Record<string, string[]>;
 
@@ -22,8 +23,10 @@ export function phaseThresholds(config: SuiteConfig, p95Ms: number, gates = { ch
 }
 
 /**
- * Sub-metrics per resource and operation for the breakdown tables. Request counts come from the duration
- * trend's `count`; every sub-metric costs k6 work on every sample, so there is no http_reqs one.
+ * Sub-metrics per resource and operation for the breakdown tables and the latency histograms (one per
+ * bucket counter of src/dms/latency.ts; a request's sample is matched only against its own bucket's
+ * sub-metrics). Request counts come from the duration trend's `count`; every sub-metric costs k6 work on
+ * every sample, so there is no http_reqs one.
  */
 export function breakdownThresholds(pairs: ReadonlyArray<readonly [string, string]>): ThresholdMap {
   const map: ThresholdMap = {};
@@ -32,6 +35,7 @@ export function breakdownThresholds(pairs: ReadonlyArray<readonly [string, strin
     map[`http_req_duration${tags}`] = [];
     map[`http_req_failed${tags}`] = [];
     map[`dms_unexpected_status${tags}`] = [];
+    for (let i = 0; i < BUCKET_COUNT; i++) map[`${bucketMetricName(i)}${tags}`] = [];
   }
   return map;
 }
