@@ -6,7 +6,6 @@ import type { SharedAuthManager } from '../auth/SharedAuthManager.ts';
 import { backoffMs, parseRetryAfter } from '../auth/token-timing.ts';
 import { type AttemptState, backoffBaseMs, decideRetry, recordWait } from './retry-policy.ts';
 import { DEFAULT_BACKOFF } from '../auth/token-timing.ts';
-import { recordLatency } from './latency.ts';
 
 export const retries = new Counter('dms_retries');
 export const unexpectedStatus = new Counter('dms_unexpected_status');
@@ -86,7 +85,6 @@ export class DmsClient {
       const headers = call.headers ? { ...baseHeaders, ...call.headers } : baseHeaders;
       if (prepared.params?.headers !== headers) prepared.params = { headers, tags: prepared.tags, responseCallback: prepared.responseCallback };
       const res = http.request(call.method, prepared.url, body, prepared.params);
-      recordLatency(res.timings.duration, prepared.tags);
       if (prepared.final[res.status]) return res; // the common case, without further work
       state ??= { renewedToken: false, waits: {} };
       const decision = decideRetry(res.status, state, call.loading === true, problemType(res));

@@ -2,7 +2,7 @@
 // resource and operation, so the summary (and the HTML report) can break results down without streaming
 // every sample to a file.
 import type { SuiteConfig } from '../config.ts';
-import { BUCKET_COUNT, bucketMetricName } from '../summary/latency-histogram.ts';
+import { LADDER_STATS } from '../summary/latency-histogram.ts';
 
 export type ThresholdMap = Record<string, string[]>;
 
@@ -23,10 +23,8 @@ export function phaseThresholds(config: SuiteConfig, p95Ms: number, gates = { ch
 }
 
 /**
- * Sub-metrics per resource and operation for the breakdown tables and the latency histograms (one per
- * bucket counter of src/dms/latency.ts; a request's sample is matched only against its own bucket's
- * sub-metrics). Request counts come from the duration trend's `count`; every sub-metric costs k6 work on
- * every sample, so there is no http_reqs one.
+ * Sub-metrics per resource and operation for the breakdown tables. Request counts come from the duration
+ * trend's `count`; every sub-metric costs k6 work on every sample, so there is no http_reqs one.
  */
 export function breakdownThresholds(pairs: ReadonlyArray<readonly [string, string]>): ThresholdMap {
   const map: ThresholdMap = {};
@@ -35,9 +33,15 @@ export function breakdownThresholds(pairs: ReadonlyArray<readonly [string, strin
     map[`http_req_duration${tags}`] = [];
     map[`http_req_failed${tags}`] = [];
     map[`dms_unexpected_status${tags}`] = [];
-    for (let i = 0; i < BUCKET_COUNT; i++) map[`${bucketMetricName(i)}${tags}`] = [];
   }
   return map;
 }
 
-export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max', 'count'];
+/** The trend stats summary.json keeps. */
+export const SAVED_TREND_STATS = ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max', 'count'];
+
+/**
+ * What k6 computes at the end: the saved stats plus the percentile ladder the latency histograms are made
+ * from (src/summary/latency-histogram.ts); handleSummary drops the ladder from summary.json.
+ */
+export const SUMMARY_TREND_STATS = [...new Set([...SAVED_TREND_STATS, ...LADDER_STATS])];

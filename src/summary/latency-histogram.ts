@@ -1,8 +1,12 @@
-// Latency histograms: the bucket layout, and the summary.json form of the buckets k6 counted.
-// k6 keeps only percentiles of a trend; a baseline comparison needs the samples' distribution, so every data
-// request attempt is also counted in one of BUCKET_COUNT log-spaced buckets (src/dms/latency.ts), and
-// handleSummary collapses those counters into summary.json's `histograms` field. k6-free and Node-free:
-// used inside k6 (the hot path: bucketIndex) and by tools/baseline; unit-tested under Node.
+// Latency histograms: the bucket layout, and the summary.json form of them.
+// k6's summary gives percentiles of a trend, and a baseline comparison needs the samples' distribution. k6
+// already keeps every sample of http_req_duration and its {resource, op} sub-metrics (that is how it
+// computes percentiles), so the scenarios ask for a ladder of percentiles (summaryTrendStats: min, p(1) ...
+// p(99), p(99.5), p(99.9), max), and handleSummary turns each sub-metric's ladder, its empirical quantile
+// function, into request counts per log-spaced bucket: summary.json's `histograms` field. Nothing is added
+// to the request path: counting each request in a k6 Counter per bucket cost the tuned load phase 15-30%
+// of k6's CPU per request and 0.45 MB per VU (npm run bench:k6, 100 VUs). k6-free and Node-free: used by
+// the scenarios' handleSummary and by tools/baseline; unit-tested under Node.
 
 /** Buckets per doubling of the duration: each bucket is 2^(1/6) = 12.2% wide. */
 export const PER_DOUBLING = 6;
@@ -18,8 +22,7 @@ const OFFSET = Math.log(MIN_MS);
 
 /**
  * The bucket of a duration in ms: 0 below MIN_MS, then 1 + floor(6 * log2(ms / MIN_MS)), capped at the
- * overflow bucket. NaN and negative durations land in bucket 0. Called once per data request in k6: one
- * Math.log, no allocation.
+ * overflow bucket. NaN and negative durations land in bucket 0.
  */
 export function bucketIndex(ms: number): number {
   if (!(ms >= MIN_MS)) return 0;
@@ -37,13 +40,6 @@ export function upperBound(i: number): number | null {
 export function lowerBound(i: number): number {
   return i === 0 ? 0 : (upperBound(i - 1) as number);
 }
-
-/** The k6 Counter of bucket i: dms_latency_bucket_000 ... dms_latency_bucket_109. */
-export function bucketMetricName(i: number): string {
-  return `dms_latency_bucket_${String(i).padStart(3, '0')}`;
-}
-
-const METRIC_PATTERN = /^dms_latency_bucket_(\d{3})(?:\{(.*)\})?$/;
 
 /**
  * A histogram as summary.json and the baselines keep it: counts[i] requests took at least bounds[i-1] ms
@@ -103,28 +99,86 @@ export function denseCounts(h: Histogram): number[] {
 }
 
 /**
- * summary metrics -> histograms: the per-(resource, op) sub-metrics dms_latency_bucket_NNN{resource:R,op:O}
- * become '<R> <op>' entries, the bucket metrics themselves (every data request) the ALL_KEY entry. Takes
- * k6's summary `metrics` object; returns only histograms with samples.
+ * Percentiles k6 reports for every trend (summaryTrendStats), besides the suite's usual ones: the ladder
+ * the histograms are made from. k6 interpolates linearly between neighbouring samples.
+ */
+export const LADDER_PERCENTILES: number[] = [...Array.from({ length: 99 }, (_, i) => i + 1), 99.5, 99.9];
+export const LADDER_STATS: string[] = ['min', ...LADDER_PERCENTILES.map((p) => `p(${p})`), 'max'];
+
+/**
+ * Request counts per bucket (dense, BUCKET_COUNT long) from a trend's ladder: `values` holds k6's stats
+ * (min, p(1) ... p(99.9), max, count). Between two neighbouring points of the ladder lie (q2 - q1) * count
+ * requests, spread evenly over the durations between them (as k6 interpolates); a bucket gets the part of
+ * that span it covers. Rounded to whole requests by largest remainder, so the counts add up to `count`.
+ * Undefined without samples or without the ladder (a summary made by an older version of the suite).
+ */
+export function countsFromLadder(values: Record<string, number | undefined>): number[] | undefined {
+  const count = values.count ?? 0;
+  if (!(count > 0)) return undefined;
+  const points: Array<[number, number]> = [];
+  const push = (q: number, x: number | undefined) => {
+    if (typeof x === 'number' && Number.isFinite(x)) points.push([q, Math.max(0, x)]);
+  };
+  push(0, values.min);
+  for (const p of LADDER_PERCENTILES) push(p / 100, values[`p(${p})`]);
+  push(1, values.max);
+  if (points.length !== LADDER_PERCENTILES.length + 2) return undefined;
+  const mass = new Array<number>(BUCKET_COUNT).fill(0);
+  for (let j = 1; j < points.length; j++) {
+    const [q1, x1] = points[j - 1];
+    const [q2, x2raw] = points[j];
+    const x2 = Math.max(x1, x2raw);
+    const share = (q2 - q1) * count;
+    if (share <= 0) continue;
+    const first = bucketIndex(x1);
+    const last = bucketIndex(x2);
+    if (first === last || x2 === x1) {
+      mass[first] += share;
+      continue;
+    }
+    for (let i = first; i <= last; i++) {
+      const lo = Math.max(x1, lowerBound(i));
+      const hi = Math.min(x2, upperBound(i) ?? x2);
+      if (hi > lo) mass[i] += (share * (hi - lo)) / (x2 - x1);
+    }
+  }
+  return roundToTotal(mass, Math.round(count));
+}
+
+/** Whole numbers that add up to `total`, each within 1 of its share (largest remainder). */
+function roundToTotal(mass: number[], total: number): number[] {
+  const floors = mass.map(Math.floor);
+  let left = total - floors.reduce((a, b) => a + b, 0);
+  const order = mass.map((m, i) => ({ i, r: m - Math.floor(m) })).sort((a, b) => b.r - a.r || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    floors[i]++;
+    left--;
+  }
+  return floors;
+}
+
+/** The trend the histograms are made of: every data request attempt's duration. */
+const DURATION_METRIC = /^http_req_duration\{(.*)\}$/;
+
+/**
+ * summary metrics -> histograms: http_req_duration{resource:R,op:O} becomes the '<R> <op>' entry,
+ * http_req_duration{api:data} the ALL_KEY entry. Takes k6's summary `metrics` object; returns only
+ * histograms with samples.
  */
 export function histogramsFromMetrics(metrics: Record<string, { values: Record<string, number> }>): Record<string, Histogram> {
-  const dense = new Map<string, number[]>();
-  for (const [name, metric] of Object.entries(metrics)) {
-    const match = METRIC_PATTERN.exec(name);
-    if (!match) continue;
-    const count = metric.values?.count ?? 0;
-    if (!(count > 0)) continue;
-    const key = match[2] === undefined ? ALL_KEY : pairKey(match[2]);
-    if (key === undefined) continue;
-    let counts = dense.get(key);
-    if (!counts) dense.set(key, (counts = new Array<number>(BUCKET_COUNT).fill(0)));
-    counts[Number(match[1])] += count;
-  }
   const out: Record<string, Histogram> = {};
-  for (const key of [...dense.keys()].sort()) {
-    const h = compactHistogram(dense.get(key) as number[]);
-    if (h) out[key] = h;
+  const found: Array<[string, Histogram]> = [];
+  for (const [name, metric] of Object.entries(metrics)) {
+    const match = DURATION_METRIC.exec(name);
+    if (!match) continue;
+    const key = match[1] === 'api:data' ? ALL_KEY : pairKey(match[1]);
+    if (key === undefined) continue;
+    const counts = countsFromLadder(metric.values ?? {});
+    const h = counts && compactHistogram(counts);
+    if (h) found.push([key, h]);
   }
+  for (const [key, h] of found.sort((a, b) => (a[0] < b[0] ? -1 : 1))) out[key] = h;
   return out;
 }
 
@@ -138,9 +192,4 @@ function pairKey(tags: string): string | undefined {
   const keys = Object.keys(parts);
   if (keys.length !== 2 || parts.resource === undefined || parts.op === undefined) return undefined;
   return `${parts.resource} ${parts.op}`;
-}
-
-/** True for the raw bucket counters, which summary.json leaves out once they are collapsed. */
-export function isBucketMetric(name: string): boolean {
-  return METRIC_PATTERN.test(name);
 }

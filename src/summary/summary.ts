@@ -1,7 +1,7 @@
-// End-of-test output: the summary JSON for the results folder (secrets scrubbed, latency buckets collapsed
-// into `histograms`) and a short text summary for the console. Pure: unit-tested under Node with saved k6
+// End-of-test output: the summary JSON for the results folder (secrets scrubbed, the percentile ladder
+// turned into latency `histograms`) and a short text summary for the console. Pure: unit-tested under Node with saved k6
 // summary data.
-import { histogramsFromMetrics, isBucketMetric, type Histogram } from './latency-histogram.ts';
+import { histogramsFromMetrics, LADDER_STATS, type Histogram } from './latency-histogram.ts';
 
 export interface MetricSummary {
   type: 'counter' | 'gauge' | 'rate' | 'trend';
@@ -99,13 +99,24 @@ export function textSummary(data: SummaryData, phase: string): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Ladder stats that summary.json does not keep (p(90), p(95), p(99), min and max stay). */
+const DROPPED_STATS = new Set(LADDER_STATS.filter((s) => !['min', 'max', 'p(90)', 'p(95)', 'p(99)'].includes(s)));
+
 /**
- * The summary as saved: the raw per-bucket counters (a hundred metrics times every resource/operation pair)
- * are replaced by the compact `histograms` field, a few KB per phase.
+ * The summary as saved: each trend's percentile ladder (a hundred values times every metric) is replaced
+ * by the compact `histograms` field of the data request durations, a few KB per phase.
  */
 export function withHistograms(data: SummaryData): SummaryData {
   const metrics: SummaryData['metrics'] = {};
-  for (const [name, metric] of Object.entries(data.metrics)) if (!isBucketMetric(name)) metrics[name] = metric;
+  for (const [name, metric] of Object.entries(data.metrics)) {
+    if (metric.type !== 'trend') {
+      metrics[name] = metric;
+      continue;
+    }
+    const values: Record<string, number> = {};
+    for (const [stat, value] of Object.entries(metric.values)) if (!DROPPED_STATS.has(stat)) values[stat] = value;
+    metrics[name] = { ...metric, values };
+  }
   return { ...data, metrics, histograms: histogramsFromMetrics(data.metrics) };
 }
 

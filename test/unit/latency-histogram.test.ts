@@ -4,15 +4,44 @@ import {
   ALL_KEY,
   BUCKET_COUNT,
   bucketIndex,
-  bucketMetricName,
   compactHistogram,
+  countsFromLadder,
   denseCounts,
   histogramsFromMetrics,
-  isBucketMetric,
+  LADDER_PERCENTILES,
   lowerBound,
   upperBound,
 } from '../../src/summary/latency-histogram.ts';
 import { summaryOutputs, type SummaryData } from '../../src/summary/summary.ts';
+import { SUMMARY_TREND_STATS } from '../../src/phase/thresholds.ts';
+
+/** k6's trend stats of a sample set: percentiles interpolated linearly between neighbouring samples. */
+function trendValues(durations: number[]): Record<string, number> {
+  const sorted = [...durations].sort((a, b) => a - b);
+  const n = sorted.length;
+  const percentile = (p: number) => {
+    const rank = (p / 100) * (n - 1);
+    const lo = Math.floor(rank);
+    return sorted[lo] + (sorted[Math.min(lo + 1, n - 1)] - sorted[lo]) * (rank - lo);
+  };
+  const values: Record<string, number> = { count: n, min: sorted[0], max: sorted[n - 1], med: percentile(50), avg: sorted.reduce((a, b) => a + b, 0) / n };
+  for (const p of LADDER_PERCENTILES) values[`p(${p})`] = percentile(p);
+  return values;
+}
+
+function directCounts(durations: number[]): number[] {
+  const dense = new Array<number>(BUCKET_COUNT).fill(0);
+  for (const d of durations) dense[bucketIndex(d)]++;
+  return dense;
+}
+
+/** A fixed, skewed sample: most requests fast, a long tail (like a service under load). */
+function skewed(n: number, scale = 1): number[] {
+  return Array.from({ length: n }, (_, i) => {
+    const u = (i + 0.5) / n;
+    return scale * (2 + 8 * u + (u > 0.9 ? 200 * (u - 0.9) ** 1.5 : 0));
+  });
+}
 
 test('bucket layout: 0.5 ms to 131 s in 12% steps, plus an under- and an overflow bucket', () => {
   assert.equal(BUCKET_COUNT, 110);
@@ -34,9 +63,6 @@ test('bucket layout: 0.5 ms to 131 s in 12% steps, plus an under- and an overflo
     assert.ok(lowerBound(i) <= ms * 1.0001 && ms < (upperBound(i) as number) * 1.0001, `${ms} in bucket ${i}`);
     assert.ok(Math.abs((upperBound(i) as number) / lowerBound(i) - 2 ** (1 / 6)) < 0.002);
   }
-  assert.equal(bucketMetricName(7), 'dms_latency_bucket_007');
-  assert.ok(isBucketMetric('dms_latency_bucket_007{resource:students,op:read}'));
-  assert.ok(!isBucketMetric('http_req_duration{resource:students,op:read}'));
 });
 
 test('compact histograms keep the span from the bucket below the fastest request to the slowest, and round-trip', () => {
@@ -56,34 +82,62 @@ test('compact histograms keep the span from the bucket below the fastest request
   assert.throws(() => denseCounts({ bounds: [1], counts: [] }), /same length/);
 });
 
+test("counts from k6's percentile ladder: the total exactly, each bucket close to counting the samples", () => {
+  for (const [n, durations] of [[1000, skewed(1000)], [37, skewed(37, 3)], [5000, skewed(5000, 0.2)]] as const) {
+    const counts = countsFromLadder(trendValues(durations)) as number[];
+    const direct = directCounts(durations);
+    assert.equal(counts.reduce((a, b) => a + b, 0), n);
+    // the cumulative distribution is off by at most 1.5% of the requests (plus one) anywhere
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < BUCKET_COUNT; i++) {
+      a += counts[i];
+      b += direct[i];
+      assert.ok(Math.abs(a - b) <= 0.015 * n + 1, `n ${n}, bucket ${i}: ${a} vs ${b}`);
+    }
+  }
+  // every sample the same: one bucket
+  const flat = countsFromLadder(trendValues(new Array(50).fill(4.2))) as number[];
+  assert.equal(flat[bucketIndex(4.2)], 50);
+  assert.equal(countsFromLadder({ count: 0 }), undefined);
+  assert.equal(countsFromLadder({ count: 10, min: 1, max: 2, 'p(95)': 1.9 }), undefined, 'no ladder: an older summary');
+  // the scenarios ask k6 for the ladder
+  for (const stat of ['min', 'p(1)', 'p(50)', 'p(99.5)', 'p(99.9)', 'max', 'med', 'avg', 'count']) assert.ok(SUMMARY_TREND_STATS.includes(stat), stat);
+});
+
 test('histograms from k6 summary metrics: per resource/operation, and every data request', () => {
-  const b = (i: number) => bucketMetricName(bucketIndex(i));
   const metrics = {
-    [b(1.0)]: { values: { count: 5 } },
-    [`${b(1.0)}{resource:students,op:read}`]: { values: { count: 4 } },
-    [`${b(1.0)}{resource:schools,op:create}`]: { values: { count: 1 } },
-    [`${b(30)}{resource:students,op:read}`]: { values: { count: 0 } },
-    [`${b(30)}{resource:students}`]: { values: { count: 9 } }, // not a pair: ignored
-    'http_req_duration{api:data}': { values: { count: 5 } },
+    'http_req_duration{api:data}': { values: trendValues(skewed(300)) },
+    'http_req_duration{resource:students,op:read}': { values: trendValues(skewed(200)) },
+    'http_req_duration{resource:schools,op:create}': { values: trendValues(skewed(100, 2)) },
+    'http_req_duration{resource:students,op:update}': { values: { count: 0, min: 0, max: 0 } },
+    'http_req_duration{api:token}': { values: trendValues(skewed(3)) },
+    'http_req_waiting{resource:students,op:read}': { values: trendValues(skewed(200)) },
   };
   const h = histogramsFromMetrics(metrics);
   assert.deepEqual(Object.keys(h), [ALL_KEY, 'schools create', 'students read']);
-  assert.deepEqual(h['students read'], { bounds: [1, 1.122], counts: [0, 4] });
-  assert.deepEqual(h[ALL_KEY].counts, [0, 5]);
+  assert.equal(h['students read'].counts.reduce((a, b) => a + b, 0), 200);
+  assert.equal(h[ALL_KEY].counts.reduce((a, b) => a + b, 0), 300);
 });
 
-test('summary.json: bucket counters collapsed into a compact histograms field, one line per histogram', () => {
+test('summary.json: the ladder becomes a compact histograms field, one line per histogram', () => {
+  const trend = (durations: number[]) => ({ type: 'trend' as const, values: trendValues(durations) });
   const metrics: SummaryData['metrics'] = {
-    'http_reqs{api:data}': { type: 'counter', values: { count: 3, rate: 1 } },
+    'http_reqs{api:data}': { type: 'counter', values: { count: 3000, rate: 1 } },
+    'http_req_duration{api:data}': trend(skewed(3000)),
+    'http_req_waiting{api:data}': trend(skewed(3000)),
   };
-  for (let i = 0; i < BUCKET_COUNT; i++) {
-    metrics[bucketMetricName(i)] = { type: 'counter', values: { count: i === 20 ? 3 : 0 } };
-    metrics[`${bucketMetricName(i)}{resource:students,op:read}`] = { type: 'counter', values: { count: i === 20 ? 3 : 0 } };
+  const pairs = ['students read', 'students update', 'schools create', 'sessions create', 'courses create', 'sections create'];
+  for (const pair of pairs) {
+    const [resource, op] = pair.split(' ');
+    metrics[`http_req_duration{resource:${resource},op:${op}}`] = trend(skewed(500, 1 + pairs.indexOf(pair)));
   }
   const json = summaryOutputs({ metrics, state: { testRunDurationMs: 3000 } }, 'readwrite', '/r')['/r/summary.json'];
   const parsed = JSON.parse(json) as SummaryData;
-  assert.deepEqual(Object.keys(parsed.metrics), ['http_reqs{api:data}']);
-  assert.deepEqual(parsed.histograms?.['students read'], { bounds: [upperBound(19), upperBound(20)], counts: [0, 3] });
+  assert.deepEqual(Object.keys(parsed.metrics['http_req_duration{api:data}'].values).sort(), ['avg', 'count', 'max', 'med', 'min', 'p(90)', 'p(95)', 'p(99)']);
+  assert.deepEqual(Object.keys(parsed.metrics['http_req_waiting{api:data}'].values).sort(), ['avg', 'count', 'max', 'med', 'min', 'p(90)', 'p(95)', 'p(99)']);
+  assert.equal(parsed.histograms?.['students read'].counts.reduce((a, b) => a + b, 0), 500);
   assert.match(json, /\n {4}"students read": \{"bounds":\[[^\n]*\]\}/);
-  assert.ok(json.length < 1000, `${json.length} bytes`);
+  const histogramBytes = json.length - JSON.stringify({ ...parsed, histograms: undefined }, null, 2).length;
+  assert.ok(histogramBytes < 7 * 1024, `${histogramBytes} bytes of histograms for 7 rows`);
 });

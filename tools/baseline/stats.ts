@@ -5,7 +5,7 @@
 // - Mann-Whitney U, one-sided, normal approximation with the tie correction and a continuity correction
 //   (every sample in one bucket is a tie: midranks per bucket);
 // - Fisher's exact test, one-sided (hypergeometric tail), for two proportions: error rates, and the share
-//   of requests above a percentile of the pooled samples (a quantile test for p95/p99);
+//   of requests above the baseline's percentile (a quantile test for p95/p99);
 // - Holm's step-down adjustment for testing many rows at once.
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9; relative error below 1e-13). */
@@ -105,7 +105,7 @@ export function fisherGreater(x1: number, n1: number, x2: number, n2: number): n
 }
 
 export interface QuantileTest {
-  /** Requests per side above `thresholdMs`, the upper edge of the bucket holding the pooled q-quantile. */
+  /** Requests per side above `thresholdMs`, the upper edge of the bucket holding the baseline's q-quantile. */
   baseAbove: number;
   currentAbove: number;
   thresholdMs: number;
@@ -114,11 +114,13 @@ export interface QuantileTest {
 }
 
 /**
- * Quantile test of binned samples (a generalised median test): the threshold is the upper edge of the
- * bucket where the pooled samples reach the q-quantile (q = 0.95 for p95), and Fisher's exact test asks
- * whether the current run has a larger share above it. Tests a change of the tail that a rank test over
- * all samples can miss. `edges[k]` is bucket k's upper bound (ms); undefined when no sample lies above the
- * threshold bucket (nothing to test).
+ * Quantile test of binned samples: the threshold is the upper edge of the bucket where the baseline's
+ * samples reach the q-quantile (q = 0.95 for p95), so at most 1 - q of the baseline lies above it; Fisher's
+ * exact test asks whether the current run has a larger share above it. The baseline's share above its own
+ * quantile varies from run to run about as much as a binomial share does (order statistics), which is the
+ * variance the test assumes. Tests a change of the tail that a rank test over all samples can miss.
+ * `edges[k]` is bucket k's upper bound (ms); undefined when the threshold bucket is the last one or the
+ * baseline has no samples.
  */
 export function quantileTest(base: ArrayLike<number>, current: ArrayLike<number>, q: number, edges: ArrayLike<number | null>): QuantileTest | undefined {
   let n1 = 0;
@@ -128,11 +130,11 @@ export function quantileTest(base: ArrayLike<number>, current: ArrayLike<number>
     n2 += current[k];
   }
   if (n1 === 0 || n2 === 0) return undefined;
-  const target = q * (n1 + n2);
+  const target = q * n1;
   let cumulative = 0;
   let k = 0;
   for (; k < base.length; k++) {
-    cumulative += base[k] + current[k];
+    cumulative += base[k];
     if (cumulative >= target) break;
   }
   let baseAbove = 0;
@@ -142,7 +144,7 @@ export function quantileTest(base: ArrayLike<number>, current: ArrayLike<number>
     currentAbove += current[j];
   }
   const edge = edges[k];
-  if (baseAbove + currentAbove === 0 || edge === null || edge === undefined) return undefined;
+  if (edge === null || edge === undefined) return undefined;
   return { baseAbove, currentAbove, thresholdMs: edge, p: fisherGreater(baseAbove, n1, currentAbove, n2) };
 }
 
