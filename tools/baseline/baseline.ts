@@ -12,6 +12,8 @@ import type { Tolerances } from './tolerances.ts';
 export const BASELINE_FORMAT = 'dms-load-test-baseline/2';
 export const BASELINE_FORMATS = ['dms-load-test-baseline/1', BASELINE_FORMAT];
 export const COMPARISON_FORMAT = 'dms-load-test-baseline-comparison/2';
+/** Format 2 adds `method`, `baseline.format` and per metric `delta` and `test`; readers accept both. */
+export const COMPARISON_FORMATS = ['dms-load-test-baseline-comparison/1', COMPARISON_FORMAT];
 export const ALL = '(all)';
 
 export interface BaselineRow {
