@@ -101,3 +101,40 @@ test('percentiles from bins are within one bucket (12%) of the samples', () => {
   }
   assert.equal(binnedQuantile(new Array(BUCKET_COUNT).fill(0), EDGES, 0.5), undefined);
 });
+
+/** A fixed pseudo-random sequence (mulberry32), so the "random" samples are the same on every run. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** n log-normal latencies around `medianMs` (sigma 0.6: a typical service's spread). */
+function lognormal(rand: () => number, n: number, medianMs: number): number[] {
+  return Array.from({ length: n }, () => {
+    const z = Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+    return medianMs * Math.exp(0.6 * z);
+  });
+}
+
+test('calibration on binned samples: like samples are significant about alpha of the time, a 20% slowdown nearly always', () => {
+  const rand = random(42);
+  let falseMw = 0;
+  let falseTail = 0;
+  let caught = 0;
+  const pairs = 300;
+  for (let i = 0; i < pairs; i++) {
+    const base = histogram(lognormal(rand, 300, 20));
+    if (mannWhitneyBinned(base, histogram(lognormal(rand, 300, 20))).p < 0.01) falseMw++;
+    if ((quantileTest(base, histogram(lognormal(rand, 300, 20)), 0.95, EDGES)?.p ?? 1) < 0.01) falseTail++;
+    if (mannWhitneyBinned(base, histogram(lognormal(rand, 300, 24))).p < 0.01) caught++;
+  }
+  assert.ok(falseMw <= pairs * 0.025, `Mann-Whitney: ${falseMw} of ${pairs} like pairs below 0.01`);
+  assert.ok(falseTail <= pairs * 0.025, `quantile test: ${falseTail} of ${pairs} like pairs below 0.01`);
+  assert.ok(caught >= pairs * 0.9, `+20%: caught ${caught} of ${pairs}`);
+});

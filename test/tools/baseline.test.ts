@@ -322,3 +322,49 @@ test('rules of one metric: tolerance and floor, sample sizes, throughput only wh
   assert.throws(() => tolerancesFromEnv({ BASELINE_MIN_COUNT: '2.5' }), /whole number/);
   assert.throws(() => tolerancesFromEnv({ BASELINE_ALPHA: '0.7' }), /below 0\.5/);
 });
+
+test('a format-1 baseline (no histograms) is still read: latency "not judged", requests/s and errors judged', () => {
+  const env = baselineEnv();
+  cli(['save', resultsFolder(ROWS), 'old'], env);
+  const file = join(env.BASELINE_DIR, 'old.json');
+  const saved = JSON.parse(readFileSync(file, 'utf8'));
+  saved.format = 'dms-load-test-baseline/1';
+  for (const phase of Object.values(saved.phases) as Array<{ rows: Array<Record<string, unknown>> }>) {
+    for (const row of phase.rows) {
+      delete row.histogram;
+      delete row.failed;
+    }
+  }
+  writeFileSync(file, JSON.stringify(saved));
+  const run = resultsFolder(ROWS.map((x) => (x.op === 'read' ? { ...x, p50: 40, p95: 90, p99: 160, failed: 300 } : x)));
+  const r = cli(['compare', run, 'old'], env);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /note: baseline 'old' has no latency histograms \(format dms-load-test-baseline\/1\): latency is not judged; save the baseline again/);
+  assert.match(r.stdout, /REGRESSION readwrite students read error rate/);
+  assert.doesNotMatch(r.stdout, /REGRESSION readwrite students read p50/);
+  const comparison = JSON.parse(readFileSync(join(run, 'baseline-comparison.json'), 'utf8')) as Comparison;
+  const p50 = comparison.rows.find((x) => x.op === 'read')?.metrics.find((m) => m.metric === 'p50');
+  assert.equal(p50?.verdict, 'not-judged');
+  assert.match(p50?.note ?? '', /no latency histogram in the baseline/);
+});
+
+test('another profile, or nothing in common, cannot be compared: exit 2 with the reason; check says so before a run', () => {
+  const env = baselineEnv();
+  cli(['save', resultsFolder(ROWS), 'main'], env);
+  const other = cli(['compare', resultsFolder(ROWS, { profile: 'staging' }), 'main'], env);
+  assert.equal(other.code, 2);
+  assert.match(other.stderr, /baseline 'main' was saved from a dev run, this is a staging run/);
+  const renamed = cli(['compare', resultsFolder(ROWS.map((x) => ({ ...x, resource: `x${x.resource}` }))), 'main'], env);
+  assert.equal(renamed.code, 2);
+  assert.match(renamed.stderr, /nothing to compare between .* and baseline 'main': no resource\/operation in common/);
+  assert.equal(cli(['check', 'main', '--profile', 'dev', '--phases', 'readwrite'], env).code, 0);
+  const phase = cli(['check', 'main', '--profile', 'dev', '--phases', 'load'], env);
+  assert.equal(phase.code, 2);
+  assert.match(phase.stderr, /has the phase\(s\) readwrite, this run has load: no phase in common/);
+  const profile = cli(['check', 'main', '--profile', 'smoke'], env);
+  assert.equal(profile.code, 2);
+  assert.match(profile.stderr, /saved from a dev run, this is a smoke run/);
+  const usage = cli(['check', 'main', '--frobnicate'], env);
+  assert.equal(usage.code, 2);
+  assert.match(usage.stderr, /Unknown option '--frobnicate'/);
+});
