@@ -19,6 +19,7 @@ readonly EXIT_USAGE=2
 readonly EXIT_PREFLIGHT=3
 readonly EXIT_CLIENT_SETUP=4
 readonly EXIT_REGRESSION=5
+readonly EXIT_BASELINE_UNUSABLE=6 # --baseline given, but the comparison could not be made
 readonly EXIT_INTERRUPTED=130 # Ctrl-C (SIGINT); SIGTERM gives 143, SIGHUP 129
 readonly DISCOVERY_TIMEOUT_SECONDS="${DISCOVERY_TIMEOUT_SECONDS:-10}"
 # How long an exiting runner waits for k6 after its SIGINT: k6's gracefulStop (30 s), then teardown and summary.
@@ -222,11 +223,18 @@ after_phases() {
   local run_exit="$1" regressions
   if [[ -z "$OPT_BASELINE" && -z "$OPT_SAVE_BASELINE" ]]; then return "$run_exit"; fi
   results_write_run_json "$run_exit"
-  if [[ -n "$OPT_BASELINE" ]] && ! baseline_compare && ((run_exit == 0)); then
-    run_exit="$EXIT_REGRESSION"
-    RUN_REASON="regression against baseline $OPT_BASELINE"
-    regressions="$(node "$LIB_DIR/js/results.mjs" regressions "$RUN_DIR/baseline-comparison.json")"
-    RUN_REASON+="${regressions:+: $regressions}"
+  if [[ -n "$OPT_BASELINE" ]]; then
+    local compared=0
+    baseline_compare || compared=$?
+    if ((compared == 1 && run_exit == 0)); then
+      run_exit="$EXIT_REGRESSION"
+      RUN_REASON="regression against baseline $OPT_BASELINE"
+      regressions="$(node "$LIB_DIR/js/results.mjs" regressions "$RUN_DIR/baseline-comparison.json")"
+      RUN_REASON+="${regressions:+: $regressions}"
+    elif ((compared == 2 && run_exit == 0)); then
+      run_exit="$EXIT_BASELINE_UNUSABLE"
+      RUN_REASON="baseline $OPT_BASELINE could not be compared: $BASELINE_REASON"
+    fi
   fi
   if [[ -n "$OPT_SAVE_BASELINE" ]]; then
     if ((run_exit == 0)); then
@@ -259,6 +267,7 @@ main() {
   trap 'on_signal INT' INT
   trap 'on_signal TERM' TERM
   trap on_hangup HUP
+  baseline_check
 
   config_load
   config_resolve_target

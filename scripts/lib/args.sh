@@ -12,6 +12,7 @@ OPT_SIM_PORT=""
 OPT_DRY_RUN=0
 OPT_DASHBOARD=0
 OPT_BASELINE=""
+OPT_BASELINE_OPTIONAL=0
 OPT_SAVE_BASELINE=""
 OPT_OUTS=() # k6 outputs given with --out (repeatable), in k6's syntax
 
@@ -29,7 +30,10 @@ Options:
                      env file, otherwise sim = the bundled stand-in on a free local port)
   --env-file PATH    settings file (default: .env.load-test in the project folder)
   --sim-port PORT    port for the stand-in (default: SIM_PORT, else any free port)
-  --baseline NAME    compare the run with a saved baseline; a regression fails a passing run (exit 5)
+  --baseline NAME    compare the run with a saved baseline; a regression fails a passing run (exit 5);
+                     a comparison that cannot be made (baseline missing or corrupt, another profile,
+                     nothing in common) fails it too (exit 6)
+  --baseline-optional  with --baseline: a comparison that cannot be made is only a warning
   --save-baseline NAME  save this run as a baseline when it passes (baselines/NAME.json)
   --out OUTPUT       a k6 output, in k6's syntax (repeatable): json=out.json, csv=samples.csv,
                      experimental-prometheus-rw, ...; replaces K6_OUT as in k6. Files go into each
@@ -57,6 +61,8 @@ Exit codes:
        reachable, credentials, data access); k6 was not started
   4    API client setup through the Configuration Service failed; k6 was not started
   5    k6 passed, but the run regressed against --baseline NAME
+  6    --baseline NAME was given, but the comparison could not be made (baseline missing, unreadable or
+       corrupt, another profile, no phase or operation in common); --baseline-optional: a warning
   130  interrupted before k6 started (Ctrl-C; 143 for SIGTERM)
   129  the terminal went away (SIGHUP); a running k6 was stopped gracefully first
   k6's own codes pass through: 99 thresholds failed, 104 invalid k6 configuration, 105 stopped by a
@@ -108,6 +114,7 @@ parse_args() {
       --list-profiles) OPT_ACTION="list-profiles"; shift ;;
       --dry-run) OPT_DRY_RUN=1; shift ;;
       --dashboard) OPT_DASHBOARD=1; shift ;;
+      --baseline-optional) OPT_BASELINE_OPTIONAL=1; shift ;;
       --profile | --profile=*)
         take_value "$arg" "${2-}" "$has_next"; OPT_PROFILE="$ARG_VALUE"; shift "$ARG_SHIFT" ;;
       --phase | --phase=*)

@@ -2,6 +2,7 @@
 // resource and operation, so the summary (and the HTML report) can break results down without streaming
 // every sample to a file.
 import type { SuiteConfig } from '../config.ts';
+import { LADDER_STATS } from '../summary/latency-histogram.ts';
 
 export type ThresholdMap = Record<string, string[]>;
 
@@ -36,4 +37,11 @@ export function breakdownThresholds(pairs: ReadonlyArray<readonly [string, strin
   return map;
 }
 
-export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max', 'count'];
+/** The trend stats summary.json keeps. */
+export const SAVED_TREND_STATS = ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max', 'count'];
+
+/**
+ * What k6 computes at the end: the saved stats plus the percentile ladder the latency histograms are made
+ * from (src/summary/latency-histogram.ts); handleSummary drops the ladder from summary.json.
+ */
+export const SUMMARY_TREND_STATS = [...new Set([...SAVED_TREND_STATS, ...LADDER_STATS])];

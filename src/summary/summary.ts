@@ -1,5 +1,7 @@
-// End-of-test output: the summary JSON for the results folder (secrets scrubbed) and a short text
-// summary for the console. Pure: unit-tested under Node with saved k6 summary data.
+// End-of-test output: the summary JSON for the results folder (secrets scrubbed, the percentile ladder
+// turned into latency `histograms`) and a short text summary for the console. Pure: unit-tested under Node with saved k6
+// summary data.
+import { histogramsFromMetrics, LADDER_STATS, type Histogram } from './latency-histogram.ts';
 
 export interface MetricSummary {
   type: 'counter' | 'gauge' | 'rate' | 'trend';
@@ -12,6 +14,8 @@ export interface SummaryData {
   metrics: Record<string, MetricSummary>;
   state?: { testRunDurationMs?: number };
   setup_data?: unknown;
+  /** Latency histograms per '<resource> <op>' and '(all) (all)' (src/summary/latency-histogram.ts). */
+  histograms?: Record<string, Histogram>;
   [key: string]: unknown;
 }
 
@@ -95,9 +99,40 @@ export function textSummary(data: SummaryData, phase: string): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Ladder stats that summary.json does not keep (p(90), p(95), p(99), min and max stay). */
+const DROPPED_STATS = new Set(LADDER_STATS.filter((s) => !['min', 'max', 'p(90)', 'p(95)', 'p(99)'].includes(s)));
+
+/**
+ * The summary as saved: each trend's percentile ladder (a hundred values times every metric) is replaced
+ * by the compact `histograms` field of the data request durations, a few KB per phase.
+ */
+export function withHistograms(data: SummaryData): SummaryData {
+  const metrics: SummaryData['metrics'] = {};
+  for (const [name, metric] of Object.entries(data.metrics)) {
+    if (metric.type !== 'trend') {
+      metrics[name] = metric;
+      continue;
+    }
+    const values: Record<string, number> = {};
+    for (const [stat, value] of Object.entries(metric.values)) if (!DROPPED_STATS.has(stat)) values[stat] = value;
+    metrics[name] = { ...metric, values };
+  }
+  return { ...data, metrics, histograms: histogramsFromMetrics(data.metrics) };
+}
+
+/** Indented JSON, except that each histogram is one line: an array per line would multiply its size. */
+export function summaryJson(data: SummaryData): string {
+  const { histograms, ...rest } = data;
+  const text = JSON.stringify(rest, null, 2);
+  if (!histograms) return text;
+  const entries = Object.entries(histograms).map(([key, h]) => `    ${JSON.stringify(key)}: ${JSON.stringify(h)}`);
+  const block = entries.length === 0 ? '{}' : `{\n${entries.join(',\n')}\n  }`;
+  return text === '{}' ? `{\n  "histograms": ${block}\n}` : `${text.slice(0, -2)},\n  "histograms": ${block}\n}`;
+}
+
 /** The handleSummary return value: text to stdout, scrubbed JSON into the phase's results folder. */
 export function summaryOutputs(data: SummaryData, phase: string, resultsDir: string): Record<string, string> {
   const outputs: Record<string, string> = { stdout: textSummary(data, phase) };
-  if (resultsDir) outputs[`${resultsDir}/summary.json`] = JSON.stringify(scrubSummary(data), null, 2);
+  if (resultsDir) outputs[`${resultsDir}/summary.json`] = summaryJson(withHistograms(scrubSummary(data)));
   return outputs;
 }

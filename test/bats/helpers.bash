@@ -266,3 +266,22 @@ assert_config_line() {
     return 1
   fi
 }
+
+# The baselines of a test: BASELINE_DIR in the test's own folder.
+use_test_baselines() {
+  export BASELINE_DIR="$BATS_TEST_TMPDIR/baselines"
+  mkdir -p "$BASELINE_DIR"
+}
+
+# corrupt_baseline NAME: a baseline file cut off in the middle, as a full disk or an interrupted copy leaves it.
+corrupt_baseline() {
+  local file="$BASELINE_DIR/$1.json"
+  [[ -s "$file" ]] || { echo "no baseline $file to corrupt" >&2; return 1; }
+  head -c 200 "$file" >"$file.part"
+  mv "$file.part" "$file"
+}
+
+# The last FAIL line of the output (the runner's one-line verdicts start with "FAIL  ").
+fail_lines() {
+  grep -E '^ *FAIL  ' <<<"$output" || true
+}

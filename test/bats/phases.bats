@@ -226,12 +226,16 @@ teardown() {
   [ -s "$(run_dir)/sim-stats.json" ]
 }
 
-@test "--baseline that does not exist, or a bad baseline name: exit 2 before anything runs" {
+@test "--baseline that does not exist: exit 6 before anything runs; a bad baseline name: exit 2" {
   export BASELINE_DIR="$BATS_TEST_TMPDIR/baselines"
   run "$RUNNER" --baseline main
+  assert_status 6
+  assert_output_has "FAIL  baseline"
+  assert_output_has "the comparison with 'main' cannot be made: no baseline named 'main'"
+  assert_output_has "there are no baselines in $BASELINE_DIR yet"
+  run "$RUNNER" --baseline-optional
   assert_status 2
-  assert_output_has "no baseline 'main' in $BASELINE_DIR"
-  assert_output_has "Saved baselines: none"
+  assert_output_has "--baseline-optional needs --baseline NAME"
   run "$RUNNER" --save-baseline ../x
   assert_status 2
   assert_output_has "baseline name '../x' is not valid"

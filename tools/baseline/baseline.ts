@@ -1,11 +1,19 @@
-// Baselines: a run's per-phase, per resource/operation numbers plus a fingerprint; and the comparison of a
-// run with a baseline. Pure: works on values read by tools/report/results.ts, unit-tested.
+// Baselines: a run's per-phase, per resource/operation numbers and latency histograms plus a fingerprint;
+// and the comparison of a run with a baseline, which calls a change a regression only when it is larger than
+// the tolerance AND statistically significant (tools/baseline/stats.ts; docs/reports-and-baselines.md).
+// Pure: works on values read by tools/report/results.ts, unit-tested.
 import { opRows, totals, type OpRow } from '../report/model.ts';
 import type { PhaseResults, ResultsFolder } from '../report/results.ts';
+import { ALL_KEY, BUCKET_COUNT, denseCounts, upperBound, type Histogram } from '../../src/summary/latency-histogram.ts';
+import { binnedQuantile, fisherGreater, holmAdjust, mannWhitneyBinned, quantileTest } from './stats.ts';
 import type { Tolerances } from './tolerances.ts';
 
-export const BASELINE_FORMAT = 'dms-load-test-baseline/1';
-export const COMPARISON_FORMAT = 'dms-load-test-baseline-comparison/1';
+/** Format 2 adds latency histograms and failed-request counts; format 1 files are still read. */
+export const BASELINE_FORMAT = 'dms-load-test-baseline/2';
+export const BASELINE_FORMATS = ['dms-load-test-baseline/1', BASELINE_FORMAT];
+export const COMPARISON_FORMAT = 'dms-load-test-baseline-comparison/2';
+/** Format 2 adds `method`, `baseline.format` and per metric `delta` and `test`; readers accept both. */
+export const COMPARISON_FORMATS = ['dms-load-test-baseline-comparison/1', COMPARISON_FORMAT];
 export const ALL = '(all)';
 
 export interface BaselineRow {
@@ -18,6 +26,10 @@ export interface BaselineRow {
   p95?: number;
   p99?: number;
   errorRate?: number;
+  /** Failed requests (format 2; format 1 has only errorRate). */
+  failed?: number;
+  /** Latency histogram of the row's requests (format 2; src/summary/latency-histogram.ts). */
+  histogram?: Histogram;
 }
 
 export interface BaselinePhase {
@@ -70,20 +82,24 @@ export function fingerprintOf(results: ResultsFolder): Fingerprint {
   return fp;
 }
 
-function rowOf(resource: string, op: string, r: Omit<OpRow, 'resource' | 'op'>): BaselineRow {
+function rowOf(resource: string, op: string, r: Omit<OpRow, 'resource' | 'op'>, histogram: Histogram | undefined): BaselineRow {
   const row: BaselineRow = { resource, op, count: r.count, throughput: r.rate };
   if (r.p50 !== undefined) row.p50 = r.p50;
   if (r.p95 !== undefined) row.p95 = r.p95;
   if (r.p99 !== undefined) row.p99 = r.p99;
   if (r.errorRate !== undefined) row.errorRate = r.errorRate;
+  if (r.count > 0) row.failed = r.failed;
+  if (histogram) row.histogram = histogram;
   return row;
 }
 
+/** A phase's rows: the phase total first, then one per resource and operation, with their histograms. */
 export function phaseNumbers(phase: PhaseResults): BaselinePhase | undefined {
   if (!phase.summary) return undefined;
   const t = totals(phase.summary);
-  const rows = [rowOf(ALL, ALL, { ...t, count: t.requests })];
-  for (const r of opRows(phase.summary)) rows.push(rowOf(r.resource, r.op, r));
+  const histograms = phase.summary.histograms ?? {};
+  const rows = [rowOf(ALL, ALL, { ...t, count: t.requests }, histograms[ALL_KEY])];
+  for (const r of opRows(phase.summary)) rows.push(rowOf(r.resource, r.op, r, histograms[`${r.resource} ${r.op}`]));
   return { seconds: t.seconds, rows };
 }
 
@@ -113,16 +129,32 @@ export const METRICS: MetricName[] = ['throughput', 'p50', 'p95', 'p99', 'errorR
 
 export type Verdict = 'ok' | 'regression' | 'improved' | 'not-judged';
 
+/** The significance test behind a verdict (tools/baseline/stats.ts). */
+export interface TestResult {
+  /** 'mann-whitney' (p50: all samples, ranks), 'quantile' (p95/p99: share above the baseline's percentile), 'fisher' (error rate). */
+  name: 'mann-whitney' | 'quantile' | 'fisher';
+  /** One-sided p-value for "worse in this run". */
+  p: number;
+  /** p after Holm's adjustment over every test of the comparison (`Comparison.method.tests`). */
+  pAdjusted: number;
+  /** What was tested, in words: 'P(slower) 0.93', '14/400 -> 61/412 above 52.0 ms', '0/600 -> 9/610 failed'. */
+  detail: string;
+}
+
 export interface MetricComparison {
   metric: MetricName;
   baseline?: number;
   current?: number;
   /** Relative change (current / baseline - 1); undefined when the baseline is 0 or a side is missing. */
   change?: number;
+  /** Absolute change: ms for latency, share (0.01 = one point) for the error rate, requests/s for throughput. */
+  delta?: number;
   verdict: Verdict;
-  /** The limit this value was held to, in words: '+20% and +5 ms'. */
+  /** The limit this value was held to, in words: '+10% and +5 ms'. */
   limit: string;
-  /** Why a value was not judged. */
+  /** The significance test (latency and error rate, when both runs have enough samples). */
+  test?: TestResult;
+  /** Why a value was not judged, or why a change beyond the limit is not a regression. */
   note?: string;
 }
 
@@ -144,6 +176,7 @@ export interface Regression {
   baseline: number;
   current: number;
   limit: string;
+  test?: TestResult;
 }
 
 export interface FingerprintDifference {
@@ -152,18 +185,33 @@ export interface FingerprintDifference {
   current?: string;
 }
 
+/** How the comparison decided: the confidence, and how many tests shared it (Holm). */
+export interface Method {
+  alpha: number;
+  /** Significance tests made in this comparison; Holm's adjustment spreads alpha over all of them. */
+  tests: number;
+  description: string;
+}
+
 export interface Comparison {
   format: string;
-  baseline: { name: string; file: string; savedAt: string; folder: string };
+  baseline: { name: string; file: string; savedAt: string; folder: string; format: string };
   comparedAt: string;
   tolerances: Tolerances;
+  method: Method;
   fingerprint: { baseline: Fingerprint; current: Fingerprint; differences: FingerprintDifference[] };
-  /** Phases found on only one side; they are not compared. */
+  /** Phases found on only one side, and other notes (an old baseline without histograms). */
   phaseNotes: string[];
   rows: RowComparison[];
   regressions: Regression[];
   verdict: 'pass' | 'regression';
 }
+
+export const METHOD_DESCRIPTION =
+  'a change is a regression when it is larger than the tolerance and significant: one-sided tests ' +
+  '(p50: Mann-Whitney U on the latency histograms; p95/p99: Fisher exact test of the share above the ' +
+  "baseline's percentile, counted only when the median moved too; error rate: Fisher exact test), Holm-adjusted over all " +
+  'tests of the comparison';
 
 export function fingerprintDifferences(a: Fingerprint, b: Fingerprint): FingerprintDifference[] {
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
@@ -181,58 +229,136 @@ export function minCountFor(metric: MetricName, tol: Tolerances): number {
   return Math.max(tol.minCount, beyond);
 }
 
-interface Side {
+/** One side of a row: the summary's values, the failed count and the dense latency histogram. */
+export interface Side {
   value?: number;
   count: number;
   seconds?: number;
+  failed?: number;
+  histogram?: number[];
 }
 
-export function compareMetric(metric: MetricName, base: Side, cur: Side, tol: Tolerances): MetricComparison {
-  const out: MetricComparison = { metric, baseline: base.value, current: cur.value, verdict: 'ok', limit: '' };
-  const b = base.value;
-  const c = cur.value;
-  if (b !== undefined && c !== undefined && b !== 0) out.change = c / b - 1;
-  if (metric === 'errorRate') out.limit = `+${(tol.errorRate * 100).toFixed(2)} points`;
-  else if (metric === 'throughput') out.limit = `-${pct(tol.throughput)}`;
-  else out.limit = `+${pct(tol[metric])} and +${tol.minDeltaMs} ms`;
+const EDGES = Array.from({ length: BUCKET_COUNT }, (_, i) => upperBound(i));
+const QUANTILE: Record<string, number> = { p50: 0.5, p95: 0.95, p99: 0.99 };
+
+function limitOf(metric: MetricName, tol: Tolerances): string {
+  if (metric === 'errorRate') return `+${(tol.errorRate * 100).toFixed(2)} points`;
+  if (metric === 'throughput') return `-${pct(tol.throughput)}`;
+  return `+${pct(tol[metric])} and +${tol.minDeltaMs} ms`;
+}
+
+/** A significance test's raw result, before Holm's adjustment. */
+type RawTest = Omit<TestResult, 'pAdjusted'>;
+
+const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
+
+function latencyTest(metric: 'p50' | 'p95' | 'p99', base: number[], cur: number[]): RawTest | undefined {
+  if (metric === 'p50') {
+    const mw = mannWhitneyBinned(base, cur);
+    return { name: 'mann-whitney', p: mw.p, detail: `P(slower) ${mw.superiority.toFixed(2)}` };
+  }
+  const q = quantileTest(base, cur, QUANTILE[metric], EDGES);
+  if (!q) return undefined;
+  const n = (h: number[]) => h.reduce((a, b) => a + b, 0);
+  return { name: 'quantile', p: q.p, detail: `${q.baseAbove}/${n(base)} -> ${q.currentAbove}/${n(cur)} above ${fmtMs(q.thresholdMs)} ms` };
+}
+
+/**
+ * One metric of one row, before the significance tests are adjusted for their number: the values, the
+ * change, whether it goes beyond the tolerance, and the raw test. `throughputJudged` is false for
+ * resource/operation rows outside the load phase (a mix draws each operation's share at random).
+ */
+export function assessMetric(metric: MetricName, base: Side, cur: Side, tol: Tolerances, throughputJudged = true): { comparison: MetricComparison; beyond: boolean; raw?: RawTest } {
+  const out: MetricComparison = { metric, baseline: base.value, current: cur.value, verdict: 'ok', limit: limitOf(metric, tol) };
+  const quantile = QUANTILE[metric];
+  // Old summaries and baselines have k6's percentiles only; newer ones also the histogram, from which a
+  // missing percentile can be read.
+  if (quantile !== undefined) {
+    if (out.baseline === undefined && base.histogram) out.baseline = binnedQuantile(base.histogram, EDGES, quantile);
+    if (out.current === undefined && cur.histogram) out.current = binnedQuantile(cur.histogram, EDGES, quantile);
+  }
+  const b = out.baseline;
+  const c = out.current;
+  const notJudged = (note: string) => ({ comparison: { ...out, verdict: 'not-judged' as const, note }, beyond: false });
+  if (b !== undefined && c !== undefined) {
+    out.delta = c - b;
+    if (b !== 0) out.change = c / b - 1;
+  }
+  if (metric === 'throughput' && !throughputJudged) {
+    return notJudged("an operation's share of the mix is drawn at random: only the phase total's requests/s is judged");
+  }
   const needed = minCountFor(metric, tol);
-  if (b === undefined || c === undefined) return { ...out, verdict: 'not-judged', note: 'no value on one side' };
+  if (b === undefined || c === undefined) return notJudged('no value on one side');
   // A run that got much slower makes fewer requests: for requests/s only the baseline needs enough of them.
   const thin = metric === 'throughput' ? base.count < needed : base.count < needed || cur.count < needed;
-  if (thin) return { ...out, verdict: 'not-judged', note: `fewer than ${needed} requests` };
-  if (metric === 'errorRate') {
-    if (c - b > tol.errorRate + 1e-12) out.verdict = 'regression';
-    else if (c < b) out.verdict = 'improved';
-    return out;
-  }
+  if (thin) return notJudged(`fewer than ${needed} requests`);
   if (metric === 'throughput') {
-    if ((base.seconds ?? 0) < tol.minSeconds || (cur.seconds ?? 0) < tol.minSeconds) {
-      return { ...out, verdict: 'not-judged', note: `phase shorter than ${tol.minSeconds} s` };
-    }
-    if (b <= 0) return { ...out, verdict: 'not-judged', note: 'no baseline throughput' };
+    if ((base.seconds ?? 0) < tol.minSeconds || (cur.seconds ?? 0) < tol.minSeconds) return notJudged(`phase shorter than ${tol.minSeconds} s`);
+    if (b <= 0) return notJudged('no baseline throughput');
+    // One number per run: no test across runs is possible; the tolerance alone decides.
     if (c < b * (1 - tol.throughput)) out.verdict = 'regression';
     else if (c > b * (1 + tol.throughput)) out.verdict = 'improved';
-    return out;
+    return { comparison: out, beyond: out.verdict === 'regression' };
+  }
+  if (metric === 'errorRate') {
+    const x1 = base.failed ?? Math.round(b * base.count);
+    const x2 = cur.failed ?? Math.round(c * cur.count);
+    const raw: RawTest = { name: 'fisher', p: fisherGreater(x1, base.count, x2, cur.count), detail: `${x1}/${base.count} -> ${x2}/${cur.count} failed` };
+    if (c < b) out.verdict = 'improved';
+    return { comparison: out, beyond: c - b > tol.errorRate + 1e-12, raw };
+  }
+  if (!base.histogram || !cur.histogram) {
+    const side = !base.histogram ? 'the baseline (saved by an older version of the suite: save it again)' : 'this run';
+    return notJudged(`no latency histogram in ${side}: the change cannot be tested`);
   }
   const delta = c - b;
   // Both a relative and an absolute step: a p95 going from 1.0 to 1.5 ms is +50% but no regression.
   const tolerance = tol[metric];
-  if (delta > b * tolerance && delta > tol.minDeltaMs) out.verdict = 'regression';
-  else if (-delta > b * tolerance && -delta > tol.minDeltaMs) out.verdict = 'improved';
-  return out;
+  const beyond = delta > b * tolerance && delta > tol.minDeltaMs;
+  if (-delta > b * tolerance && -delta > tol.minDeltaMs) out.verdict = 'improved';
+  const raw = latencyTest(metric, base.histogram, cur.histogram);
+  if (!raw && beyond) return notJudged("the baseline's percentile is in the overflow bucket: nothing to test");
+  return { comparison: out, beyond, raw };
 }
 
 const rowKey = (r: { resource: string; op: string }) => `${r.resource}|${r.op}`;
 
+function dense(h: Histogram | undefined, where: string, notes: Set<string>): number[] | undefined {
+  if (!h) return undefined;
+  try {
+    return denseCounts(h);
+  } catch (error) {
+    notes.add(`${where}: latency histogram not usable (${error instanceof Error ? error.message : String(error)}); latency not judged`);
+    return undefined;
+  }
+}
+
+interface Pending {
+  row: RowComparison;
+  metric: MetricComparison;
+  beyond: boolean;
+  raw?: RawTest;
+}
+
+/** The runs cannot be compared at all (another profile, nothing in common): the gate could not run. */
+export class BaselineMismatchError extends Error {}
+
 export function compare(baseline: Baseline, baselineFile: string, current: ResultsFolder, tol: Tolerances, now: Date): Comparison {
   const currentFingerprint = fingerprintOf(current);
   const rows: RowComparison[] = [];
-  const regressions: Regression[] = [];
   const phaseNotes: string[] = [];
+  const notes = new Set<string>();
+  const pending: Pending[] = [];
   const currentPhases = new Map<string, BaselinePhase>();
   for (const phase of current.phases) {
     const numbers = phaseNumbers(phase);
     if (numbers) currentPhases.set(phase.name, numbers);
+  }
+  if (baseline.fingerprint.profile && currentFingerprint.profile && baseline.fingerprint.profile !== currentFingerprint.profile) {
+    throw new BaselineMismatchError(
+      `baseline '${baseline.name}' was saved from a ${baseline.fingerprint.profile} run, this is a ${currentFingerprint.profile} run: ` +
+        `a different data set and load cannot be compared. Use a baseline of profile ${currentFingerprint.profile} (save one with --save-baseline)`,
+    );
   }
   for (const name of Object.keys(baseline.phases)) {
     if (!currentPhases.has(name)) phaseNotes.push(`phase ${name} is in the baseline but has no summary in this run: not compared`);
@@ -253,38 +379,107 @@ export function compare(baseline: Baseline, baselineFile: string, current: Resul
         rows.push({ phase: name, resource: cur.resource, op: cur.op, currentCount: cur.count, status: 'only-in-run', metrics: [] });
         continue;
       }
-      const metrics = METRICS.map((m) =>
-        compareMetric(m, { value: b[m], count: b.count, seconds: base.seconds }, { value: cur[m], count: cur.count, seconds: numbers.seconds }, tol),
-      );
-      const judged = metrics.some((m) => m.verdict !== 'not-judged');
-      rows.push({ phase: name, resource: cur.resource, op: cur.op, baselineCount: b.count, currentCount: cur.count, status: judged ? 'compared' : 'too-few-samples', metrics });
-      for (const m of metrics) {
-        if (m.verdict === 'regression') {
-          regressions.push({ phase: name, resource: cur.resource, op: cur.op, metric: m.metric, baseline: m.baseline ?? 0, current: m.current ?? 0, limit: m.limit });
-        }
+      const label = `${name} ${cur.resource} ${cur.op}`;
+      const baseHistogram = dense(b.histogram, `baseline ${label}`, notes);
+      const curHistogram = dense(cur.histogram, `this run ${label}`, notes);
+      // Per resource/operation requests/s is a property of the system only where the work is fixed (load).
+      const throughputJudged = cur.resource === ALL || name === 'load';
+      const row: RowComparison = { phase: name, resource: cur.resource, op: cur.op, baselineCount: b.count, currentCount: cur.count, status: 'compared', metrics: [] };
+      for (const m of METRICS) {
+        const assessed = assessMetric(
+          m,
+          { value: b[m], count: b.count, seconds: base.seconds, failed: b.failed, histogram: baseHistogram },
+          { value: cur[m], count: cur.count, seconds: numbers.seconds, failed: cur.failed, histogram: curHistogram },
+          tol,
+          throughputJudged,
+        );
+        row.metrics.push(assessed.comparison);
+        pending.push({ row, metric: assessed.comparison, beyond: assessed.beyond, raw: assessed.raw });
       }
+      if (!row.metrics.some((m) => m.verdict !== 'not-judged')) row.status = 'too-few-samples';
+      rows.push(row);
     }
     for (const b of base.rows) {
       if (!seen.has(rowKey(b))) rows.push({ phase: name, resource: b.resource, op: b.op, baselineCount: b.count, status: 'only-in-baseline', metrics: [] });
     }
   }
+  if (!rows.some((r) => r.resource !== ALL && (r.status === 'compared' || r.status === 'too-few-samples'))) {
+    const why = phaseNotes.length > 0 ? phaseNotes.join('; ') : 'no resource/operation in common';
+    throw new BaselineMismatchError(`nothing to compare between ${current.folder} and baseline '${baseline.name}': ${why}`);
+  }
+  const tests = decide(pending, tol);
+  const regressions: Regression[] = [];
+  for (const row of rows) {
+    for (const m of row.metrics) {
+      if (m.verdict === 'regression') {
+        regressions.push({ phase: row.phase, resource: row.resource, op: row.op, metric: m.metric, baseline: m.baseline ?? 0, current: m.current ?? 0, limit: m.limit, test: m.test });
+      }
+    }
+  }
+  if (!baselineHasHistograms(baseline)) {
+    notes.add(`baseline '${baseline.name}' has no latency histograms (format ${baseline.format}): latency is not judged; save the baseline again to judge it`);
+  }
   return {
     format: COMPARISON_FORMAT,
-    baseline: { name: baseline.name, file: baselineFile, savedAt: baseline.savedAt, folder: baseline.source.folder },
+    baseline: { name: baseline.name, file: baselineFile, savedAt: baseline.savedAt, folder: baseline.source.folder, format: baseline.format },
     comparedAt: now.toISOString(),
     tolerances: tol,
+    method: { alpha: tol.alpha, tests, description: METHOD_DESCRIPTION },
     fingerprint: { baseline: baseline.fingerprint, current: currentFingerprint, differences: fingerprintDifferences(baseline.fingerprint, currentFingerprint) },
-    phaseNotes,
+    phaseNotes: [...phaseNotes, ...notes],
     rows,
     regressions,
     verdict: regressions.length > 0 ? 'regression' : 'pass',
   };
 }
 
+function baselineHasHistograms(baseline: Baseline): boolean {
+  return Object.values(baseline.phases).some((p) => p.rows.some((r) => r.histogram));
+}
+
+/**
+ * Holm's adjustment over every test of the comparison, then the verdicts: a change beyond the tolerance is a
+ * regression only when its adjusted p-value is below alpha; p95 and p99 only when the row's median is a
+ * regression too (a stall on a loaded machine stretches the tail of a few requests; a slower service moves
+ * the median as well). Returns the number of tests.
+ */
+function decide(pending: Pending[], tol: Tolerances): number {
+  const tested = pending.filter((x) => x.raw);
+  const adjusted = holmAdjust(tested.map((x) => (x.raw as RawTest).p));
+  tested.forEach((x, i) => (x.metric.test = { ...(x.raw as RawTest), pAdjusted: adjusted[i] }));
+  const significant = (x: Pending) => x.metric.test !== undefined && x.metric.test.pAdjusted < tol.alpha;
+  const medianRegressed = new Set<RowComparison>();
+  for (const x of pending) {
+    if (x.metric.metric === 'p50' && x.beyond && significant(x)) medianRegressed.add(x.row);
+  }
+  for (const x of pending) {
+    const m = x.metric;
+    if (m.metric === 'throughput' || m.verdict === 'not-judged' || !x.beyond) continue;
+    const p = m.test ? `p ${formatP(m.test.pAdjusted)} after Holm over ${tested.length} tests` : 'no test';
+    if (!significant(x)) {
+      m.verdict = 'ok';
+      m.note = `beyond the tolerance but not significant (${p}; needs < ${tol.alpha})`;
+    } else if ((m.metric === 'p95' || m.metric === 'p99') && !medianRegressed.has(x.row)) {
+      m.verdict = 'ok';
+      m.note = 'the tail grew but the median did not move beyond its tolerance: not a regression by itself';
+    } else {
+      m.verdict = 'regression';
+    }
+  }
+  return tested.length;
+}
+
+/** A p-value for people: 0.032, 4e-5, < 1e-12. */
+export function formatP(p: number): string {
+  if (p < 1e-12) return '<1e-12';
+  if (p < 0.001) return p.toExponential(0).replace('e-', 'e-');
+  return p < 0.01 ? p.toFixed(3) : p.toFixed(2);
+}
+
 /** Checks the shape of a baseline file read from disk; throws BaselineInputError naming the problem. */
 export function validateBaseline(value: unknown, file: string): Baseline {
   const b = value as Partial<Baseline> | undefined;
-  if (!b || typeof b !== 'object' || b.format !== BASELINE_FORMAT || typeof b.phases !== 'object' || b.phases === null || typeof b.fingerprint !== 'object') {
+  if (!b || typeof b !== 'object' || !BASELINE_FORMATS.includes(String(b.format)) || typeof b.phases !== 'object' || b.phases === null || typeof b.fingerprint !== 'object' || b.fingerprint === null) {
     throw new BaselineInputError(`${file} is not a baseline of this suite (expected "format": "${BASELINE_FORMAT}"); save one with: node --import tsx tools/baseline/main.ts save <results-folder> NAME`);
   }
   for (const [phase, numbers] of Object.entries(b.phases)) {

@@ -1,6 +1,6 @@
 // Terminal output of a baseline comparison. Pure, unit-tested.
 import { formatMs } from '../progress/format.ts';
-import { ALL, type Comparison, type MetricComparison, type MetricName, type RowComparison } from './baseline.ts';
+import { ALL, formatP, type Comparison, type MetricComparison, type MetricName, type RowComparison, type TestResult } from './baseline.ts';
 
 /** 'readwrite students update', or 'readwrite all data requests' for the phase's total row. */
 export function rowLabel(r: { phase: string; resource: string; op: string }): string {
@@ -24,10 +24,15 @@ function change(m: MetricComparison): string {
   return ` ${m.change > 0 ? '+' : ''}${Math.round(m.change * 100)}%`;
 }
 
+/** ' p=0.003': the Holm-adjusted p-value of the metric's test, when it had one. */
+function pValue(m: MetricComparison): string {
+  return m.test ? ` p=${formatP(m.test.pAdjusted)}` : '';
+}
+
 function cell(m: MetricComparison | undefined, rowJudged: boolean): string {
   if (!m) return '';
   const mark = m.verdict === 'regression' ? ' !!' : m.verdict === 'not-judged' && rowJudged ? ' ?' : '';
-  return `${value(m.metric, m.baseline)}→${value(m.metric, m.current)}${change(m)}${mark}`;
+  return `${value(m.metric, m.baseline)}→${value(m.metric, m.current)}${change(m)}${m.verdict === 'not-judged' ? '' : pValue(m)}${mark}`;
 }
 
 const HEAD = ['phase', 'resource', 'op', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'verdict'];
@@ -60,17 +65,29 @@ export function comparisonTable(c: Comparison): string {
   });
   const widths = HEAD.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c2, i) => c2.padEnd(widths[i])).join('  ').trimEnd();
-  const legend = `!! regression   ? not judged (a percentile needs 5 requests beyond it: p95 ${100}, p99 ${500}; requests/s needs a phase of ${c.tolerances.minSeconds} s or more)`;
-  return [line(HEAD), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), legend].join('\n');
+  const legend = [
+    `!! regression   ? not judged (p50 and errors need ${c.tolerances.minCount} requests, p95 100, p99 500; requests/s: phase totals of ${c.tolerances.minSeconds} s or more, per operation only in the load phase)`,
+    `p = one-sided p-value after Holm's adjustment over the comparison's ${c.method.tests} tests; a change beyond the tolerance is a regression when p < ${c.method.alpha} ` +
+      `(p50: Mann-Whitney U; p95/p99: share above the baseline's percentile, Fisher, and only with the median; errors: Fisher)`,
+  ];
+  return [line(HEAD), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...legend].join('\n');
 }
 
 const METRIC_WORDS: Record<MetricName, string> = { throughput: 'requests/s', p50: 'p50', p95: 'p95', p99: 'p99', errorRate: 'error rate' };
+
+const TEST_WORDS: Record<TestResult['name'], string> = { 'mann-whitney': 'Mann-Whitney', quantile: 'quantile test', fisher: 'Fisher' };
+
+/** 'Mann-Whitney P(slower) 0.97, p 2e-9 < 0.01' */
+function testWords(t: TestResult, alpha: number): string {
+  return `${TEST_WORDS[t.name]} ${t.detail}, p ${formatP(t.pAdjusted)} < ${alpha}`;
+}
 
 export function regressionLines(c: Comparison): string[] {
   return c.regressions.map((r) => {
     const m: MetricComparison = { metric: r.metric, baseline: r.baseline, current: r.current, verdict: 'regression', limit: r.limit, change: r.baseline ? r.current / r.baseline - 1 : undefined };
     const unit = r.metric === 'p50' || r.metric === 'p95' || r.metric === 'p99' ? ' ms' : '';
-    return `REGRESSION ${rowLabel(r)} ${METRIC_WORDS[r.metric]}: ${value(r.metric, r.baseline)}${unit} -> ${value(r.metric, r.current)}${unit}${change(m)} (allowed ${r.limit})`;
+    const test = r.test ? `; ${testWords(r.test, c.method.alpha)}` : '';
+    return `REGRESSION ${rowLabel(r)} ${METRIC_WORDS[r.metric]}: ${value(r.metric, r.baseline)}${unit} -> ${value(r.metric, r.current)}${unit}${change(m)} (allowed ${r.limit}${test})`;
   });
 }
 
@@ -89,7 +106,9 @@ export const SUMMARY_NAMES = 3;
 
 export function summaryLine(c: Comparison): string {
   const judged = c.rows.filter((r) => r.status === 'compared').length;
-  if (c.verdict === 'pass') return `baseline '${c.baseline.name}': no regression (${judged} rows compared within tolerances)`;
+  if (c.verdict === 'pass') {
+    return `baseline '${c.baseline.name}': no regression (${judged} rows compared; ${c.method.tests} significance tests at alpha ${c.method.alpha}, Holm-adjusted)`;
+  }
   const names = [...new Set(c.regressions.map(rowLabel))];
   // A long list would bury the line CI shows: three rows, then a count (the table above has them all).
   const shown = names.slice(0, SUMMARY_NAMES).join('; ');

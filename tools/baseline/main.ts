@@ -1,28 +1,42 @@
 // Baselines of load-test runs.
 //   save    <results-folder> NAME [--force]  -> ${BASELINE_DIR:-baselines}/NAME.json (old one kept as NAME.json.bak.<UTC>)
 //   compare <results-folder> NAME            -> table on stdout, <results-folder>/baseline-comparison.json
+//   check   NAME [--profile P] [--phases a,b] -> can a run of that profile and phases be compared with NAME?
 //   list                                     -> the saved baselines
-// Exit codes: 0 fine / no regression, 1 regression (named), 2 bad input (unknown baseline, unreadable folder, ...).
+// Exit codes: 0 fine / no regression, 1 regression (named), 2 bad input or the comparison cannot be made
+// (unknown, unreadable or corrupt baseline, unreadable folder, another profile, nothing in common).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { readResults, ResultsError } from '../report/results.ts';
-import { BaselineInputError, compare, makeBaseline } from './baseline.ts';
+import { BaselineInputError, BaselineMismatchError, compare, makeBaseline } from './baseline.ts';
 import { comparisonTable, fingerprintWarning, regressionLines, summaryLine } from './format.ts';
 import { baselineDir, checkName, listBaselines, loadBaseline, saveBaseline } from './store.ts';
 import { ToleranceError, tolerancesFromEnv } from './tolerances.ts';
 
 const USAGE = `usage: node --import tsx tools/baseline/main.ts save <results-folder> NAME [--force]
        node --import tsx tools/baseline/main.ts compare <results-folder> NAME
+       node --import tsx tools/baseline/main.ts check NAME [--profile PROFILE] [--phases load,readwrite]
        node --import tsx tools/baseline/main.ts list
 Baselines live in \${BASELINE_DIR:-baselines}. Tolerances: BASELINE_P50_TOLERANCE, BASELINE_P95_TOLERANCE,
 BASELINE_P99_TOLERANCE, BASELINE_THROUGHPUT_TOLERANCE, BASELINE_ERROR_RATE_TOLERANCE, BASELINE_MIN_DELTA_MS,
-BASELINE_MIN_COUNT (see docs/reports-and-baselines.md).`;
+BASELINE_MIN_COUNT, BASELINE_MIN_SECONDS, BASELINE_ALPHA (see docs/reports-and-baselines.md).`;
 
 class UsageError extends Error {}
 
+/** The command's options and positional arguments (node:util parseArgs); unknown options are usage errors. */
+function parse(args: string[], options: Record<string, { type: 'string' | 'boolean' }>): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
 function save(args: string[], env: NodeJS.ProcessEnv): number {
-  const force = args.includes('--force');
-  const [folder, name, ...rest] = args.filter((a) => a !== '--force');
+  const { values, positionals } = parse(args, { force: { type: 'boolean' } });
+  const force = values.force === true;
+  const [folder, name, ...rest] = positionals;
   if (!folder || !name || rest.length > 0) throw new UsageError('save needs <results-folder> NAME');
   checkName(name);
   const results = readResults(folder);
@@ -44,17 +58,13 @@ function save(args: string[], env: NodeJS.ProcessEnv): number {
 }
 
 function compareCommand(args: string[], env: NodeJS.ProcessEnv): number {
-  const [folder, name, ...rest] = args;
+  const [folder, name, ...rest] = parse(args, {}).positionals;
   if (!folder || !name || rest.length > 0) throw new UsageError('compare needs <results-folder> NAME');
   checkName(name);
   const tolerances = tolerancesFromEnv(env);
   const { baseline, file } = loadBaseline(baselineDir(env), name);
   const results = readResults(folder);
   const comparison = compare(baseline, file, results, tolerances, new Date());
-  if (!comparison.rows.some((r) => r.status === 'compared' || r.status === 'too-few-samples')) {
-    const notes = comparison.phaseNotes.length > 0 ? comparison.phaseNotes.join('; ') : 'no rows in common';
-    throw new BaselineInputError(`nothing to compare between ${results.folder} and baseline '${name}': ${notes}`);
-  }
   const out = join(results.folder, 'baseline-comparison.json');
   writeFileSync(out, `${JSON.stringify(comparison, null, 2)}\n`);
   const warning = fingerprintWarning(comparison);
@@ -69,6 +79,37 @@ function compareCommand(args: string[], env: NodeJS.ProcessEnv): number {
   return comparison.verdict === 'regression' ? 1 : 0;
 }
 
+/**
+ * Before a run: can a run of this profile and these phases be compared with the baseline at all? Exit 0, or
+ * 2 with the reason (missing, unreadable or corrupt file, another profile, no phase in common), so a long
+ * run does not start only to find its gate cannot work.
+ */
+function check(args: string[], env: NodeJS.ProcessEnv): number {
+  const { values, positionals } = parse(args, { profile: { type: 'string' }, phases: { type: 'string' } });
+  const [name, ...rest] = positionals;
+  if (!name || rest.length > 0) throw new UsageError('check needs NAME');
+  checkName(name);
+  tolerancesFromEnv(env);
+  const { baseline, file } = loadBaseline(baselineDir(env), name);
+  const profile = typeof values.profile === 'string' ? values.profile : undefined;
+  if (profile && baseline.fingerprint.profile && baseline.fingerprint.profile !== profile) {
+    throw new BaselineMismatchError(
+      `baseline '${name}' (${file}) was saved from a ${baseline.fingerprint.profile} run, this is a ${profile} run: ` +
+        `a different data set and load cannot be compared. Use a baseline of profile ${profile} (save one with --save-baseline)`,
+    );
+  }
+  const phases = typeof values.phases === 'string' ? values.phases.split(',').filter((p) => p !== '') : [];
+  const saved = Object.keys(baseline.phases);
+  if (phases.length > 0 && !phases.some((p) => saved.includes(p))) {
+    throw new BaselineMismatchError(
+      `baseline '${name}' (${file}) has the phase(s) ${saved.join(', ')}, this run has ${phases.join(', ')}: no phase in common. ` +
+        `Run a phase the baseline has (--phase ${saved.length === 2 ? 'full' : saved[0]}), or save a baseline of this phase`,
+    );
+  }
+  process.stdout.write(`baseline '${name}' (${file}): ${saved.join(', ')}; format ${baseline.format}\n`);
+  return 0;
+}
+
 function main(argv: string[], env: NodeJS.ProcessEnv): number {
   const [command, ...args] = argv;
   try {
@@ -77,6 +118,8 @@ function main(argv: string[], env: NodeJS.ProcessEnv): number {
         return save(args, env);
       case 'compare':
         return compareCommand(args, env);
+      case 'check':
+        return check(args, env);
       case 'list': {
         const dir = baselineDir(env);
         const names = listBaselines(dir);
@@ -95,7 +138,7 @@ function main(argv: string[], env: NodeJS.ProcessEnv): number {
       process.stderr.write(`baseline: ${error.message}\n${USAGE}\n`);
       return 2;
     }
-    if (error instanceof BaselineInputError || error instanceof ResultsError || error instanceof ToleranceError) {
+    if (error instanceof BaselineInputError || error instanceof BaselineMismatchError || error instanceof ResultsError || error instanceof ToleranceError) {
       process.stderr.write(`baseline: ${error.message}\n`);
       return 2;
     }

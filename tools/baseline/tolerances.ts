@@ -15,17 +15,26 @@ export interface Tolerances {
   minCount: number;
   /** Requests/s of a phase shorter than this (in either run) is not judged: start-up dominates it. */
   minSeconds: number;
+  /**
+   * Significance level of the comparison's one-sided tests, after Holm's adjustment over all of them: a
+   * change beyond the tolerance is a regression only when p < alpha (0.01 = 99% confidence).
+   */
+  alpha: number;
 }
 
+// p50 and p95 at 10%: the significance test, the 5 ms floor and the rule that the median must move keep
+// like runs from failing, so the tolerance can be tight enough to catch a 20% slowdown reliably
+// (npm run bench:baseline; docs/reports-and-baselines.md).
 export const DEFAULT_TOLERANCES: Tolerances = {
-  p50: 0.2,
-  p95: 0.2,
+  p50: 0.1,
+  p95: 0.1,
   p99: 0.3,
   throughput: 0.2,
   errorRate: 0.01,
   minDeltaMs: 5,
   minCount: 20,
   minSeconds: 10,
+  alpha: 0.01,
 };
 
 export const TOLERANCE_ENV: Record<keyof Tolerances, string> = {
@@ -37,6 +46,7 @@ export const TOLERANCE_ENV: Record<keyof Tolerances, string> = {
   minDeltaMs: 'BASELINE_MIN_DELTA_MS',
   minCount: 'BASELINE_MIN_COUNT',
   minSeconds: 'BASELINE_MIN_SECONDS',
+  alpha: 'BASELINE_ALPHA',
 };
 
 export class ToleranceError extends Error {}
@@ -55,6 +65,9 @@ export function tolerancesFromEnv(env: Record<string, string | undefined>): Tole
       throw new ToleranceError(`${name}='${raw}' must be below 1 (it is the share requests/s may drop by; 0.2 = 20%)`);
     }
     if (key === 'minCount' && !Number.isInteger(value)) throw new ToleranceError(`${name}='${raw}' must be a whole number`);
+    if (key === 'alpha' && (value <= 0 || value >= 0.5)) {
+      throw new ToleranceError(`${name}='${raw}' must be above 0 and below 0.5 (the significance level; 0.01 = 99% confidence)`);
+    }
     out[key] = value;
   }
   return out;

@@ -1,5 +1,5 @@
 // Everything the page shows, as plain values: one ReportView from one results folder. Pure, unit-tested.
-import { COMPARISON_FORMAT, type Comparison } from '../baseline/baseline.ts';
+import { COMPARISON_FORMATS, type Comparison } from '../baseline/baseline.ts';
 import { MIN_CHART_POINTS, opLatencyChart, timeseriesCharts, type ChartSpec } from './charts.ts';
 import { buildFindings, failureRows, isOpenModel, type FailureRow, type Findings } from './findings.ts';
 import {
@@ -157,7 +157,7 @@ export function buildView(results: ResultsFolder): ReportView {
     .filter((e): e is [string, number] => typeof e[1] === 'number')
     .map(([key, count]) => ({ key, count }))
     .sort((a, b) => a.key.localeCompare(b.key));
-  const comparison = (results.comparison as Comparison | undefined)?.format === COMPARISON_FORMAT ? (results.comparison as Comparison) : undefined;
+  const comparison = COMPARISON_FORMATS.includes(String((results.comparison as Comparison | undefined)?.format)) ? (results.comparison as Comparison) : undefined;
   const warnings = [...results.warnings];
   const status = toStatus(results);
   if (results.comparison !== undefined && !comparison) warnings.push('baseline-comparison.json is not in the format this report knows; it was left out');
