@@ -104,6 +104,7 @@ export const EXIT_MEANINGS = {
   4: 'client setup failed',
   5: 'regression against the baseline',
   6: 'the baseline comparison could not be made',
+  7: 'no space left on the device: the record of the run is incomplete',
   99: 'k6: thresholds failed',
   104: 'k6: invalid configuration',
   105: 'k6: stopped by a signal',
@@ -111,6 +112,7 @@ export const EXIT_MEANINGS = {
   108: 'k6: the scenario aborted the test',
   129: 'hangup (SIGHUP)',
   130: 'interrupted (SIGINT)',
+  137: 'the runner was killed (SIGKILL, out of memory)',
   143: 'terminated (SIGTERM)',
 };
 
