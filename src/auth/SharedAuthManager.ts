@@ -23,6 +23,8 @@ export interface AuthSnapshot {
   expiresAtMs: number;
   lifetimeSeconds: number;
   generation: number;
+  /** From the broker: ask for a renewed token from this time on (ms since the epoch). */
+  renewAtMs?: number;
 }
 
 type AuthSettings = Pick<SuiteConfig, 'oauthTokenUrl' | 'clientId' | 'clientSecret' | 'tokenBrokerUrl' | 'tokenBrokerKey' | 'tokenRefreshMarginSeconds'>;
@@ -41,13 +43,13 @@ function fromBroker(settings: AuthSettings, path: string, body?: string): AuthSn
     const detail = typeof res.body === 'string' ? res.body : '';
     abort(`token broker at ${settings.tokenBrokerUrl} could not provide a token (HTTP ${res.status}): ${detail}`);
   }
-  const json = res.json() as { access_token: string; expires_at_ms: number; generation: number; fetched_ms: number | null };
+  const json = res.json() as { access_token: string; expires_at_ms: number; renew_at_ms?: number; generation: number; fetched_ms: number | null };
   if (json.fetched_ms !== null) {
     tokenRequests.add(1);
     tokenRequestDuration.add(json.fetched_ms);
   }
   const lifetimeSeconds = Math.max(1, Math.round((json.expires_at_ms - Date.now()) / 1000));
-  return { accessToken: json.access_token, expiresAtMs: json.expires_at_ms, lifetimeSeconds, generation: json.generation };
+  return { accessToken: json.access_token, expiresAtMs: json.expires_at_ms, lifetimeSeconds, generation: json.generation, renewAtMs: json.renew_at_ms };
 }
 
 const TOKEN_ATTEMPTS = 3;
@@ -115,7 +117,8 @@ export class SharedAuthManager {
   private use(token: AuthSnapshot): void {
     this.token = token;
     const margin = effectiveMarginMs(this.settings.tokenRefreshMarginSeconds, token.lifetimeSeconds);
-    this.askAtMs = askBrokerAtMs(token, margin);
+    // The broker's renewal window may open earlier than half the margin (a slow token endpoint): ask then.
+    this.askAtMs = Math.min(askBrokerAtMs(token, margin), token.renewAtMs ?? Infinity);
     const authorization = `Bearer ${token.accessToken}`;
     this.plainHeaders = { Authorization: authorization };
     this.jsonHeaders = { Authorization: authorization, 'Content-Type': 'application/json' };

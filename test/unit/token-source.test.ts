@@ -21,9 +21,7 @@ function source(statuses: number[], clock: { now: number }, extra: Partial<Const
   const slept: number[] = [];
   const src = new TokenSource({
     tokenUrl: 'http://dms/oauth/token', clientId: 'id', clientSecret: 'secret', marginSeconds: 60,
-    now: () => clock.now, fetchImpl: endpoint.fetchImpl, sleep: async (ms) => { slept.push(ms); },
-    schedule: () => () => undefined, // no timers: these tests drive the clock; the renewal timer has its own test
-    ...extra,
+    now: () => clock.now, fetchImpl: endpoint.fetchImpl, sleep: async (ms) => { slept.push(ms); }, ...extra,
   });
   return { src, calls: endpoint.calls, slept };
 }
@@ -66,11 +64,6 @@ test('a slow token endpoint never stalls callers while the token is valid (8 s f
   const timers: Array<{ at: number; run: () => void }> = [];
   const src = new TokenSource({
     tokenUrl: 'http://dms/oauth/token', clientId: 'id', clientSecret: 'secret', marginSeconds: 60, now: () => clock.now, fetchImpl,
-    schedule: (run, ms) => {
-      const timer = { at: clock.now + ms, run };
-      timers.push(timer);
-      return () => timers.splice(timers.indexOf(timer), 1);
-    },
   });
   const first = src.get();
   clock.now = 8_000; // the first request takes 8 s (the pre-flight waits for it)
@@ -78,7 +71,9 @@ test('a slow token endpoint never stalls callers while the token is valid (8 s f
   assert.equal((await first).generation, 1);
   // Renewal ahead of expiry: twice the 8 s fetch (the margin, a quarter of 20 s, would be too late), at most half the lifetime.
   assert.equal(src.stats.renewAheadMs, 10_000);
+  assert.equal(src.renewAtMs(await first), 28_000 - 10_000, 'callers are told to ask from the window\'s start');
   assert.match(src.stats.slowEndpointWarning ?? '', /took 8\.0 s, more than half the renewal margin of 5\.0 s/);
+  // A VU asks at the renewal window's start (renew_at_ms), then every second while it gets the same token.
   for (let generationsSeen = 1; clock.now < 70_000; clock.now += 250) {
     const started = fetches;
     for (const timer of timers.filter((t) => t.at <= clock.now)) timer.run();

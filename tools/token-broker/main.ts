@@ -36,10 +36,7 @@ async function main(): Promise<void> {
   }
   const broker = await startBrokerServer(source, key, process.env.BROKER_HOST ?? '127.0.0.1', wholeNumber('BROKER_PORT', 0));
   process.stdout.write(`token-broker listening on ${broker.url}\n`);
-  const stop = () => {
-    source.close();
-    return broker.close().then(() => process.exit(0));
-  };
+  const stop = () => broker.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

@@ -51,6 +51,9 @@ async function answerWithToken(res: ServerResponse, obtain: () => Promise<Token>
     send(res, 200, {
       access_token: token.accessToken,
       expires_at_ms: token.expiresAtMs,
+      // when to ask again: the start of the renewal window (earlier than the VU's own rule when the token
+      // endpoint is slow), so the first VU to ask starts the renewal in time
+      renew_at_ms: source.renewAtMs(token),
       generation: token.generation,
       fetched_ms: peek ? null : source.takeUnreportedFetchMs(),
     });

@@ -1,6 +1,7 @@
-// Holds the one token of a run. Fetches lazily, renews ahead of expiry in the background (callers keep getting
-// the still-valid token meanwhile, so a slow token endpoint never stalls the VUs), and never runs two fetches
-// at once, so a crowd of VUs asking together causes a single request to the token endpoint.
+// Holds the one token of a run. Fetches lazily, renews ahead of expiry in the background when first asked
+// inside the renewal window (callers keep getting the still-valid token meanwhile, so a slow token endpoint
+// never stalls the VUs), and never runs two fetches at once, so a crowd of VUs asking together causes a
+// single request to the token endpoint.
 import { backoffMs, brokerShouldRefresh, effectiveMarginMs, parseRetryAfter } from '../../src/auth/token-timing.ts';
 import { httpRequest, networkReason, type HttpAnswer } from '../../scripts/lib/js/http-client.mjs';
 
@@ -22,22 +23,10 @@ export interface TokenSourceOptions {
   /** The token request; default: node:http(s) (scripts/lib/js/http-client.mjs), as fetch refuses some ports. */
   fetchImpl?: (url: string, init: { method: string; headers: Record<string, string>; body: string; timeoutMs: number }) => Promise<HttpAnswer | Response>;
   sleep?: (ms: number) => Promise<void>;
-  /**
-   * Runs `renew` after `ms` milliseconds (the renewal ahead of expiry); returns a cancel function. Default: an
-   * unref'd setTimeout. Tests with a fake clock pass their own.
-   */
-  schedule?: (renew: () => void, ms: number) => () => void;
 }
 
 /** A token with less than this left is no longer handed out while a renewal runs: callers wait for the new one. */
 const MIN_USABLE_MS = 1000;
-
-/** The default scheduler: a timer that does not keep the process alive. */
-function scheduleTimer(renew: () => void, ms: number): () => void {
-  const timer = setTimeout(renew, ms);
-  timer.unref();
-  return () => clearTimeout(timer);
-}
 
 /** The token endpoint refused the credentials: retrying cannot help. */
 export class CredentialsRejected extends Error {}
@@ -61,7 +50,6 @@ export class TokenSource {
   private retryAtMs = 0;
   private consecutiveFailures = 0;
   private freshRejections = 0;
-  private cancelRenewal: (() => void) | undefined;
   readonly stats = {
     tokensFetched: 0,
     fetchFailures: 0,
@@ -149,21 +137,12 @@ export class TokenSource {
     this.refresh().catch(() => undefined);
   }
 
-  /** After each new token: renew it ahead of expiry even if no VU asks in time. */
-  private scheduleRenewal(token: Token): void {
-    this.cancelRenewal?.();
-    const aheadMs = this.renewAheadMs();
-    this.stats.renewAheadMs = aheadMs;
-    const inMs = Math.max(0, token.expiresAtMs - aheadMs - this.now());
-    this.cancelRenewal = (this.options.schedule ?? scheduleTimer)(() => {
-      if (this.current === token) this.renewInBackground();
-    }, inMs);
-  }
-
-  /** Stops the scheduled renewal (the broker is shutting down). */
-  close(): void {
-    this.cancelRenewal?.();
-    this.cancelRenewal = undefined;
+  /**
+   * When callers should ask for a renewed token (ms since the epoch): the renewal window's start. The VUs
+   * ask then (SharedAuthManager), and the first ask starts the renewal: no timer mints tokens nobody uses.
+   */
+  renewAtMs(token: Token): number {
+    return token.expiresAtMs - this.renewAheadMs();
   }
 
   private refresh(force = false): Promise<Token> {
@@ -257,7 +236,7 @@ export class TokenSource {
         `the token endpoint took ${(elapsed / 1000).toFixed(1)} s, more than half the renewal margin of ${(this.marginMs() / 1000).toFixed(1)} s; ` +
         `the broker renews ${(this.renewAheadMs() / 1000).toFixed(1)} s ahead of expiry instead (raise TOKEN_REFRESH_MARGIN_SECONDS, or make the token endpoint faster)`;
     }
-    this.scheduleRenewal(this.current);
+    this.stats.renewAheadMs = this.renewAheadMs();
     return this.current;
   }
 }
