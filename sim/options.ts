@@ -23,6 +23,11 @@ export interface SimOptions {
   errorRate: number;
   /** Share (0..1) of data requests whose connection is destroyed without an answer. */
   dropRate: number;
+  /**
+   * Share (0..1) of data GETs answered 200 text/html (a login page), as a gateway in front of DMS does when
+   * its session lapses. Spread evenly (every 1/rate-th GET), not drawn at random, so tests are repeatable.
+   */
+  nonJsonRate: number;
   tokenLatencyMs: number;
   /** Milliseconds since the epoch; tests may pass a fake clock. */
   clock: () => number;
@@ -42,6 +47,7 @@ export const DEFAULT_OPTIONS: SimOptions = {
   latencyJitterMs: 0,
   errorRate: 0,
   dropRate: 0,
+  nonJsonRate: 0,
   tokenLatencyMs: 0,
   clock: Date.now,
 };
@@ -101,6 +107,7 @@ export const ENV_SETTINGS: ReadonlyArray<{ env: string; key: keyof SimOptions; p
   { env: 'SIM_LATENCY_JITTER_MS', key: 'latencyJitterMs', parse: integer(0, MAX_MS, ''), help: 'extra random latency 0..N ms on data requests; default 0' },
   { env: 'SIM_ERROR_RATE', key: 'errorRate', parse: fraction, help: 'share of data requests answered 500/503 with Retry-After; default 0' },
   { env: 'SIM_DROP_RATE', key: 'dropRate', parse: fraction, help: 'share of data requests whose connection is dropped; default 0' },
+  { env: 'SIM_NON_JSON_RATE', key: 'nonJsonRate', parse: fraction, help: 'share of data GETs answered 200 text/html (a login page), every 1/rate-th GET; default 0' },
   { env: 'SIM_TOKEN_LATENCY_MS', key: 'tokenLatencyMs', parse: integer(0, MAX_MS, ''), help: 'added latency on the token endpoints; default 0' },
 ];
 
@@ -110,6 +117,7 @@ export const FAULT_KEYS = [
   'latencyJitterMs',
   'errorRate',
   'dropRate',
+  'nonJsonRate',
   'tokenLatencyMs',
   'rateLimitPermits',
   'rateLimitWindowSeconds',

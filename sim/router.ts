@@ -35,7 +35,7 @@ export function createRequestHandler(state: SimState, resources: ResourceIndex):
     }
 
     if (target) {
-      if (await applyDataFaults(ctx, state.settings)) return;
+      if (await applyDataFaults(ctx, state.settings, state.nonJson)) return;
       return handleData(ctx, state, resources, target);
     }
     if (lowerPath === '/oauth/token' && ctx.method === 'POST') return handleOAuthToken(ctx, state);

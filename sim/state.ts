@@ -6,6 +6,7 @@ import { ClientRegistry } from './clients.ts';
 import { DocumentStore } from './store.ts';
 import { RequestCounter } from './stats.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { EvenShare } from './faults.ts';
 
 export interface SimState {
   /** Resolved options; the fault and rate-limit fields change at runtime through /_sim/faults. */
@@ -15,6 +16,8 @@ export interface SimState {
   store: DocumentStore;
   counter: RequestCounter;
   limiter: RateLimiter;
+  /** Which data GETs the nonJsonRate fault answers with a login page. */
+  nonJson: EvenShare;
 }
 
 export function createState(settings: SimOptions): SimState {
@@ -25,6 +28,7 @@ export function createState(settings: SimOptions): SimState {
     store: new DocumentStore(settings.clock),
     counter: new RequestCounter(),
     limiter: new RateLimiter(settings, settings.clock),
+    nonJson: new EvenShare(),
   };
 }
 
@@ -34,4 +38,5 @@ export function resetState(state: SimState): void {
   state.tokens.clear();
   state.counter.clear();
   state.limiter.clear();
+  state.nonJson.clear();
 }
