@@ -7,6 +7,7 @@ import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import {
   bootstrapDocuments,
+  dependentsOf,
   documentsFor,
   expectedCounts,
   itemsOfIteration,
@@ -17,11 +18,17 @@ import {
   workItemAt,
   type ReferenceLookup,
   type ResourceDoc,
+  type WorkItem,
 } from '../data/index.ts';
-import { abort, config, dms, setupAuth, type SetupData } from '../phase/context.ts';
-import { breakdownThresholds, phaseThresholds, SUMMARY_TREND_STATS } from '../phase/thresholds.ts';
+import { abort, config, dms, setPhase, setupAuth, type SetupData } from '../phase/context.ts';
+import { operationFailed } from '../phase/operation.ts';
+import { breakdownThresholds, operationThresholds, phaseThresholds, SUMMARY_TREND_STATS } from '../phase/thresholds.ts';
 import { summaryOutputs, type SummaryData } from '../summary/summary.ts';
-import type { DmsClient, PreparedCall } from '../dms/client.ts';
+import { headerValue, type DmsClient, type PreparedCall } from '../dms/client.ts';
+import { problemSentence } from '../dms/problems.ts';
+import { readJsonArray } from '../dms/body-shape.ts';
+
+setPhase('load');
 
 const entitiesEnsured = new Counter('entities_ensured');
 const entitiesExisting = new Counter('entities_existing');
@@ -50,11 +57,8 @@ function entityThresholds(): NonNullable<Options['thresholds']> {
   return map;
 }
 
-const tagPairs = [
-  ...[...new Set(Object.keys(expected).map(resourceTag))].map((r) => [r, 'create'] as const),
-  ['descriptors', 'verify'] as const,
-  ['schoolYearTypes', 'verify'] as const,
-];
+const createPairs = [...new Set(Object.keys(expected).map(resourceTag))].map((r) => [r, 'create'] as const);
+const tagPairs = [...createPairs, ['descriptors', 'verify'] as const, ['schoolYearTypes', 'verify'] as const];
 
 export const options: Options = {
   scenarios: {
@@ -68,6 +72,7 @@ export const options: Options = {
   thresholds: {
     ...phaseThresholds(config, config.thresholds.p95MsLoad, { checks: false }),
     ...breakdownThresholds(tagPairs),
+    ...operationThresholds(createPairs),
     ...entityThresholds(),
   },
   summaryTrendStats: SUMMARY_TREND_STATS,
@@ -80,6 +85,8 @@ export const options: Options = {
 interface Upsert {
   prepared: PreparedCall;
   tags: { resource: string };
+  /** dms_operation_failed's tags: one operation per document. */
+  opTags: { resource: string; op: string };
   ensured: number;
   existing: number;
 }
@@ -89,33 +96,79 @@ function upsertFor(client: DmsClient, resource: string): Upsert {
   let upsert = upserts[resource];
   if (!upsert) {
     const prepared = client.prepare({ method: 'POST', path: `ed-fi/${resource}`, resource: resourceTag(resource), op: 'create', expected: [200, 201], loading: true });
-    upsert = upserts[resource] = { prepared, tags: { resource }, ensured: 0, existing: 0 };
+    upsert = upserts[resource] = { prepared, tags: { resource }, opTags: { resource: resourceTag(resource), op: 'create' }, ensured: 0, existing: 0 };
     upsertList.push(upsert);
   }
   return upsert;
 }
 
 /**
- * Creates (or finds) the documents. There is no k6 check per document: the thresholds
- * entities_failed == 0 and entities_ensured{resource} == expected gate the same outcome more precisely.
+ * Creates (or finds) the documents of one work item, in order. There is no k6 check per document: the
+ * thresholds entities_failed == 0 and entities_ensured{resource} == expected gate the same outcome more
+ * precisely. Each document is one operation (dms_operation_failed), an exception included.
  */
 function ensureAll(client: DmsClient, docs: ResourceDoc[]): void {
-  for (const doc of docs) {
+  for (let d = 0; d < docs.length; d++) {
+    const doc = docs[d];
     const upsert = upsertFor(client, doc.resource);
-    const status = client.sendPrepared(upsert.prepared, doc.body).status;
-    if (status === 201) {
-      upsert.ensured++;
-    } else if (status === 200) {
-      upsert.ensured++;
-      upsert.existing++; // re-runs only
-    } else {
-      entitiesFailed.add(1, upsert.tags);
-      if (status === 403) {
-        abort(`DMS refused to create ${doc.resource} (403): the API client's claim set does not allow it; set CLAIM_SET_NAME (see docs/troubleshooting.md)`);
-      }
+    let status: number;
+    try {
+      status = client.sendPrepared(upsert.prepared, doc.body).status;
+    } catch (error) {
+      client.reportException(upsert.opTags.resource, 'create', error);
+      status = -1;
     }
+    if (status === 201 || status === 200) {
+      upsert.ensured++;
+      if (status === 200) upsert.existing++; // re-runs only
+      operationFailed.add(false, upsert.opTags);
+      continue;
+    }
+    operationFailed.add(true, upsert.opTags);
+    entitiesFailed.add(1, upsert.tags);
+    documentFailed(client, doc, status, docs.slice(d + 1));
+    return;
   }
 }
+
+/**
+ * A document failed for good (its retries are spent, or the answer cannot get better by waiting). Nothing
+ * that references it can be created, so nothing waits for it: a document other work items reference stops
+ * the phase at once with DMS's own words; a student or staff member ends its own work item, whose other
+ * documents are counted as failed without being sent. See docs/architecture.md.
+ */
+function documentFailed(client: DmsClient, doc: ResourceDoc, status: number, rest: ResourceDoc[]): void {
+  const problem = client.lastProblem;
+  if (status === 403) {
+    abort(`DMS refused to create ${doc.resource} (403): the API client's claim set does not allow it; set CLAIM_SET_NAME (see docs/troubleshooting.md)`);
+  }
+  const dependents = dependentsOf(doc.resource);
+  if (dependents === 'later-items') {
+    const what = problem ? problemSentence(problem) : `${doc.resource} create failed (status ${status})`;
+    abort(
+      `the load stops: ${what}. Every later document that references ${doc.resource} would wait for it and fail; ` +
+        'fix the cause (docs/troubleshooting.md) and run the load again',
+    );
+  }
+  for (const skipped of rest) entitiesFailed.add(1, upsertFor(client, skipped.resource).tags);
+}
+
+/** The documents of work item i; a builder that throws fails that one item, counted and reported. */
+function workItemDocuments(client: DmsClient, i: number): ResourceDoc[] {
+  let item: WorkItem | undefined;
+  try {
+    item = workItemAt(profile, i);
+    return documentsFor(profile, item);
+  } catch (error) {
+    const resource = item ? ITEM_RESOURCE[item.kind] : 'work-items';
+    client.reportException(resource, 'create', error);
+    operationFailed.add(true, { resource, op: 'create' });
+    entitiesFailed.add(1, { resource });
+    return [];
+  }
+}
+
+const ITEM_RESOURCE: Record<WorkItem['kind'], string> = { school: 'schools', course: 'courses', staff: 'staffs', student: 'students' };
 
 /** Adds the iteration's counts: once per resource per iteration, not once per document (a Counter.add each). */
 function addEntityCounts(): void {
@@ -130,9 +183,10 @@ function addEntityCounts(): void {
 /** Every document the target has for the look-up; stops the run if it cannot tell (see readAllPages). */
 function fetchAll(client: DmsClient, lookup: ReferenceLookup): unknown[] {
   // As patient as the writes (`loading`): a rate limiter is waited out, not taken for "nothing there".
-  const result = readAllPages(lookup, (path) =>
-    client.send({ method: 'GET', path, resource: resourceTag(lookup.resource), op: 'verify', expected: [200], loading: true }),
-  );
+  const result = readAllPages(lookup, (path) => {
+    const res = client.send({ method: 'GET', path, resource: resourceTag(lookup.resource), op: 'verify', expected: [200], loading: true });
+    return { status: res.status, items: readJsonArray({ status: res.status, contentType: headerValue(res, 'Content-Type'), body: res.body }) };
+  });
   if (!result.ok) {
     abort(
       `could not look up the ${lookup.resource} already on the target (${result.problem}); the load stops rather than POST over a district's own copies. ` +
@@ -173,7 +227,7 @@ export function setup(): SetupData {
 export default function (data: SetupData): void {
   const client = dms(data);
   const { first, end } = itemsOfIteration(plan, exec.scenario.iterationInTest);
-  for (let i = first; i < end; i++) ensureAll(client, documentsFor(profile, workItemAt(profile, i)));
+  for (let i = first; i < end; i++) ensureAll(client, workItemDocuments(client, i));
   addEntityCounts();
 }
 
