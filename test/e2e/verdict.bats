@@ -91,3 +91,14 @@ use_test_sim_as_dms() {
   local summary="$RESULTS_ROOT/latest/load/summary.json"
   [ "$(json_get "$summary" "j.problems.some((p) => p.resource === 'schools' && p.op === 'create' && p.status === 409 && p.problemType === 'urn:ed-fi:api:identity-conflict' && p.detail !== '' && JSON.stringify(p.errors).includes('$school_id'))")" = true ]
 }
+
+@test "server errors in readwrite are unexpected statuses, not missing data" {
+  # a fifth of the data requests answered 500 or 503; the budgets are opened so that only missing data can fail
+  SIM_RATE_LIMIT_PERMITS=0 SIM_ERROR_RATE=0.2 THRESHOLD_ERROR_RATE=1 THRESHOLD_CHECKS_RATE=0 DURATION_READWRITE_PHASE=5s \
+    run "$RUNNER" --profile smoke --phase full
+  assert_status 0
+  local summary
+  summary="$(run_dir)/readwrite/summary.json"
+  [ "$(json_get "$summary" "j.metrics.dms_unexpected_status.values.count > 0")" = true ]
+  [ "$(json_get "$summary" "j.metrics.readwrite_missing_data.values.count")" = 0 ]
+}
