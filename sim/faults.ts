@@ -2,14 +2,41 @@
 // anything is read or stored, so a failed request never changes data.
 
 import type { Ctx } from './http-io.ts';
-import { dropConnection, sendProblem } from './http-io.ts';
+import { dropConnection, send, sendProblem } from './http-io.ts';
 import { problems } from './problem.ts';
 import { DEFAULT_OPTIONS, FAULT_KEYS, parseSetting, type FaultKey, type FaultSettings, type SimOptions } from './options.ts';
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** True when the fault answered (or dropped) the request. */
-export async function applyDataFaults(ctx: Ctx, s: SimOptions): Promise<boolean> {
+/**
+ * Picks a share of events spread evenly: with rate r, event n (1-based) is picked when floor(n * r) grows,
+ * so 1/3 picks the 3rd, 6th, 9th... A random draw would make a test's first request fail now and then.
+ */
+export class EvenShare {
+  private seen = 0;
+
+  take(rate: number): boolean {
+    if (rate <= 0) return false;
+    this.seen++;
+    return Math.floor(this.seen * rate) > Math.floor((this.seen - 1) * rate);
+  }
+
+  clear(): void {
+    this.seen = 0;
+  }
+}
+
+/**
+ * What a single sign-on gateway in front of DMS answers once its session has lapsed: its login page, with
+ * status 200. A client that takes every 200 for data reads this as success.
+ */
+export const LOGIN_PAGE =
+  '<!DOCTYPE html><html><head><title>Sign in</title></head><body><h1>Sign in to continue</h1>' +
+  '<form method="post" action="/login"><input name="username"><input name="password" type="password">' +
+  '<button>Sign in</button></form></body></html>';
+
+/** True when the fault answered (or dropped) the request. `nonJson` spreads the login pages over the GETs. */
+export async function applyDataFaults(ctx: Ctx, s: SimOptions, nonJson: EvenShare): Promise<boolean> {
   const delay = s.latencyMs + (s.latencyJitterMs > 0 ? Math.random() * s.latencyJitterMs : 0);
   if (delay > 0) await sleep(delay);
   if (s.dropRate > 0 && Math.random() < s.dropRate) {
@@ -18,6 +45,10 @@ export async function applyDataFaults(ctx: Ctx, s: SimOptions): Promise<boolean>
   }
   if (s.errorRate > 0 && Math.random() < s.errorRate) {
     sendProblem(ctx, Math.random() < 0.5 ? problems.systemError() : problems.serviceUnavailable());
+    return true;
+  }
+  if (ctx.method === 'GET' && nonJson.take(s.nonJsonRate)) {
+    send(ctx, 200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }, LOGIN_PAGE);
     return true;
   }
   return false;

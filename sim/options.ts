@@ -33,6 +33,11 @@ export interface SimOptions {
   breaker: 'off' | 'on';
   /** Share (0..1) of data requests whose connection is destroyed without an answer. */
   dropRate: number;
+  /**
+   * Share (0..1) of data GETs answered 200 text/html (a login page), as a gateway in front of DMS does when
+   * its session lapses. Spread evenly (every 1/rate-th GET), not drawn at random, so tests are repeatable.
+   */
+  nonJsonRate: number;
   tokenLatencyMs: number;
   /** Milliseconds since the epoch; tests may pass a fake clock. */
   clock: () => number;
@@ -55,6 +60,7 @@ export const DEFAULT_OPTIONS: SimOptions = {
   errorRate: 0,
   breaker: 'off',
   dropRate: 0,
+  nonJsonRate: 0,
   tokenLatencyMs: 0,
   clock: Date.now,
 };
@@ -117,6 +123,7 @@ export const ENV_SETTINGS: ReadonlyArray<{ env: string; key: keyof SimOptions; p
   { env: 'SIM_ERROR_RATE', key: 'errorRate', parse: fraction, help: 'share of data requests answered 500/503 with Retry-After; default 0' },
   { env: 'SIM_BREAKER', key: 'breaker', parse: oneOf('off', 'on'), help: "'on': DMS's circuit breaker (10% failures of >= 20 data calls in 120 s open it; then 503 with Retry-After: 30 for 30 s); default off" },
   { env: 'SIM_DROP_RATE', key: 'dropRate', parse: fraction, help: 'share of data requests whose connection is dropped; default 0' },
+  { env: 'SIM_NON_JSON_RATE', key: 'nonJsonRate', parse: fraction, help: 'share of data GETs answered 200 text/html (a login page), every 1/rate-th GET; default 0' },
   { env: 'SIM_TOKEN_LATENCY_MS', key: 'tokenLatencyMs', parse: integer(0, MAX_MS, ''), help: 'added latency on the token endpoints; default 0' },
 ];
 
@@ -127,6 +134,7 @@ export const FAULT_KEYS = [
   'errorRate',
   'breaker',
   'dropRate',
+  'nonJsonRate',
   'tokenLatencyMs',
   'rateLimitPermits',
   'rateLimitWindowSeconds',

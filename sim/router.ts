@@ -38,7 +38,7 @@ export function createRequestHandler(state: SimState, resources: ResourceIndex):
       const breakerOn = state.settings.breaker === 'on';
       const openFor = breakerOn ? state.breaker.openRetryAfter() : 0;
       if (openFor > 0) return sendProblem(ctx, problems.serviceUnavailable(openFor));
-      const faulted = await applyDataFaults(ctx, state.settings);
+      const faulted = await applyDataFaults(ctx, state.settings, state.nonJson);
       if (!faulted) await handleData(ctx, state, resources, target);
       // An injected error is a backend failure; a dropped connection never reached the backend.
       if (breakerOn && ctx.res.headersSent) state.breaker.record(ctx.res.statusCode >= 500);

@@ -21,6 +21,7 @@ export function statsOf(state: SimState): SimStats {
 export function applyFaults(state: SimState, patch: Partial<FaultSettings>): FaultSettings {
   Object.assign(state.settings, patch);
   if ('rateLimitPermits' in patch || 'rateLimitWindowSeconds' in patch) state.limiter.clear();
+  if ('nonJsonRate' in patch) state.nonJson.clear();
   return currentFaults(state.settings);
 }
 

@@ -7,6 +7,7 @@ import { DocumentStore } from './store.ts';
 import { RequestCounter } from './stats.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { CircuitBreaker } from './breaker.ts';
+import { EvenShare } from './faults.ts';
 
 export interface SimState {
   /** Resolved options; the fault and rate-limit fields change at runtime through /_sim/faults. */
@@ -17,6 +18,8 @@ export interface SimState {
   counter: RequestCounter;
   limiter: RateLimiter;
   breaker: CircuitBreaker;
+  /** Which data GETs the nonJsonRate fault answers with a login page. */
+  nonJson: EvenShare;
 }
 
 export function createState(settings: SimOptions): SimState {
@@ -28,6 +31,7 @@ export function createState(settings: SimOptions): SimState {
     counter: new RequestCounter(),
     limiter: new RateLimiter(settings, settings.clock),
     breaker: new CircuitBreaker(settings.clock),
+    nonJson: new EvenShare(),
   };
 }
 
@@ -38,4 +42,5 @@ export function resetState(state: SimState): void {
   state.counter.clear();
   state.limiter.clear();
   state.breaker.clear();
+  state.nonJson.clear();
 }

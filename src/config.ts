@@ -7,7 +7,12 @@ export const OPERATIONS: readonly Operation[] = ['read', 'query', 'update', 'cre
 export interface Thresholds {
   p95MsLoad: number;
   p95MsReadwrite: number;
+  /** Highest share of logical data requests that failed after their retries (dms_request_failed). */
   errorRate: number;
+  /** Highest share of failed operations, for any reason (dms_operation_failed); default: errorRate. */
+  operationErrorRate: number;
+  /** Highest share of failed attempts (http_req_failed); undefined = not gated, only shown. */
+  attemptErrorRate: number | undefined;
   checksRate: number;
 }
 
@@ -110,6 +115,7 @@ export function loadConfig(env: Env): SuiteConfig {
     sectionsPerStudent: integer(env, 'SECTIONS_PER_STUDENT', 1, 0),
     schoolYear: integer(env, 'SCHOOL_YEAR', 2026, 1991),
   };
+  const errorRate = fraction(env, 'THRESHOLD_ERROR_RATE', 0.01);
   return {
     apiBaseUrl,
     dataApiUrl: text(env, 'DATA_API_URL', `${apiBaseUrl}/data`).replace(/\/+$/, ''),
@@ -130,7 +136,9 @@ export function loadConfig(env: Env): SuiteConfig {
     thresholds: {
       p95MsLoad: integer(env, 'THRESHOLD_P95_MS_LOAD', 1000, 1),
       p95MsReadwrite: integer(env, 'THRESHOLD_P95_MS_READWRITE', 500, 1),
-      errorRate: fraction(env, 'THRESHOLD_ERROR_RATE', 0.01),
+      errorRate,
+      operationErrorRate: fraction(env, 'THRESHOLD_OPERATION_ERROR_RATE', errorRate),
+      attemptErrorRate: text(env, 'THRESHOLD_ATTEMPT_ERROR_RATE', '') === '' ? undefined : fraction(env, 'THRESHOLD_ATTEMPT_ERROR_RATE', 0),
       checksRate: fraction(env, 'THRESHOLD_CHECKS_RATE', 0.99),
     },
     resultsDir: text(env, 'RESULTS_DIR', ''),

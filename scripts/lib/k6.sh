@@ -146,7 +146,26 @@ k6_run_phase() {
   # shellcheck disable=SC2034 # read by the runner's exit trap
   K6_PHASE=""
   progress_stop
+  k6_save_problems "$phase" "$phase_dir"
   k6_explain_exit "$phase" "$PHASE_EXIT" "$phase_dir"
+}
+
+# The problems the phase's VUs reported to the token broker (first of each kind, with counts) go into
+# <phase>/summary.json as `problems`; one console line each. Quiet when k6 wrote no summary.
+k6_save_problems() {
+  local phase="$1" dir="$2" out rc=0 line
+  [[ -n "$BROKER_URL" ]] || return 0
+  out="$(BROKER_KEY="$BROKER_KEY" node "$LIB_DIR/js/problems.mjs" merge "$BROKER_URL" "$phase" "$dir/summary.json" 2>&1)" || rc=$?
+  case "$rc" in
+    0)
+      if [[ -n "$out" ]]; then
+        log_warn "phase $phase: problems (first of each kind in summary.json, field problems):"
+        printf '%s\n' "$out" | while IFS= read -r line; do log_info "          $line"; done
+      fi
+      ;;
+    3) ;;
+    *) log_warn "could not add the reported problems to $dir/summary.json: ${out##*$'\n'}" ;;
+  esac
 }
 
 # The runner is exiting (an error, SIGHUP) while k6 still runs. k6 stops gracefully on its first SIGINT

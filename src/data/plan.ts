@@ -107,6 +107,30 @@ export function documentsFor(p: DataProfile, item: WorkItem): ResourceDoc[] {
   }
 }
 
+/**
+ * Who references a document of `resource`, and so what its definitive failure leaves waiting:
+ * - 'later-items': documents of later work items (bootstrap, schools, sessions, courses, course offerings,
+ *   sections; a course fails its offering and sections, which students and staff reference). Each of those
+ *   would wait out its whole dependency budget (about 50 s) and fail, and the data set cannot be complete.
+ * - 'own-item': only the rest of its own work item (a student: its enrolments; a staff member: its
+ *   assignment and section associations).
+ * - 'none': nothing (the associations).
+ */
+export type Dependents = 'later-items' | 'own-item' | 'none';
+
+const OWN_ITEM_PREREQUISITES = new Set(['students', 'staffs']);
+const LEAVES = new Set([
+  'studentSchoolAssociations',
+  'studentSectionAssociations',
+  'staffSectionAssociations',
+  'staffEducationOrganizationAssignmentAssociations',
+]);
+
+export function dependentsOf(resource: string): Dependents {
+  if (OWN_ITEM_PREREQUISITES.has(resource)) return 'own-item';
+  return LEAVES.has(resource) ? 'none' : 'later-items';
+}
+
 /** Per resource endpoint name, the number of documents bootstrap + all units produce. */
 export function expectedCounts(p: DataProfile): Record<string, number> {
   validateProfile(p);

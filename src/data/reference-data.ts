@@ -51,31 +51,31 @@ export function lookupPath(lookup: ReferenceLookup, page: number): string {
 export type LookupResult = { ok: true; found: unknown[] } | { ok: false; problem: string };
 
 /**
- * Every document the look-up's query returns, read page by page with `get`. A page that fails is a
- * problem, never "nothing found": that would make the suite POST over the district's own copies.
+ * One page as the caller read it: its status and its items, or why its body is not a JSON array (the
+ * caller checks content type and shape, src/dms/body-shape.ts readJsonArray).
  */
-export function readAllPages(lookup: ReferenceLookup, get: (path: string) => { status: number; body: unknown }): LookupResult {
+export interface PageAnswer {
+  status: number;
+  items: { ok: true; value: unknown[] } | { ok: false; reason: string };
+}
+
+/**
+ * Every document the look-up's query returns, read page by page with `get`. A page that fails is a
+ * problem, never "nothing found": that would make the suite POST over the district's own copies. So is a
+ * 200 whose body is not a JSON array (a gateway's login page).
+ */
+export function readAllPages(lookup: ReferenceLookup, get: (path: string) => PageAnswer): LookupResult {
   const found: unknown[] = [];
   for (let page = 0; page < MAX_LOOKUP_PAGES; page++) {
     const path = lookupPath(lookup, page);
     const res = get(path);
     if (res.status !== 200) return { ok: false, problem: `GET ${path} answered HTTP ${res.status}` };
-    const items = parseArray(res.body);
-    if (items === undefined) return { ok: false, problem: `GET ${path} did not answer a JSON array` };
-    found.push(...items);
-    if (items.length < LOOKUP_PAGE_SIZE) return { ok: true, found };
+    const items = res.items;
+    if (!items.ok) return { ok: false, problem: `GET ${path} did not answer a JSON array: ${items.reason}` };
+    found.push(...items.value);
+    if (items.value.length < LOOKUP_PAGE_SIZE) return { ok: true, found };
   }
   return { ok: false, problem: `${lookup.resource} has more than ${MAX_LOOKUP_PAGES * LOOKUP_PAGE_SIZE} documents` };
-}
-
-function parseArray(body: unknown): unknown[] | undefined {
-  if (typeof body !== 'string') return undefined;
-  try {
-    const parsed: unknown = JSON.parse(body);
-    return Array.isArray(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -1,14 +1,19 @@
 // The DMS HTTP client used by every scenario: URLs, the shared token, retries, tags, checks.
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { sleep } from 'k6';
-import { Counter } from 'k6/metrics';
+import { Counter, Rate } from 'k6/metrics';
 import type { SharedAuthManager } from '../auth/SharedAuthManager.ts';
 import { backoffMs, parseRetryAfter } from '../auth/token-timing.ts';
 import { type AttemptState, backoffBaseMs, decideRetry, recordWait } from './retry-policy.ts';
 import { DEFAULT_BACKOFF } from '../auth/token-timing.ts';
+import { readJsonArray, readJsonDocument, type BodyCheck, type DocumentBody } from './body-shape.ts';
+import { makeProblem, OperationFailed, type Problem, type ProblemKind } from './problems.ts';
+import type { ProblemSink } from './problem-report.ts';
 
 export const retries = new Counter('dms_retries');
 export const unexpectedStatus = new Counter('dms_unexpected_status');
+/** One sample per logical request, after its retries: true when its final answer was not an expected one. */
+export const requestFailed = new Rate('dms_request_failed');
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export type Response = RefinedResponse<ResponseType | undefined>;
@@ -61,10 +66,14 @@ export function prepareCall(dataApiUrl: string, call: DmsCall): PreparedCall {
 export class DmsClient {
   /** Unexpected answers since the last takeUnexpected(): a scenario checks once per unit of work. */
   private unexpected = 0;
+  /** The problem of the last unexpected answer (the load phase names it when it stops). */
+  lastProblem: Problem | undefined;
 
   constructor(
     private readonly dataApiUrl: string,
     private readonly auth: SharedAuthManager,
+    private readonly phase: string,
+    private readonly problems: ProblemSink,
   ) {}
 
   send(call: DmsCall): Response {
@@ -85,10 +94,13 @@ export class DmsClient {
       const headers = call.headers ? { ...baseHeaders, ...call.headers } : baseHeaders;
       if (prepared.params?.headers !== headers) prepared.params = { headers, tags: prepared.tags, responseCallback: prepared.responseCallback };
       const res = http.request(call.method, prepared.url, body, prepared.params);
-      if (prepared.final[res.status]) return res; // the common case, without further work
+      if (prepared.final[res.status]) {
+        requestFailed.add(false, prepared.tags);
+        return res; // the common case, without further work
+      }
       state ??= { renewedToken: false, waits: {} };
       const decision = decideRetry(res.status, state, call.loading === true, problemType(res));
-      if (decision.kind === 'done') return this.finish(call, res);
+      if (decision.kind === 'done') return this.finish(prepared, res);
       if (decision.kind === 'renew-token') {
         retries.add(1, { reason: 'unauthorized' });
         this.auth.tokenRejected(generation);
@@ -112,13 +124,67 @@ export class DmsClient {
     return count;
   }
 
-  private finish(call: DmsCall, res: Response): Response {
-    if (!call.expected.includes(res.status)) {
+  private finish(prepared: PreparedCall, res: Response): Response {
+    const { call } = prepared;
+    const failed = !call.expected.includes(res.status);
+    requestFailed.add(failed, prepared.tags);
+    if (failed) {
       this.unexpected++;
       unexpectedStatus.add(1, { resource: call.resource, op: call.op, status: String(res.status) });
+      this.report(call, res, res.status === 0 ? 'network' : 'status', res.status === 0 ? String(res.error ?? '') : '');
     }
     return res;
   }
+
+  /** The items of a collection answer; a wrong body is reported and fails the operation (OperationFailed). */
+  readArray(call: DmsCall, res: Response): unknown[] {
+    return this.checked(call, res, readJsonArray(bodyView(res)));
+  }
+
+  /** The document of a GET by id; a wrong body is reported and fails the operation (OperationFailed). */
+  readDocument(call: DmsCall, res: Response): DocumentBody {
+    return this.checked(call, res, readJsonDocument(bodyView(res)));
+  }
+
+  /** Reports a wrong body the caller found itself (a missing Location, an item without id) and fails the operation. */
+  wrongBody(call: DmsCall, res: Response, reason: string): never {
+    throw new OperationFailed(this.report(call, res, 'wrong-body', reason));
+  }
+
+  /** An exception thrown inside an operation (not an OperationFailed, which was reported already). */
+  reportException(resource: string, op: string, error: unknown): void {
+    if (error instanceof OperationFailed) return;
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    this.lastProblem = makeProblem({ phase: this.phase, resource, op, method: '', status: 0, kind: 'exception', message, at: new Date() });
+    this.problems.report(this.lastProblem);
+  }
+
+  private checked<T>(call: DmsCall, res: Response, check: BodyCheck<T>): T {
+    if (check.ok) return check.value;
+    return this.wrongBody(call, res, check.reason);
+  }
+
+  private report(call: DmsCall, res: Response, kind: ProblemKind, message: string): Problem {
+    const problem = makeProblem({
+      phase: this.phase,
+      resource: call.resource,
+      op: call.op,
+      method: call.method,
+      status: res.status,
+      contentType: headerValue(res, 'Content-Type'),
+      body: res.body,
+      kind,
+      message,
+      at: new Date(),
+    });
+    this.lastProblem = problem;
+    this.problems.report(problem);
+    return problem;
+  }
+}
+
+function bodyView(res: Response): { status: number; contentType: string | undefined; body: unknown } {
+  return { status: res.status, contentType: headerValue(res, 'Content-Type'), body: res.body };
 }
 
 export function headerValue(res: Response, name: string): string | undefined {

@@ -3,6 +3,7 @@ import { abort } from './abort.ts';
 import { ConfigError, loadConfig, type SuiteConfig } from '../config.ts';
 import { SharedAuthManager, type AuthSnapshot } from '../auth/SharedAuthManager.ts';
 import { DmsClient } from '../dms/client.ts';
+import { ProblemReporter } from '../dms/problem-report.ts';
 
 /** With a token broker, `auth` is null: VUs take the token from the broker, not from setup data. */
 export interface SetupData {
@@ -22,10 +23,19 @@ function readConfig(): SuiteConfig {
 export const config: SuiteConfig = readConfig();
 
 let client: DmsClient | undefined;
+let phaseName = 'unknown';
+
+/** The phase this script runs ('load', 'readwrite'): problems are reported under it. Call at init. */
+export function setPhase(name: string): void {
+  phaseName = name;
+}
 
 /** This VU's client, created on first use from the token setup() obtained. */
 export function dms(data: SetupData): DmsClient {
-  if (!client) client = new DmsClient(config.dataApiUrl, new SharedAuthManager(config, data.auth ?? SharedAuthManager.obtain(config)));
+  if (!client) {
+    const auth = new SharedAuthManager(config, data.auth ?? SharedAuthManager.obtain(config));
+    client = new DmsClient(config.dataApiUrl, auth, phaseName, new ProblemReporter(config.tokenBrokerUrl, config.tokenBrokerKey));
+  }
   return client;
 }
 

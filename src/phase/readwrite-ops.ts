@@ -13,7 +13,8 @@ import {
   type DataProfile,
   type Doc,
 } from '../data/index.ts';
-import { headerValue, idFromLocation, type DmsClient, type Response } from '../dms/client.ts';
+import { headerValue, idFromLocation, type DmsCall, type DmsClient, type Response } from '../dms/client.ts';
+import { documentOf } from '../dms/body-shape.ts';
 
 export const missingData = new Counter('readwrite_missing_data');
 
@@ -33,10 +34,26 @@ function randomInt(n: number): number {
   return Math.floor(Math.random() * n);
 }
 
-function firstId(res: Response): Doc | undefined {
+/**
+ * The first document of a collection answer, undefined when the answer was not 200 (already counted as an
+ * unexpected status) or the list is empty. A body that is not a JSON array of documents fails the operation.
+ */
+function firstDocument(client: DmsClient, call: DmsCall, res: Response): Doc | undefined {
   if (res.status !== 200) return undefined;
-  const list = res.json() as Doc[];
-  return Array.isArray(list) && list.length > 0 ? list[0] : undefined;
+  const items = client.readArray(call, res);
+  if (items.length === 0) return undefined;
+  const doc = documentOf(items[0]);
+  if (!doc.ok) return client.wrongBody(call, res, `its first item: ${doc.reason}`);
+  return doc.value;
+}
+
+/**
+ * Data the profile has was not found: an empty answer to a look-up by natural key, or 404 for an id just
+ * looked up. A server error is not missing data: it is an unexpected status, counted as such.
+ */
+function dataMissing(): undefined {
+  missingData.add(1);
+  return undefined;
 }
 
 /** The id of loaded student i: from this VU's cache, else one query by natural key. */
@@ -44,30 +61,44 @@ function studentId(client: DmsClient, p: DataProfile, i: number): string | undef
   const uniqueId = studentUniqueId(i);
   const cached = studentIds.get(uniqueId);
   if (cached) return cached;
-  const res = client.send({ method: 'GET', path: `ed-fi/students?${naturalKeyQuery('students', studentDoc(p, i))}`, resource: 'students', op: 'lookup', expected: [200] });
-  const doc = firstId(res);
-  if (!doc) {
-    missingData.add(1);
-    return undefined;
-  }
+  const call: DmsCall = { method: 'GET', path: `ed-fi/students?${naturalKeyQuery('students', studentDoc(p, i))}`, resource: 'students', op: 'lookup', expected: [200] };
+  const res = client.send(call);
+  if (res.status !== 200) return undefined;
+  const doc = firstDocument(client, call, res);
+  if (!doc) return dataMissing();
   if (studentIds.size >= ID_CACHE_LIMIT) studentIds.delete(studentIds.keys().next().value as string);
   studentIds.set(uniqueId, String(doc.id));
   return String(doc.id);
 }
 
-export function readStudent(client: DmsClient, p: DataProfile): void {
-  const id = studentId(client, p, randomInt(p.studentCount));
-  if (id) client.send({ method: 'GET', path: `ed-fi/students/${id}`, resource: 'students', op: 'read', expected: [200] });
+/** GET of a loaded student by id: its document, checked; undefined on any other answer (counted). */
+function readStudentById(client: DmsClient, id: string): { doc: Doc; res: Response } | undefined {
+  const call: DmsCall = { method: 'GET', path: `ed-fi/students/${id}`, resource: 'students', op: 'read', expected: [200] };
+  const res = client.send(call);
+  if (res.status === 404) return dataMissing();
+  if (res.status !== 200) return undefined;
+  return { doc: client.readDocument(call, res), res };
 }
 
-export function queryPage(client: DmsClient, p: DataProfile): void {
-  if (Math.random() < 0.5) {
-    const offset = randomInt(Math.max(1, p.studentCount - PAGE));
-    client.send({ method: 'GET', path: `ed-fi/students?limit=${PAGE}&offset=${offset}&totalCount=true`, resource: 'students', op: 'query', expected: [200] });
-  } else {
-    const school = schoolId(randomInt(p.schoolCount));
-    client.send({ method: 'GET', path: `ed-fi/studentSchoolAssociations?schoolId=${school}&limit=${PAGE}&totalCount=true`, resource: 'studentSchoolAssociations', op: 'query', expected: [200] });
-  }
+export function readStudent(client: DmsClient, p: DataProfile): void {
+  const id = studentId(client, p, randomInt(p.studentCount));
+  if (id) readStudentById(client, id);
+}
+
+/** A page of a collection: a JSON array, whatever its length. */
+function queryCollection(client: DmsClient, call: DmsCall): void {
+  const res = client.send(call);
+  if (res.status === 200) client.readArray(call, res);
+}
+
+export function queryStudents(client: DmsClient, p: DataProfile): void {
+  const offset = randomInt(Math.max(1, p.studentCount - PAGE));
+  queryCollection(client, { method: 'GET', path: `ed-fi/students?limit=${PAGE}&offset=${offset}&totalCount=true`, resource: 'students', op: 'query', expected: [200] });
+}
+
+export function queryEnrollments(client: DmsClient, p: DataProfile): void {
+  const school = schoolId(randomInt(p.schoolCount));
+  queryCollection(client, { method: 'GET', path: `ed-fi/studentSchoolAssociations?schoolId=${school}&limit=${PAGE}&totalCount=true`, resource: 'studentSchoolAssociations', op: 'query', expected: [200] });
 }
 
 /** A document as DMS returned it, made ready for PUT: server-managed fields removed. */
@@ -94,21 +125,20 @@ function putWithEtag(client: DmsClient, resource: string, path: string, doc: Doc
 export function updateStudent(client: DmsClient, p: DataProfile): void {
   const id = studentId(client, p, randomInt(p.studentCount));
   if (!id) return;
-  const res = client.send({ method: 'GET', path: `ed-fi/students/${id}`, resource: 'students', op: 'read', expected: [200] });
-  if (res.status !== 200) return;
-  const doc = forPut(res.json() as Doc);
+  const read = readStudentById(client, id);
+  if (!read) return;
+  const doc = forPut(read.doc);
   doc.middleName = `Upd${exec.scenario.iterationInTest % 1000}`;
-  putWithEtag(client, 'students', 'ed-fi/students', doc, headerValue(res, 'ETag'));
+  putWithEtag(client, 'students', 'ed-fi/students', doc, headerValue(read.res, 'ETag'));
 }
 
 export function updateEnrollment(client: DmsClient, p: DataProfile): void {
   const uniqueId = studentUniqueId(randomInt(p.studentCount));
-  const res = client.send({ method: 'GET', path: `ed-fi/studentSchoolAssociations?studentUniqueId=${uniqueId}`, resource: 'studentSchoolAssociations', op: 'lookup', expected: [200] });
-  const found = firstId(res);
-  if (!found) {
-    missingData.add(1);
-    return;
-  }
+  const call: DmsCall = { method: 'GET', path: `ed-fi/studentSchoolAssociations?studentUniqueId=${uniqueId}`, resource: 'studentSchoolAssociations', op: 'lookup', expected: [200] };
+  const res = client.send(call);
+  if (res.status !== 200) return;
+  const found = firstDocument(client, call, res);
+  if (!found) return dataMissing();
   const doc = forPut(found);
   doc.repeatGradeIndicator = !doc.repeatGradeIndicator;
   putWithEtag(client, 'studentSchoolAssociations', 'ed-fi/studentSchoolAssociations', doc, typeof found._etag === 'string' ? `"${found._etag}"` : undefined);
@@ -130,12 +160,21 @@ export function createStudent(client: DmsClient, p: DataProfile, runTag: string)
     ...newStudentSectionAssociationDocs(p, uniqueId, n).map((d) => ['studentSectionAssociations', d] as [string, Doc]),
   ];
   for (const [resource, body] of enrolments) {
-    const res = client.send({ method: 'POST', path: `ed-fi/${resource}`, resource, op: 'create', body, expected: [201, 200] });
+    const call: DmsCall = { method: 'POST', path: `ed-fi/${resource}`, resource, op: 'create', body, expected: [201, 200] };
+    const res = client.send(call);
+    if (res.status >= 300) continue;
+    // the delete operation needs the id: DMS answers it in Location only
     const id = idFromLocation(res);
-    if (id && res.status < 300) entry.associationIds.unshift({ resource, id });
+    if (!id) client.wrongBody(call, res, 'no Location header with the new id');
+    entry.associationIds.unshift({ resource, id });
   }
   if (created.length >= CREATED_LIMIT) created.shift();
   created.push(entry);
+}
+
+/** True when this VU has enrolments of its own to delete; otherwise the delete operation creates some. */
+export function hasCreatedEnrollments(): boolean {
+  return created.length > 0 && created[created.length - 1].associationIds.length > 0;
 }
 
 /**
@@ -156,6 +195,12 @@ export function deleteCreated(client: DmsClient, p: DataProfile, runTag: string)
   const school = entry.associationIds[entry.associationIds.length - 1];
   client.send({ method: 'GET', path: `ed-fi/${school.resource}/${school.id}`, resource: school.resource, op: 'verify-deleted', expected: [404] });
 }
+
+/** The operations of the mix as dms_operation_failed tags them: the main resource and the mix operation. */
+export const READWRITE_OPERATION_PAIRS = [
+  ['students', 'read'], ['students', 'query'], ['studentSchoolAssociations', 'query'], ['students', 'update'],
+  ['studentSchoolAssociations', 'update'], ['students', 'create'], ['studentSchoolAssociations', 'delete'],
+] as const;
 
 export const READWRITE_TAG_PAIRS = [
   ['students', 'lookup'], ['students', 'read'], ['students', 'query'], ['students', 'update'], ['students', 'create'],

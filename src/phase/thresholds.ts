@@ -8,11 +8,20 @@ export type ThresholdMap = Record<string, string[]>;
 
 const RETRY_REASONS = ['unauthorized', 'rate-limited', 'unavailable', 'network', 'dependency', 'server-error'];
 
-/** `checks: false` for a phase that gates its outcome with its own thresholds and makes no k6 checks. */
+/**
+ * The gates of a phase. Failures are judged by outcome: `dms_request_failed` has one sample per logical
+ * request after its retries, so a 429 waited out is not an error, and `dms_operation_failed` one per
+ * operation, whatever made it fail (a wrong body, an exception). `http_req_failed` counts attempts (what
+ * DMS saw, retried ones included): shown, and gated only when THRESHOLD_ATTEMPT_ERROR_RATE is set.
+ * `checks: false` for a phase that gates its outcome with its own thresholds and makes no k6 checks.
+ */
 export function phaseThresholds(config: SuiteConfig, p95Ms: number, gates = { checks: true }): ThresholdMap {
+  const { attemptErrorRate } = config.thresholds;
   const map: ThresholdMap = {
     'http_req_duration{api:data}': [`p(95)<${p95Ms}`],
-    'http_req_failed{api:data}': [`rate<=${config.thresholds.errorRate}`],
+    'dms_request_failed{api:data}': [`rate<=${config.thresholds.errorRate}`],
+    dms_operation_failed: [`rate<=${config.thresholds.operationErrorRate}`],
+    'http_req_failed{api:data}': attemptErrorRate === undefined ? [] : [`rate<=${attemptErrorRate}`],
     'http_reqs{api:data}': [],
     'http_req_duration{api:token}': [],
     'http_req_duration{api:broker}': [],
@@ -32,8 +41,16 @@ export function breakdownThresholds(pairs: ReadonlyArray<readonly [string, strin
     const tags = `{resource:${resource},op:${op}}`;
     map[`http_req_duration${tags}`] = [];
     map[`http_req_failed${tags}`] = [];
+    map[`dms_request_failed${tags}`] = [];
     map[`dms_unexpected_status${tags}`] = [];
   }
+  return map;
+}
+
+/** Sub-metrics of dms_operation_failed per operation (a load document kind, a readwrite mix operation). */
+export function operationThresholds(pairs: ReadonlyArray<readonly [string, string]>): ThresholdMap {
+  const map: ThresholdMap = {};
+  for (const [resource, op] of pairs) map[`dms_operation_failed{resource:${resource},op:${op}}`] = [];
   return map;
 }
 

@@ -7,6 +7,7 @@ import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import {
   bootstrapDocuments,
+  dependentsOf,
   documentsFor,
   expectedCounts,
   itemsOfIteration,
@@ -17,11 +18,17 @@ import {
   workItemAt,
   type ReferenceLookup,
   type ResourceDoc,
+  type WorkItem,
 } from '../data/index.ts';
-import { abort, config, dms, setupAuth, type SetupData } from '../phase/context.ts';
-import { breakdownThresholds, phaseThresholds, SUMMARY_TREND_STATS } from '../phase/thresholds.ts';
+import { abort, config, dms, setPhase, setupAuth, type SetupData } from '../phase/context.ts';
+import { operationFailed } from '../phase/operation.ts';
+import { breakdownThresholds, operationThresholds, phaseThresholds, SUMMARY_TREND_STATS } from '../phase/thresholds.ts';
 import { summaryOutputs, type SummaryData } from '../summary/summary.ts';
-import type { DmsClient, PreparedCall } from '../dms/client.ts';
+import { headerValue, type DmsClient, type PreparedCall } from '../dms/client.ts';
+import { problemSentence } from '../dms/problems.ts';
+import { readJsonArray } from '../dms/body-shape.ts';
+
+setPhase('load');
 
 const entitiesEnsured = new Counter('entities_ensured');
 const entitiesExisting = new Counter('entities_existing');
@@ -50,10 +57,24 @@ function entityThresholds(): NonNullable<Options['thresholds']> {
   return map;
 }
 
-const tagPairs = [
-  ...[...new Set(Object.keys(expected).map(resourceTag))].map((r) => [r, 'create'] as const),
-  ['descriptors', 'verify'] as const,
-  ['schoolYearTypes', 'verify'] as const,
+const createPairs = [...new Set(Object.keys(expected).map(resourceTag))].map((r) => [r, 'create'] as const);
+const tagPairs = [...createPairs, ['descriptors', 'verify'] as const, ['schoolYearTypes', 'verify'] as const];
+
+/**
+ * dms_operation_failed's tags: an operation of the load is a work item (a school with its session, a course
+ * with its offering and sections, a staff member or a student with their associations), named by its first
+ * resource, and each bootstrap document. Not each document: a tagged sample costs k6 about 9 µs of CPU, and
+ * one per document took 10% off the load phase's request rate (npm run bench:k6).
+ */
+const WORK_ITEM_OPERATION: Record<WorkItem['kind'], { resource: string; op: string }> = {
+  school: { resource: 'schools', op: 'create' },
+  course: { resource: 'courses', op: 'create' },
+  staff: { resource: 'staffs', op: 'create' },
+  student: { resource: 'students', op: 'create' },
+};
+const operationPairs = [
+  ...Object.values(WORK_ITEM_OPERATION).map((t) => [t.resource, t.op] as const),
+  ...['descriptors', 'schoolYearTypes', 'localEducationAgencies'].map((r) => [r, 'create'] as const),
 ];
 
 export const options: Options = {
@@ -68,6 +89,7 @@ export const options: Options = {
   thresholds: {
     ...phaseThresholds(config, config.thresholds.p95MsLoad, { checks: false }),
     ...breakdownThresholds(tagPairs),
+    ...operationThresholds(operationPairs),
     ...entityThresholds(),
   },
   summaryTrendStats: SUMMARY_TREND_STATS,
@@ -80,6 +102,8 @@ export const options: Options = {
 interface Upsert {
   prepared: PreparedCall;
   tags: { resource: string };
+  /** A bootstrap document's dms_operation_failed tags. */
+  opTags: { resource: string; op: string };
   ensured: number;
   existing: number;
 }
@@ -89,33 +113,77 @@ function upsertFor(client: DmsClient, resource: string): Upsert {
   let upsert = upserts[resource];
   if (!upsert) {
     const prepared = client.prepare({ method: 'POST', path: `ed-fi/${resource}`, resource: resourceTag(resource), op: 'create', expected: [200, 201], loading: true });
-    upsert = upserts[resource] = { prepared, tags: { resource }, ensured: 0, existing: 0 };
+    upsert = upserts[resource] = { prepared, tags: { resource }, opTags: { resource: resourceTag(resource), op: 'create' }, ensured: 0, existing: 0 };
     upsertList.push(upsert);
   }
   return upsert;
 }
 
 /**
- * Creates (or finds) the documents. There is no k6 check per document: the thresholds
- * entities_failed == 0 and entities_ensured{resource} == expected gate the same outcome more precisely.
+ * Creates (or finds) the documents of one work item, in order; true when every one of them is there. There
+ * is no k6 check per document: the thresholds entities_failed == 0 and entities_ensured{resource} ==
+ * expected gate the same outcome more precisely. An exception fails its document like a status does.
  */
-function ensureAll(client: DmsClient, docs: ResourceDoc[]): void {
-  for (const doc of docs) {
+function ensureAll(client: DmsClient, docs: ResourceDoc[]): boolean {
+  for (let d = 0; d < docs.length; d++) {
+    const doc = docs[d];
     const upsert = upsertFor(client, doc.resource);
-    const status = client.sendPrepared(upsert.prepared, doc.body).status;
-    if (status === 201) {
-      upsert.ensured++;
-    } else if (status === 200) {
-      upsert.ensured++;
-      upsert.existing++; // re-runs only
-    } else {
-      entitiesFailed.add(1, upsert.tags);
-      if (status === 403) {
-        abort(`DMS refused to create ${doc.resource} (403): the API client's claim set does not allow it; set CLAIM_SET_NAME (see docs/troubleshooting.md)`);
-      }
+    let status: number;
+    try {
+      status = client.sendPrepared(upsert.prepared, doc.body).status;
+    } catch (error) {
+      client.reportException(upsert.opTags.resource, 'create', error);
+      status = -1;
     }
+    if (status === 201 || status === 200) {
+      upsert.ensured++;
+      if (status === 200) upsert.existing++; // re-runs only
+      continue;
+    }
+    entitiesFailed.add(1, upsert.tags);
+    documentFailed(client, doc, status, docs.slice(d + 1));
+    return false;
   }
+  return true;
 }
+
+/**
+ * A document failed for good (its retries are spent, or the answer cannot get better by waiting). Nothing
+ * that references it can be created, so nothing waits for it: a document other work items reference stops
+ * the phase at once with DMS's own words; a student or staff member ends its own work item, whose other
+ * documents are counted as failed without being sent. See docs/architecture.md.
+ */
+function documentFailed(client: DmsClient, doc: ResourceDoc, status: number, rest: ResourceDoc[]): void {
+  const problem = client.lastProblem;
+  if (status === 403) {
+    abort(`DMS refused to create ${doc.resource} (403): the API client's claim set does not allow it; set CLAIM_SET_NAME (see docs/troubleshooting.md)`);
+  }
+  const dependents = dependentsOf(doc.resource);
+  if (dependents === 'later-items') {
+    const what = problem ? problemSentence(problem) : `${doc.resource} create failed (status ${status})`;
+    abort(
+      `the load stops: ${what}. Every later document that references ${doc.resource} would wait for it and fail; ` +
+        'fix the cause (docs/troubleshooting.md) and run the load again',
+    );
+  }
+  for (const skipped of rest) entitiesFailed.add(1, upsertFor(client, skipped.resource).tags);
+}
+
+/** Work item i as one operation; a builder that throws fails that item, counted and reported. */
+function ensureWorkItem(client: DmsClient, i: number): void {
+  let tags = WORK_ITEM_OPERATION.student;
+  let ok = false;
+  try {
+    const item = workItemAt(profile, i);
+    tags = WORK_ITEM_OPERATION[item.kind];
+    ok = ensureAll(client, documentsFor(profile, item));
+  } catch (error) {
+    client.reportException(tags.resource, tags.op, error);
+    entitiesFailed.add(1, { resource: tags.resource });
+  }
+  operationFailed.add(!ok, tags);
+}
+
 
 /** Adds the iteration's counts: once per resource per iteration, not once per document (a Counter.add each). */
 function addEntityCounts(): void {
@@ -130,9 +198,10 @@ function addEntityCounts(): void {
 /** Every document the target has for the look-up; stops the run if it cannot tell (see readAllPages). */
 function fetchAll(client: DmsClient, lookup: ReferenceLookup): unknown[] {
   // As patient as the writes (`loading`): a rate limiter is waited out, not taken for "nothing there".
-  const result = readAllPages(lookup, (path) =>
-    client.send({ method: 'GET', path, resource: resourceTag(lookup.resource), op: 'verify', expected: [200], loading: true }),
-  );
+  const result = readAllPages(lookup, (path) => {
+    const res = client.send({ method: 'GET', path, resource: resourceTag(lookup.resource), op: 'verify', expected: [200], loading: true });
+    return { status: res.status, items: readJsonArray({ status: res.status, contentType: headerValue(res, 'Content-Type'), body: res.body }) };
+  });
   if (!result.ok) {
     abort(
       `could not look up the ${lookup.resource} already on the target (${result.problem}); the load stops rather than POST over a district's own copies. ` +
@@ -163,7 +232,7 @@ export function setup(): SetupData {
       upsert.ensured++;
       upsert.existing++;
     } else {
-      ensureAll(client, [doc]);
+      operationFailed.add(!ensureAll(client, [doc]), upsertFor(client, doc.resource).opTags);
     }
   }
   addEntityCounts();
@@ -173,7 +242,7 @@ export function setup(): SetupData {
 export default function (data: SetupData): void {
   const client = dms(data);
   const { first, end } = itemsOfIteration(plan, exec.scenario.iterationInTest);
-  for (let i = first; i < end; i++) ensureAll(client, documentsFor(profile, workItemAt(profile, i)));
+  for (let i = first; i < end; i++) ensureWorkItem(client, i);
   addEntityCounts();
 }
 

@@ -5,20 +5,26 @@ import { check } from 'k6';
 import type { Options } from 'k6/options';
 import { naturalKeyQuery, studentDoc } from '../data/index.ts';
 import type { Operation } from '../config.ts';
-import type { DmsClient } from '../dms/client.ts';
-import { abort, config, dms, setupAuth, type SetupData } from '../phase/context.ts';
+import type { DmsCall, DmsClient } from '../dms/client.ts';
+import { abort, config, dms, setPhase, setupAuth, type SetupData } from '../phase/context.ts';
 import { pickOperation, runTag } from '../phase/mix.ts';
+import { runOperation, type OperationTags } from '../phase/operation.ts';
 import {
   createStudent,
   deleteCreated,
-  queryPage,
+  hasCreatedEnrollments,
+  queryEnrollments,
+  queryStudents,
+  READWRITE_OPERATION_PAIRS,
   READWRITE_TAG_PAIRS,
   readStudent,
   updateEnrollment,
   updateStudent,
 } from '../phase/readwrite-ops.ts';
-import { breakdownThresholds, phaseThresholds, SUMMARY_TREND_STATS } from '../phase/thresholds.ts';
+import { breakdownThresholds, operationThresholds, phaseThresholds, SUMMARY_TREND_STATS } from '../phase/thresholds.ts';
 import { summaryOutputs, type SummaryData } from '../summary/summary.ts';
+
+setPhase('readwrite');
 
 const profile = config.data;
 const tag = runTag(config.runId);
@@ -41,6 +47,7 @@ export const options: Options = {
   thresholds: {
     ...phaseThresholds(config, config.thresholds.p95MsReadwrite),
     ...breakdownThresholds(READWRITE_TAG_PAIRS),
+    ...operationThresholds(READWRITE_OPERATION_PAIRS),
     readwrite_missing_data: ['count==0'],
     dropped_iterations: [], // open model: iterations k6 could not start for lack of a free VU
   },
@@ -51,33 +58,61 @@ export function setup(): SetupData {
   const data = setupAuth();
   // The last student of the profile exists only if the load phase finished: check before the mix starts.
   const last = profile.studentCount - 1;
-  const res = dms(data).send({ method: 'GET', path: `ed-fi/students?${naturalKeyQuery('students', studentDoc(profile, last))}`, resource: 'students', op: 'lookup', expected: [200] });
-  if (res.status !== 200 || (res.json() as unknown[]).length === 0) {
+  const client = dms(data);
+  const call: DmsCall = { method: 'GET', path: `ed-fi/students?${naturalKeyQuery('students', studentDoc(profile, last))}`, resource: 'students', op: 'lookup', expected: [200] };
+  const res = client.send(call);
+  let found = 0;
+  try {
+    if (res.status === 200) found = client.readArray(call, res).length;
+  } catch (error) {
+    abort(`readwrite could not look up student ${last} of the data set: ${(error as Error).message}`);
+  }
+  if (found === 0) {
     abort(`readwrite needs the ${config.profileName} data set, but student ${last} is not in DMS (HTTP ${res.status}); run the load phase first: --phase load or --phase full`);
   }
   return data;
 }
 
-export default function (data: SetupData): void {
-  const client = dms(data);
-  const op = pickOperation(config.readwriteMix, Math.random());
-  runOperation(client, op);
-  check(null, { [`${op} succeeded`]: () => client.takeUnexpected() === 0 });
+interface Variant {
+  tags: OperationTags;
+  run: (client: DmsClient) => void;
+  /** The check's name, made once. */
+  check: string;
 }
 
-function runOperation(client: DmsClient, op: Operation): void {
+function variant(resource: string, op: Operation, run: (client: DmsClient) => void): Variant {
+  return { tags: { resource, op }, run, check: `${op} succeeded` };
+}
+
+// Each mix operation with the resource it is counted under (dms_operation_failed{resource,op}).
+const READ = variant('students', 'read', (c) => readStudent(c, profile));
+const QUERY_STUDENTS = variant('students', 'query', (c) => queryStudents(c, profile));
+const QUERY_ENROLLMENTS = variant('studentSchoolAssociations', 'query', (c) => queryEnrollments(c, profile));
+const UPDATE_STUDENT = variant('students', 'update', (c) => updateStudent(c, profile));
+const UPDATE_ENROLLMENT = variant('studentSchoolAssociations', 'update', (c) => updateEnrollment(c, profile));
+const CREATE = variant('students', 'create', (c) => createStudent(c, profile, tag));
+const DELETE = variant('studentSchoolAssociations', 'delete', (c) => deleteCreated(c, profile, tag));
+
+function chooseVariant(op: Operation): Variant {
   switch (op) {
     case 'read':
-      return readStudent(client, profile);
+      return READ;
     case 'query':
-      return queryPage(client, profile);
+      return Math.random() < 0.5 ? QUERY_STUDENTS : QUERY_ENROLLMENTS;
     case 'update':
-      return Math.random() < 0.5 ? updateStudent(client, profile) : updateEnrollment(client, profile);
+      return Math.random() < 0.5 ? UPDATE_STUDENT : UPDATE_ENROLLMENT;
     case 'create':
-      return createStudent(client, profile, tag);
+      return CREATE;
     case 'delete':
-      return deleteCreated(client, profile, tag);
+      return hasCreatedEnrollments() ? DELETE : CREATE; // nothing of this VU's own to delete yet
   }
+}
+
+export default function (data: SetupData): void {
+  const client = dms(data);
+  const chosen = chooseVariant(pickOperation(config.readwriteMix, Math.random()));
+  const ok = runOperation(client, chosen.tags, () => chosen.run(client));
+  check(null, { [chosen.check]: () => ok });
 }
 
 export function handleSummary(data: SummaryData): Record<string, string> {

@@ -64,22 +64,47 @@ const fmt = {
   n: (v: number | undefined) => (v === undefined ? '-' : String(Math.round(v))),
 };
 
+/** Samples of a k6 Rate: `passes` (true samples) + `fails` (false samples). */
+function rateSamples(data: SummaryData, metric: string): number | undefined {
+  const values = data.metrics[metric]?.values;
+  return values === undefined ? undefined : (values.passes ?? 0) + (values.fails ?? 0);
+}
+
+/**
+ * `retried rate-limited 12, dependency 3` from the dms_retries{reason} sub-metrics (attempts that were
+ * retried: not failures unless the request's retries ran out); `retried none` when nothing was.
+ */
+export function retriesLine(data: SummaryData): string {
+  const parts = Object.entries(byTag(data, 'dms_retries', 'reason'))
+    .filter(([, m]) => (m.values.count ?? 0) > 0)
+    .sort(([, a], [, b]) => (b.values.count ?? 0) - (a.values.count ?? 0))
+    .map(([reason, m]) => `${reason} ${fmt.n(m.values.count)}`);
+  return parts.length > 0 ? `retried ${parts.join(', ')}` : 'retried none';
+}
+
 export function textSummary(data: SummaryData, phase: string): string {
   const lines: string[] = [];
   const seconds = (data.state?.testRunDurationMs ?? 0) / 1000;
   lines.push(`── ${phase} phase summary (${seconds.toFixed(1)} s) ──`);
+  // The verdict rests on outcomes: each request after its retries, each operation whatever made it fail.
   lines.push(
-    `data requests ${fmt.n(value(data, 'http_reqs{api:data}', 'count'))}` +
-      ` (${(value(data, 'http_reqs{api:data}', 'rate') ?? 0).toFixed(1)}/s)` +
-      `  p95 ${fmt.ms(value(data, 'http_req_duration{api:data}', 'p(95)'))}` +
-      `  p99 ${fmt.ms(value(data, 'http_req_duration{api:data}', 'p(99)'))}` +
-      `  errors ${fmt.pct(value(data, 'http_req_failed{api:data}', 'rate'))}` +
+    `data requests ${fmt.n(rateSamples(data, 'dms_request_failed{api:data}'))}` +
+      `  failed after retries ${fmt.pct(value(data, 'dms_request_failed{api:data}', 'rate'))}` +
+      `  operations ${fmt.n(rateSamples(data, 'dms_operation_failed'))}` +
+      `  failed ${fmt.pct(value(data, 'dms_operation_failed', 'rate'))}` +
       (data.metrics.checks ? `  checks ${fmt.pct(value(data, 'checks', 'rate'))}` : ''),
   );
   lines.push(
+    `attempts ${fmt.n(value(data, 'http_reqs{api:data}', 'count'))}` +
+      ` (${(value(data, 'http_reqs{api:data}', 'rate') ?? 0).toFixed(1)}/s)` +
+      `  p95 ${fmt.ms(value(data, 'http_req_duration{api:data}', 'p(95)'))}` +
+      `  p99 ${fmt.ms(value(data, 'http_req_duration{api:data}', 'p(99)'))}` +
+      `  failed attempts ${fmt.pct(value(data, 'http_req_failed{api:data}', 'rate'))}` +
+      `  ${retriesLine(data)}`,
+  );
+  lines.push(
     `token requests ${fmt.n(value(data, 'token_requests', 'count') ?? 0)}` +
-      `  token p95 ${fmt.ms(value(data, 'token_request_duration', 'p(95)'))}` +
-      `  retries ${fmt.n(value(data, 'dms_retries', 'count') ?? 0)}`,
+      `  token p95 ${fmt.ms(value(data, 'token_request_duration', 'p(95)'))}`,
   );
   const ensured = byTag(data, 'entities_ensured', 'resource');
   const existing = byTag(data, 'entities_existing', 'resource');

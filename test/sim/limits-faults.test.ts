@@ -82,7 +82,7 @@ describe('faults (data requests only)', () => {
   });
   after(() => sim.close());
   beforeEach(async () => {
-    sim.setFaults({ latencyMs: 0, latencyJitterMs: 0, errorRate: 0, dropRate: 0, tokenLatencyMs: 0 });
+    sim.setFaults({ latencyMs: 0, latencyJitterMs: 0, errorRate: 0, dropRate: 0, nonJsonRate: 0, tokenLatencyMs: 0 });
     sim.reset();
     api = await dataApi(sim);
   });
@@ -96,6 +96,7 @@ describe('faults (data requests only)', () => {
       errorRate: 0,
       breaker: 'off',
       dropRate: 0,
+      nonJsonRate: 0,
       tokenLatencyMs: 0,
       rateLimitPermits: 0,
       rateLimitWindowSeconds: 10,
@@ -124,6 +125,41 @@ describe('faults (data requests only)', () => {
     sim.setFaults({ dropRate: 1 });
     await assert.rejects(api.get(STUDENTS), /socket hang up|ECONNRESET/);
     assert.equal(sim.stats().requests.byMethodRouteStatus['GET /data/ed-fi/students dropped'], 1);
+  });
+
+  it('nonJsonRate: every 1/rate-th data GET is a 200 text/html login page; writes and the rest are untouched', async () => {
+    assert.equal((await api.post(STUDENTS, student('S1'))).status, 201);
+    const set = await send(sim.url, 'POST', '/_sim/faults', { body: { nonJsonRate: 0.34 } });
+    assert.equal(set.json().nonJsonRate, 0.34);
+    const answers: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      const r = await api.get(STUDENTS);
+      answers.push(`${r.status} ${String(r.headers['content-type']).split(';')[0]}`);
+      if (r.headers['content-type']?.startsWith('text/html')) {
+        assert.match(r.text, /^<!DOCTYPE html><html>.*<form/);
+        assert.throws(() => r.json());
+      } else {
+        assert.equal(r.json()[0].studentUniqueId, 'S1');
+      }
+    }
+    const html = '200 text/html';
+    const json = '200 application/json';
+    assert.deepEqual(answers, [json, json, html, json, json, html, json, json, html]);
+    // POSTs are never answered by the login page, and do not move the count of GETs
+    for (let i = 0; i < 5; i++) assert.equal((await api.post(STUDENTS, student(`T${i}`))).status, 201);
+    // rate 1: every data GET, queries included
+    sim.setFaults({ nonJsonRate: 1 });
+    const all = await api.get(`${STUDENTS}?studentUniqueId=S1`);
+    assert.equal(all.status, 200);
+    assert.match(String(all.headers['content-type']), /^text\/html/);
+    assert.equal((await send(sim.url, 'GET', '/')).status, 200, 'discovery is not behind the login wall');
+  });
+
+  it('nonJsonRate counts from the first GET after it is set, so the first one is a real answer', async () => {
+    sim.setFaults({ nonJsonRate: 0.5 });
+    const first = await api.get(STUDENTS);
+    assert.equal(first.headers['content-type'], 'application/json; charset=utf-8');
+    assert.match(String((await api.get(STUDENTS)).headers['content-type']), /^text\/html/);
   });
 
   it('latencyMs and latencyJitterMs delay data requests', async () => {

@@ -94,6 +94,26 @@ test('API answers become snapshots; k6 elapsed time comes from count / rate', ()
   assert.throws(() => parseApiStatus({}), /attributes/);
 });
 
+test('errors are outcomes (dms_request_failed, per request after retries), retried attempts are shown apart', () => {
+  // 120 attempts, 20 of them answered 429 and retried: 100 requests, 1 of which failed after its retries
+  const answer = metricsAnswer({ reqs: 120, rate: 12, avg: 5, p95: 9, failedPasses: 21 });
+  answer.data.push(
+    { type: 'metrics', id: 'dms_request_failed{api:data}', attributes: { type: 'rate', contains: 'default', sample: { rate: 0.01, passes: 1, fails: 99 } } },
+    { type: 'metrics', id: 'dms_retries', attributes: { type: 'counter', contains: 'default', sample: { count: 20, rate: 2 } } },
+  );
+  const snap = snapshotFrom(parseApiMetrics(answer), parseApiStatus(statusAnswer), 10);
+  assert.equal(snap.failed, 1);
+  assert.equal(snap.outcomes, 100);
+  assert.equal(snap.retries, 20);
+  const sample = sampleFrom(undefined, snap, 'load', new Date());
+  assert.equal(sample.failedRate, 0.01); // 1 of 100 requests, not 21 of 120 attempts
+  assert.equal(sample.retries, 20);
+  const line = formatLine(sample, { phase: 'load' });
+  assert.match(line, /errors 1\.00% {2}retried 20$/);
+  // nothing retried: no retried part
+  assert.doesNotMatch(formatLine({ ...sample, retries: 0 }, { phase: 'load' }), /retried/);
+});
+
 test('interval rates and the interval mean come from deltas of cumulative figures', () => {
   const prev: Snapshot = { elapsedS: 10, status: 'running', vus: 4, vusMax: 4, reqs: 100, failed: 1, avgMs: 10, entities: 50 };
   const cur: Snapshot = { elapsedS: 15, status: 'running', vus: 4, vusMax: 4, reqs: 300, failed: 11, avgMs: 20, p95Ms: 40, entities: 250 };

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TokenSource } from '../../tools/token-broker/token-source.ts';
 import { startBrokerServer } from '../../tools/token-broker/server.ts';
+import { KEPT_PER_OPERATION, ProblemStore } from '../../tools/token-broker/problems.ts';
 
 test('the broker: key required; the first fetch latency goes to the first non-peek caller only', async () => {
   const fetchImpl = (async () => new Response(JSON.stringify({ access_token: 'tok', expires_in: 1800 }), { status: 200 })) as unknown as typeof fetch;
@@ -21,4 +22,52 @@ test('the broker: key required; the first fetch latency goes to the first non-pe
   } finally {
     await broker.close();
   }
+});
+
+test('the broker keeps the first of each distinct problem per phase with a count; bad reports get 400', async () => {
+  const fetchImpl = (async () => new Response(JSON.stringify({ access_token: 'tok', expires_in: 1800 }), { status: 200 })) as unknown as typeof fetch;
+  const source = new TokenSource({ tokenUrl: 'http://dms/oauth/token', clientId: 'id', clientSecret: 's', marginSeconds: 60, fetchImpl });
+  const key = 'k'.repeat(16);
+  const broker = await startBrokerServer(source, key);
+  const problem = (over: Record<string, unknown>) => ({
+    phase: 'load', resource: 'schools', op: 'create', method: 'POST', status: 409, contentType: 'application/problem+json',
+    problemType: 'urn:ed-fi:api:identity-conflict', title: 'Identifying Values Are Not Unique', detail: 'd', errors: ['e'],
+    validationErrors: {}, bodySnippet: '{', kind: 'status', message: '', at: '2026-11-24T03:15:29.000Z', ...over,
+  });
+  const post = (body: unknown, k = key) => fetch(`${broker.url}/problems`, { method: 'POST', headers: { 'x-broker-key': k, 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const list = async (phase: string) => ((await (await fetch(`${broker.url}/problems?phase=${phase}`, { headers: { 'x-broker-key': key } })).json()) as { problems: Array<Record<string, unknown>> }).problems;
+  try {
+    assert.equal((await post(problem({}), 'wrong-key-000000')).status, 403);
+    // the answer is the count so far: the VU prints the first few only
+    const counts = [];
+    for (let i = 0; i < 3; i++) counts.push(((await (await post(problem({ detail: `d${i}` }))).json()) as { count: number }).count);
+    assert.deepEqual(counts, [1, 2, 3]);
+    assert.equal(((await (await post(problem({ resource: 'sessions', status: 409, problemType: 'urn:ed-fi:api:data-conflict:unresolved-reference' }))).json()) as { count: number }).count, 1);
+    await post(problem({ phase: 'readwrite', resource: 'students', op: 'read', status: 200, kind: 'wrong-body', problemType: '' }));
+    const load = await list('load');
+    assert.deepEqual(load.map((p) => `${p.resource} ${p.status} ${p.count}`), ['schools 409 3', 'sessions 409 1']);
+    assert.equal(load[0].detail, 'd0', 'the first occurrence is kept');
+    assert.equal(load[0].bodySnippet, '{');
+    assert.deepEqual((await list('readwrite')).map((p) => p.kind), ['wrong-body']);
+    assert.deepEqual(await list('nothing'), []);
+    assert.equal((await fetch(`${broker.url}/problems`, { headers: { 'x-broker-key': key } })).status, 400);
+    for (const bad of ['not json', [1], problem({ kind: 'other' }), problem({ status: '409' }), problem({ resource: '' }), problem({ problemType: 7 })]) {
+      const res = await post(bad);
+      assert.equal(res.status, 400, JSON.stringify(bad));
+      assert.equal(((await res.json()) as { error: string }).error, 'invalid-problem');
+    }
+    assert.equal((await post(problem({ detail: 'x'.repeat(70_000) }))).status, 413);
+  } finally {
+    await broker.close();
+  }
+});
+
+test('the problem store is bounded: five distinct problems per operation, the rest only dropped', () => {
+  const store = new ProblemStore();
+  const report = (status: number) => ({ phase: 'load', resource: 'students', op: 'create', status, kind: 'status', problemType: `t${status}` });
+  for (let status = 400; status < 400 + KEPT_PER_OPERATION; status++) assert.equal(store.add(report(status)), 1);
+  assert.ok(store.add(report(499)) > 3, 'a sixth kind is not kept, and not printed as new');
+  assert.equal(store.dropped, 1);
+  assert.equal(store.ofPhase('load').length, KEPT_PER_OPERATION);
+  assert.equal(store.add(report(400)), 2, 'a kept kind still counts');
 });

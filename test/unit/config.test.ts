@@ -24,6 +24,21 @@ test('numbers, durations and URLs are validated with the variable named', () => 
   assert.throws(() => loadConfig({ API_BASE_URL: 'localhost:8080' }), /API_BASE_URL/);
 });
 
+test('error budgets: outcomes gated by THRESHOLD_ERROR_RATE, operations by default alike, attempts only when asked', () => {
+  const defaults = loadConfig(base).thresholds;
+  assert.equal(defaults.errorRate, 0.01);
+  assert.equal(defaults.operationErrorRate, 0.01);
+  assert.equal(defaults.attemptErrorRate, undefined);
+  const set = loadConfig({ ...base, THRESHOLD_ERROR_RATE: '0.05', THRESHOLD_ATTEMPT_ERROR_RATE: '' }).thresholds;
+  assert.equal(set.operationErrorRate, 0.05, 'follows THRESHOLD_ERROR_RATE');
+  assert.equal(set.attemptErrorRate, undefined, 'empty = not set');
+  const own = loadConfig({ ...base, THRESHOLD_OPERATION_ERROR_RATE: '0', THRESHOLD_ATTEMPT_ERROR_RATE: '0.2' }).thresholds;
+  assert.equal(own.operationErrorRate, 0);
+  assert.equal(own.attemptErrorRate, 0.2);
+  assert.throws(() => loadConfig({ ...base, THRESHOLD_OPERATION_ERROR_RATE: '1.5' }), /THRESHOLD_OPERATION_ERROR_RATE='1.5' must be a number between 0 and 1/);
+  assert.throws(() => loadConfig({ ...base, THRESHOLD_ATTEMPT_ERROR_RATE: 'x' }), /THRESHOLD_ATTEMPT_ERROR_RATE/);
+});
+
 test('durations convert to seconds', () => {
   assert.equal(durationSeconds('1h30m'), 5400);
   assert.equal(durationSeconds('45s'), 45);

@@ -7,6 +7,7 @@ import type { WorkKind } from '../../src/data/plan.ts';
 import {
   bootstrapDocuments,
   courseItemPosition,
+  dependentsOf,
   documentsFor,
   expectedCounts,
   expectedTotal,
@@ -100,6 +101,58 @@ function checkReferences(p: DataProfile): void {
 
 test('every reference resolves to a document produced earlier; every descriptor is bootstrapped', () => {
   for (const p of [SMALL, SMOKE, FEW_STAFF, NO_STAFF, NO_COURSES]) checkReferences(p);
+});
+
+/**
+ * Who references each resource, found by following every reference of a profile's documents: from a
+ * later work item, from the same item only, or never. A resource whose documents are referenced by one
+ * that later items need (a course, through its offering and sections) is needed by later items too.
+ */
+function observedDependents(p: DataProfile): Record<string, 'later-items' | 'own-item' | 'none'> {
+  const itemOf = new Map<string, number>(); // "resource?natural key" -> work item index (-1: bootstrap)
+  const edges: Array<{ from: string; to: string; sameItem: boolean }> = [];
+  const resources = new Set<string>();
+  let item = -1;
+  const visit = (rd: ResourceDoc) => {
+    resources.add(rd.resource);
+    for (const [key, value] of Object.entries(rd.body)) {
+      if (!key.endsWith('Reference')) continue;
+      for (const target of REFERENCE_TARGETS[key]) {
+        const at = itemOf.get(`${target}?${referenceQuery(key, target, value as Doc)}`);
+        if (at !== undefined) edges.push({ from: rd.resource, to: target, sameItem: at === item });
+      }
+    }
+    itemOf.set(`${rd.resource}?${naturalKeyQuery(rd.resource, rd.body)}`, item);
+  };
+  for (const rd of bootstrapDocuments(p)) visit(rd);
+  for (item = 0; item < workItemCount(p); item++) for (const rd of documentsFor(p, workItemAt(p, item))) visit(rd);
+  const out: Record<string, 'later-items' | 'own-item' | 'none'> = {};
+  for (const r of resources) out[r] = r.endsWith('Descriptors') ? 'later-items' : 'none';
+  for (const e of edges) if (out[e.to] === 'none') out[e.to] = 'own-item';
+  for (const e of edges) if (!e.sameItem) out[e.to] = 'later-items';
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const e of edges) {
+      if (out[e.from] === 'later-items' && out[e.to] !== 'later-items') {
+        out[e.to] = 'later-items';
+        changed = true;
+      }
+    }
+  }
+  return out;
+}
+
+test('dependentsOf: what a failed document leaves waiting, as the profile\'s references show it', () => {
+  for (const p of [SMALL, DEV, FEW_STAFF]) {
+    for (const [resource, dependents] of Object.entries(observedDependents(p))) {
+      assert.equal(dependentsOf(resource), dependents, resource);
+    }
+  }
+  assert.equal(dependentsOf('schools'), 'later-items');
+  assert.equal(dependentsOf('students'), 'own-item');
+  assert.equal(dependentsOf('studentSectionAssociations'), 'none');
+  // a resource the suite does not know is assumed to be needed: the safe side is to stop, not to wait
+  assert.equal(dependentsOf('somethingNew'), 'later-items');
 });
 
 test('bootstrap: descriptors first, then the school year, then the LEA', () => {

@@ -4,10 +4,14 @@ import assert from 'node:assert/strict';
 
 import type { DataProfile } from '../../src/data/profile.ts';
 import { bootstrapDocuments } from '../../src/data/plan.ts';
+import { readJsonArray, type BodyView } from '../../src/dms/body-shape.ts';
 import { LOOKUP_PAGE_SIZE, lookupPath, MAX_LOOKUP_PAGES, readAllPages, referenceLookups, sameNaturalKey, type ReferenceLookup } from '../../src/data/reference-data.ts';
 
 const profile: DataProfile = { schoolCount: 2, studentCount: 2, staffCount: 2, coursesPerSchool: 1, sectionsPerCourse: 1, sectionsPerStudent: 1, schoolYear: 2026 };
 const GRADE_NS = 'uri://ed-fi.org/GradeLevelDescriptor';
+const JSON_TYPE = 'application/json; charset=utf-8';
+/** A page as the load phase reads it: content type and shape checked (src/dms/body-shape.ts). */
+const answer = (view: BodyView) => ({ status: view.status, items: readJsonArray(view) });
 
 test('one look-up per descriptor type (all namespaces: the filter would be exact), one per school year; not the LEA', () => {
   const docs = bootstrapDocuments(profile);
@@ -59,29 +63,31 @@ test('a look-up reads page after page until a short one', () => {
   const asked: string[] = [];
   const result = readAllPages(grades, (path) => {
     asked.push(path);
-    return { status: 200, body: page(asked.length < 3 ? LOOKUP_PAGE_SIZE : 7) };
+    return answer({ status: 200, contentType: JSON_TYPE, body: page(asked.length < 3 ? LOOKUP_PAGE_SIZE : 7) });
   });
   assert.deepEqual(result.ok && result.found.length, 2 * LOOKUP_PAGE_SIZE + 7);
   assert.deepEqual(asked, [0, 1, 2].map((n) => lookupPath(grades, n)));
-  const empty = readAllPages(grades, () => ({ status: 200, body: '[]' }));
+  const empty = readAllPages(grades, () => answer({ status: 200, contentType: JSON_TYPE, body: '[]' }));
   assert.deepEqual(empty, { ok: true, found: [] });
 });
 
 test('a look-up that fails is a problem, never "nothing found" (that would POST over the district\'s copies)', () => {
-  const cases: Array<[{ status: number; body: unknown }, RegExp]> = [
-    [{ status: 403, body: '' }, /gradeLevelDescriptors\?offset=0&limit=\d+ answered HTTP 403/],
-    [{ status: 429, body: '' }, /answered HTTP 429/],
-    [{ status: 200, body: '<html>proxy</html>' }, /did not answer a JSON array/],
-    [{ status: 200, body: '{"items":[]}' }, /did not answer a JSON array/],
-    [{ status: 200, body: null }, /did not answer a JSON array/],
+  const cases: Array<[BodyView, RegExp]> = [
+    [{ status: 403, contentType: undefined, body: '' }, /gradeLevelDescriptors\?offset=0&limit=\d+ answered HTTP 403/],
+    [{ status: 429, contentType: undefined, body: '' }, /answered HTTP 429/],
+    [{ status: 200, contentType: 'text/html', body: '<html>proxy</html>' }, /did not answer a JSON array: the body is text\/html, not JSON/],
+    // a JSON array behind the wrong content type is not trusted either
+    [{ status: 200, contentType: 'text/plain', body: '[]' }, /did not answer a JSON array: the body is text\/plain/],
+    [{ status: 200, contentType: JSON_TYPE, body: '{"items":[]}' }, /did not answer a JSON array: the body is an object/],
+    [{ status: 200, contentType: JSON_TYPE, body: null }, /did not answer a JSON array/],
   ];
-  for (const [answer, message] of cases) {
-    const result = readAllPages(grades, () => answer);
+  for (const [view, message] of cases) {
+    const result = readAllPages(grades, () => answer(view));
     assert.equal(result.ok, false);
     if (!result.ok) assert.match(result.problem, message);
   }
   let calls = 0;
-  const failsLater = readAllPages(grades, () => (++calls === 1 ? { status: 200, body: page(LOOKUP_PAGE_SIZE) } : { status: 503, body: '' }));
+  const failsLater = readAllPages(grades, () => answer(++calls === 1 ? { status: 200, contentType: JSON_TYPE, body: page(LOOKUP_PAGE_SIZE) } : { status: 503, contentType: undefined, body: '' }));
   assert.equal(failsLater.ok, false, 'a later page that fails spoils the look-up');
 });
 
@@ -89,7 +95,7 @@ test('a look-up is bounded: a type that never ends is a problem, after MAX_LOOKU
   let calls = 0;
   const result = readAllPages(grades, () => {
     calls++;
-    return { status: 200, body: page(LOOKUP_PAGE_SIZE) };
+    return answer({ status: 200, contentType: JSON_TYPE, body: page(LOOKUP_PAGE_SIZE) });
   });
   assert.equal(calls, MAX_LOOKUP_PAGES);
   assert.equal(result.ok, false);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { byTag, scrubSummary, summaryOutputs, textSummary, thresholdResults, type SummaryData } from '../../src/summary/summary.ts';
+import { byTag, retriesLine, scrubSummary, summaryOutputs, textSummary, thresholdResults, type SummaryData } from '../../src/summary/summary.ts';
 
 const data: SummaryData = {
   setup_data: { auth: { accessToken: 'SECRET-TOKEN' } },
@@ -36,4 +36,26 @@ test('failed thresholds come first and are named in the text summary', () => {
 
 test('byTag splits sub-metrics by one tag only', () => {
   assert.deepEqual(Object.keys(byTag(data, 'entities_ensured', 'resource')).sort(), ['sexDescriptors', 'students']);
+});
+
+test('the text summary leads with outcomes; attempts and retries by reason are shown apart', () => {
+  const retried: SummaryData = {
+    state: { testRunDurationMs: 20_000 },
+    metrics: {
+      'http_reqs{api:data}': { type: 'counter', values: { count: 150, rate: 7.5 } },
+      'http_req_duration{api:data}': { type: 'trend', values: { 'p(95)': 4.2, 'p(99)': 29.1 } },
+      'http_req_failed{api:data}': { type: 'rate', values: { rate: 0.0133, passes: 2, fails: 148 } },
+      'dms_request_failed{api:data}': { type: 'rate', values: { rate: 0, passes: 0, fails: 120 }, thresholds: { 'rate<=0.01': { ok: true } } },
+      dms_operation_failed: { type: 'rate', values: { rate: 0.05, passes: 3, fails: 57 }, thresholds: { 'rate<=0.01': { ok: false } } },
+      dms_retries: { type: 'counter', values: { count: 30 } },
+      'dms_retries{reason:rate-limited}': { type: 'counter', values: { count: 12 } },
+      'dms_retries{reason:dependency}': { type: 'counter', values: { count: 18 } },
+      'dms_retries{reason:network}': { type: 'counter', values: { count: 0 } },
+    },
+  };
+  const text = textSummary(retried, 'load');
+  assert.match(text, /^data requests 120 {2}failed after retries 0\.00% {2}operations 60 {2}failed 5\.00%$/m);
+  assert.match(text, /^attempts 150 \(7\.5\/s\) {2}p95 4\.2 ms {2}p99 29\.1 ms {2}failed attempts 1\.33% {2}retried dependency 18, rate-limited 12$/m);
+  assert.match(text, /FAILED dms_operation_failed: rate<=0\.01/);
+  assert.equal(retriesLine({ metrics: {} }), 'retried none');
 });

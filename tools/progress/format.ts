@@ -66,8 +66,9 @@ export interface LineContext {
 }
 
 /**
- * `load  1m05s / 10m00s  VUs 8/8  142.3 req/s  p95 35.2 ms  errors 0.00%  entities 1,234/59,000 (2%) ETA 3m10s`
- * Rates are over the last interval; p95 is k6's running figure since the start.
+ * `load  1m05s / 10m00s  VUs 8/8  142.3 req/s  p95 35.2 ms  errors 0.00%  retried 12  entities 1,234/59,000 (2%) ETA 3m10s`
+ * Rates are over the last interval; p95 is k6's running figure since the start. `errors` is the share of
+ * requests that failed after their retries; `retried` counts retried attempts since the start.
  */
 export function formatLine(sample: Sample, ctx: LineContext): string {
   const parts: string[] = [];
@@ -77,7 +78,9 @@ export function formatLine(sample: Sample, ctx: LineContext): string {
   parts.push(`VUs ${sample.vus}/${sample.vusMax}`);
   parts.push(`${sample.reqRate.toFixed(1)} req/s`);
   parts.push(`p95 ${formatMs(sample.p95Ms)}`);
+  // errors: requests that failed after their retries; retried attempts are shown apart, they are not errors
   parts.push(`errors ${formatPercent(sample.failedRate)}`);
+  if (sample.retries !== undefined && sample.retries > 0) parts.push(`retried ${formatCount(sample.retries)}`);
   if (ctx.expectedEntities !== undefined && ctx.expectedEntities > 0) {
     const entities = sample.entities ?? 0;
     const share = Math.min(1, entities / ctx.expectedEntities);

@@ -70,7 +70,15 @@ export interface Snapshot {
   vusMax: number;
   /** Data API requests so far (`http_reqs{api:data}`, or every request when the tagged sub-metric is missing). */
   reqs: number;
+  /**
+   * Logical data requests that failed after their retries (`dms_request_failed{api:data}`); from an older
+   * k6 script without that metric, failed attempts (`http_req_failed`).
+   */
   failed: number;
+  /** Logical data requests so far (each counted once, whatever its retries); undefined for older scripts. */
+  outcomes?: number;
+  /** Attempts that were retried (`dms_retries`): waited-out 429s and the like, not failures. */
+  retries?: number;
   avgMs?: number;
   p90Ms?: number;
   p95Ms?: number;
@@ -104,9 +112,12 @@ export function snapshotFrom(metrics: ApiMetrics, status: ApiStatus, fallbackEla
   const tagged = metrics['http_reqs{api:data}'] !== undefined;
   const suffix = tagged ? '{api:data}' : '';
   const reqs = metrics[`http_reqs${suffix}`]?.sample.count ?? 0;
-  const failedMetric = metrics[`http_req_failed${suffix}`]?.sample;
-  // http_req_failed is a rate: its "passes" are the failed requests. Older answers carry only the rate.
+  // Failures are outcomes: a request counts once, after its retries. A rate's "passes" are its true samples.
+  const outcome = metrics['dms_request_failed{api:data}']?.sample;
+  const failedMetric = outcome ?? metrics[`http_req_failed${suffix}`]?.sample;
+  // Older answers carry only the rate.
   const failed = failedMetric ? (failedMetric.passes ?? Math.round((failedMetric.rate ?? 0) * reqs)) : 0;
+  const outcomes = outcome ? (outcome.passes ?? 0) + (outcome.fails ?? 0) : undefined;
   const duration = metrics[`http_req_duration${suffix}`]?.sample;
   const count = (name: string) => metrics[name]?.sample.count;
   return {
@@ -116,6 +127,8 @@ export function snapshotFrom(metrics: ApiMetrics, status: ApiStatus, fallbackEla
     vusMax: pick(metrics, ['vus_max'])?.sample.value ?? status.vusMax,
     reqs,
     failed,
+    outcomes,
+    retries: count('dms_retries'),
     avgMs: reqs > 0 ? duration?.avg : undefined,
     p90Ms: reqs > 0 ? duration?.['p(90)'] : undefined,
     p95Ms: reqs > 0 ? duration?.['p(95)'] : undefined,
@@ -139,10 +152,12 @@ export interface Sample {
   reqs: number;
   /** Data requests per second over the interval. */
   reqRate: number;
-  /** Failed share of the interval's data requests (0..1); 0 when there were none. */
+  /** Share of the interval's data requests that failed after their retries (0..1); 0 when there were none. */
   failedRate: number;
-  /** Cumulative failed data requests. */
+  /** Cumulative data requests failed after their retries. */
   failed: number;
+  /** Cumulative retried attempts (not failures). */
+  retries?: number;
   /** Mean latency of the interval's requests, from (avg x count) deltas. */
   meanMs?: number;
   /** Cumulative since the start (what k6's API gives). */
@@ -164,6 +179,8 @@ export function sampleFrom(prev: Snapshot | undefined, cur: Snapshot, phase: str
   const seconds = cur.elapsedS - base.elapsedS;
   const dReqs = Math.max(0, cur.reqs - base.reqs);
   const dFailed = Math.max(0, cur.failed - base.failed);
+  // Outcomes are the right denominator: a request retried three times is still one request.
+  const dOutcomes = cur.outcomes === undefined ? dReqs : Math.max(0, cur.outcomes - (base.outcomes ?? 0));
   let meanMs: number | undefined;
   if (dReqs > 0 && cur.avgMs !== undefined) {
     const before = base.reqs > 0 ? (base.avgMs ?? 0) * base.reqs : 0;
@@ -180,9 +197,10 @@ export function sampleFrom(prev: Snapshot | undefined, cur: Snapshot, phase: str
     vusMax: cur.vusMax,
     reqs: cur.reqs,
     reqRate: seconds > 0 ? round(dReqs / seconds, 2) : 0,
-    failedRate: dReqs > 0 ? round(dFailed / dReqs, 4) : 0,
+    failedRate: dOutcomes > 0 ? round(dFailed / dOutcomes, 4) : 0,
     failed: cur.failed,
   };
+  if (cur.retries !== undefined) sample.retries = cur.retries;
   if (meanMs !== undefined) sample.meanMs = meanMs;
   if (cur.p90Ms !== undefined) sample.p90Ms = round(cur.p90Ms);
   if (cur.p95Ms !== undefined) sample.p95Ms = round(cur.p95Ms);

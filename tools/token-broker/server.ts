@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { CredentialsRejected, type Token, type TokenSource } from './token-source.ts';
+import { parseProblem, ProblemStore } from './problems.ts';
 
 export interface BrokerServer {
   server: Server;
@@ -9,9 +10,13 @@ export interface BrokerServer {
   close(): Promise<void>;
 }
 
+/** A problem is a few KB; anything much larger is not one. */
+const MAX_PROBLEM_BYTES = 64 * 1024;
+
 export async function startBrokerServer(source: TokenSource, key: string, host = '127.0.0.1', port = 0): Promise<BrokerServer> {
+  const problems = new ProblemStore();
   const server = createServer((req, res) => {
-    handle(source, key, req, res).catch((error: Error) => send(res, 500, { error: 'broker-failure', detail: error.message }));
+    handle(source, problems, key, req, res).catch((error: Error) => send(res, 500, { error: 'broker-failure', detail: error.message }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -26,7 +31,7 @@ export async function startBrokerServer(source: TokenSource, key: string, host =
   };
 }
 
-async function handle(source: TokenSource, key: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(source: TokenSource, problems: ProblemStore, key: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const [path, query = ''] = (req.url ?? '/').split('?');
   if (req.method === 'GET' && path === '/health') return send(res, 200, { status: 'ok' });
   if (!keyMatches(req.headers['x-broker-key'], key)) return send(res, 403, { error: 'forbidden', detail: 'missing or wrong X-Broker-Key' });
@@ -41,6 +46,19 @@ async function handle(source: TokenSource, key: string, req: IncomingMessage, re
     const body = await readBody(req);
     const generation = Number((JSON.parse(body || '{}') as { generation?: unknown }).generation);
     return answerWithToken(res, () => source.refreshIfCurrent(generation), source);
+  }
+  // Problems VUs met (src/dms/problem-report.ts): the answer's count tells the VU whether to print it.
+  if (req.method === 'POST' && path === '/problems') {
+    const body = await readBody(req, MAX_PROBLEM_BYTES);
+    if (body === undefined) return send(res, 413, { error: 'too-large', detail: `a problem must be under ${MAX_PROBLEM_BYTES} bytes` });
+    const parsed = parseProblem(body);
+    if (!parsed.ok) return send(res, 400, { error: 'invalid-problem', detail: parsed.detail });
+    return send(res, 200, { count: problems.add(parsed.problem) });
+  }
+  if (req.method === 'GET' && path === '/problems') {
+    const phase = new URLSearchParams(query).get('phase');
+    if (!phase) return send(res, 400, { error: 'phase-required', detail: 'GET /problems?phase=<load|readwrite>' });
+    return send(res, 200, { problems: problems.ofPhase(phase) });
   }
   return send(res, 404, { error: 'not-found', detail: `${req.method} ${path}` });
 }
@@ -68,11 +86,22 @@ function keyMatches(given: string | string[] | undefined, key: string): boolean 
   return timingSafeEqual(Buffer.from(given), Buffer.from(key));
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** The request body as text; undefined when it is longer than `maxBytes` (the rest is not read). */
+function readBody(req: IncomingMessage, maxBytes = MAX_PROBLEM_BYTES): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     let body = '';
+    let bytes = 0;
     req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (body += chunk));
+    req.on('data', (chunk: string) => {
+      bytes += Buffer.byteLength(chunk);
+      if (bytes > maxBytes) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve(undefined);
+        return;
+      }
+      body += chunk;
+    });
     req.on('end', () => resolve(body));
     req.on('error', reject);
   });
