@@ -60,9 +60,14 @@ export interface OpRow extends LatencyStats {
   count: number;
   /** Requests per second over the phase's run time. */
   rate: number;
-  /** Share of requests k6 marked failed (status outside the expected ones); undefined without requests. */
+  /**
+   * Share of requests that failed after their retries (`dms_request_failed`, one sample per request); for
+   * results older than that metric, the share of attempts k6 marked failed. Undefined without requests.
+   */
   errorRate?: number;
   failed: number;
+  /** Share of attempts k6 marked failed (`http_req_failed`: retried ones included, what DMS saw). */
+  attemptErrorRate?: number;
   /** Answers with a status the scenario did not expect (after retries). */
   unexpected: number;
 }
@@ -85,33 +90,52 @@ export function opRows(data: SummaryData): OpRow[] {
   const reqs = subMetrics(data, 'http_reqs', keys);
   const durations = subMetrics(data, 'http_req_duration', keys);
   const failed = subMetrics(data, 'http_req_failed', keys);
+  const outcomes = subMetrics(data, 'dms_request_failed', keys);
   const unexpected = subMetrics(data, 'dms_unexpected_status', keys);
   const seconds = runSeconds(data);
   const rows: OpRow[] = [];
   for (const [key, { tags, summary }] of durations) {
     const count = summary.values.count ?? reqs.get(key)?.summary.values.count ?? 0;
-    const f = failed.get(key)?.summary.values;
-    const failedCount = count > 0 && f ? (f.passes ?? Math.round((f.rate ?? 0) * count)) : 0;
+    const attempts = failedShare(failed.get(key)?.summary.values, count);
+    const outcome = outcomeShare(outcomes.get(key)?.summary.values);
     rows.push({
       resource: tags.resource,
       op: tags.op,
       count,
       rate: seconds ? count / seconds : (reqs.get(key)?.summary.values.rate ?? 0),
       ...latency(summary, count),
-      errorRate: count > 0 ? failedCount / count : undefined,
-      failed: failedCount,
+      errorRate: outcome ? outcome.rate : attempts?.rate,
+      failed: outcome ? outcome.failed : (attempts?.failed ?? 0),
+      attemptErrorRate: attempts?.rate,
       unexpected: unexpected.get(key)?.summary.values.count ?? 0,
     });
   }
   return rows.sort((a, b) => a.resource.localeCompare(b.resource) || opRank(a.op) - opRank(b.op) || a.op.localeCompare(b.op));
 }
 
+/** Failed attempts of an http_req_failed (sub-)metric over `count` attempts. */
+function failedShare(values: Record<string, number> | undefined, count: number): { rate: number; failed: number } | undefined {
+  if (!values || count <= 0) return undefined;
+  const failed = values.passes ?? Math.round((values.rate ?? 0) * count);
+  return { rate: failed / count, failed };
+}
+
+/** Requests failed after their retries, from a dms_request_failed (sub-)metric (true = failed). */
+function outcomeShare(values: Record<string, number> | undefined): { rate: number; failed: number } | undefined {
+  if (!values) return undefined;
+  const failed = values.passes ?? 0;
+  const total = failed + (values.fails ?? 0);
+  return total > 0 ? { rate: failed / total, failed } : undefined;
+}
+
 export interface Totals extends LatencyStats {
   seconds?: number;
   requests: number;
   rate: number;
+  /** As OpRow.errorRate: after retries when the results have dms_request_failed, else per attempt. */
   errorRate?: number;
   failed: number;
+  attemptErrorRate?: number;
   unexpected: number;
   checksRate?: number;
   iterations?: number;
@@ -123,16 +147,17 @@ export function totals(data: SummaryData): Totals {
   const m = data.metrics ?? {};
   const suffix = m['http_reqs{api:data}'] ? '{api:data}' : '';
   const requests = m[`http_reqs${suffix}`]?.values.count ?? 0;
-  const f = m[`http_req_failed${suffix}`]?.values;
-  const failed = requests > 0 && f ? (f.passes ?? Math.round((f.rate ?? 0) * requests)) : 0;
+  const attempts = failedShare(m[`http_req_failed${suffix}`]?.values, requests);
+  const outcome = outcomeShare(m[`dms_request_failed${suffix}`]?.values);
   const seconds = runSeconds(data);
   return {
     seconds,
     requests,
     rate: seconds ? requests / seconds : (m[`http_reqs${suffix}`]?.values.rate ?? 0),
     ...latency(m[`http_req_duration${suffix}`], requests),
-    errorRate: requests > 0 ? failed / requests : undefined,
-    failed,
+    errorRate: outcome ? outcome.rate : attempts?.rate,
+    failed: outcome ? outcome.failed : (attempts?.failed ?? 0),
+    attemptErrorRate: attempts?.rate,
     unexpected: m.dms_unexpected_status?.values.count ?? 0,
     checksRate: m.checks?.values.rate,
     iterations: m.iterations?.values.count,

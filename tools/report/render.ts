@@ -114,7 +114,7 @@ const opColumns: Column<OpRow>[] = [
   { head: 'p95', cell: (r) => ms(r.p95), num: true },
   { head: 'p99', cell: (r) => ms(r.p99), num: true },
   { head: 'max', cell: (r) => ms(r.max), num: true },
-  { head: 'attempts failed', cell: (r) => pct(r.errorRate), num: true },
+  { head: 'attempts failed', cell: (r) => pct(r.attemptErrorRate ?? r.errorRate), num: true },
   { head: 'unexpected statuses', cell: (r) => n(r.unexpected), num: true },
 ];
 
@@ -232,7 +232,7 @@ function phaseSection(view: ReportView, p: PhaseView): string {
         card('p50', ms(t.p50)) +
         card('p95', ms(t.p95)) +
         card('p99', ms(t.p99)) +
-        card('attempts failed', pct(t.errorRate)) +
+        card('attempts failed', pct(t.attemptErrorRate ?? t.errorRate)) +
         card('checks passed', pct(t.checksRate)) +
         card('run time', runTime(t.seconds)) +
         (p.openModel
@@ -263,7 +263,7 @@ function phaseSection(view: ReportView, p: PhaseView): string {
         id: `ops-${p.name}`,
         className: 'compact',
         // Red only for what failed after retries: a 429 that was retried and then succeeded is not a failure.
-        rowClass: (r) => (r.count === 0 ? 'idle' : p.failures.has(`${r.resource}|${r.op}`) ? 'bad' : (r.errorRate ?? 0) > 0 ? 'retried' : ''),
+        rowClass: (r) => (r.count === 0 ? 'idle' : p.failures.has(`${r.resource}|${r.op}`) ? 'bad' : (r.attemptErrorRate ?? r.errorRate ?? 0) > 0 ? 'retried' : ''),
       }),
     );
     out.push('<p class="note">Latency is k6\'s http_req_duration per attempt (request sent to response received). "attempts failed" counts attempts with a status the operation does not expect, retried ones included (what DMS saw); "failed after retries" is what the run\'s verdict rests on. Amber rows had attempts retried; red rows failed after retries.</p>');
@@ -311,7 +311,7 @@ function overview(view: ReportView): string {
     { head: 'data requests', cell: (p) => n(p.totals?.requests), num: true },
     { head: 'req/s', cell: (p) => rate(p.totals?.rate), num: true },
     { head: 'p95', cell: (p) => ms(p.totals?.p95), num: true },
-    { head: 'attempts failed', cell: (p) => pct(p.totals?.errorRate), num: true },
+    { head: 'attempts failed', cell: (p) => pct(p.totals?.attemptErrorRate ?? p.totals?.errorRate), num: true },
     { head: 'failed after retries', cell: (p) => n([...p.failures.values()].reduce((sum, f) => sum + Math.max(f.failedRequests ?? 0, f.failedOperations ?? 0, f.unexpected), 0)), num: true },
     { head: 'thresholds passed', cell: (p) => `${p.thresholds.filter((t) => t.ok).length} / ${p.thresholds.length}`, num: true },
   ];
