@@ -11,6 +11,8 @@ import { makeProblem, OperationFailed, type Problem, type ProblemKind } from './
 import type { ProblemSink } from './problem-report.ts';
 
 export const retries = new Counter('dms_retries');
+/** Seconds VUs spent waiting out an open circuit breaker (503 with a long Retry-After), summed over VUs. */
+export const breakerStall = new Counter('dms_breaker_wait_seconds');
 export const unexpectedStatus = new Counter('dms_unexpected_status');
 /** One sample per logical request, after its retries: true when its final answer was not an expected one. */
 export const requestFailed = new Rate('dms_request_failed');
@@ -99,7 +101,8 @@ export class DmsClient {
         return res; // the common case, without further work
       }
       state ??= { renewedToken: false, waits: {} };
-      const decision = decideRetry(res.status, state, call.loading === true, problemType(res));
+      const retryAfter = parseRetryAfter(headerValue(res, 'Retry-After'), Date.now());
+      const decision = decideRetry(res.status, state, call.loading === true, problemType(res), retryAfter);
       if (decision.kind === 'done') return this.finish(prepared, res);
       if (decision.kind === 'renew-token') {
         retries.add(1, { reason: 'unauthorized' });
@@ -109,8 +112,9 @@ export class DmsClient {
       }
       retries.add(1, { reason: decision.reason });
       recordWait(state, decision);
-      const retryAfter = parseRetryAfter(headerValue(res, 'Retry-After'), Date.now());
-      sleep(backoffMs(decision.wait, retryAfter, Math.random, { ...DEFAULT_BACKOFF, baseMs: backoffBaseMs(decision.reason) }) / 1000);
+      const waitMs = backoffMs(decision.wait, retryAfter, Math.random, { ...DEFAULT_BACKOFF, baseMs: backoffBaseMs(decision.reason) });
+      if (decision.reason === 'breaker') breakerStall.add(waitMs / 1000);
+      sleep(waitMs / 1000);
     }
   }
 

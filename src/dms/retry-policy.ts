@@ -1,6 +1,6 @@
 // Which responses a DMS call retries, and how. Pure: unit-tested under Node.
 
-export type RetryReason = 'rate-limited' | 'unavailable' | 'network' | 'dependency' | 'server-error';
+export type RetryReason = 'rate-limited' | 'unavailable' | 'breaker' | 'network' | 'dependency' | 'server-error';
 
 export type RetryDecision =
   | { kind: 'done' }
@@ -35,13 +35,29 @@ export const MAX_DEPENDENCY_WAITS = 13;
  * be in flight, and a 500 is retried too (DMS answers 500 after exhausting its own deadlock retries), so a
  * transient failure does not leave a hole in the data set.
  */
-export function decideRetry(status: number, state: AttemptState, loading: boolean, problemType = ''): RetryDecision {
+export function decideRetry(status: number, state: AttemptState, loading: boolean, problemType = '', retryAfterSeconds?: number): RetryDecision {
   if (status === 401) return state.renewedToken ? { kind: 'done' } : { kind: 'renew-token' };
+  // An open circuit breaker (DMS: 503 with Retry-After: 30 for its break) is waited out once, on a budget of
+  // its own: the break is a stall of the whole DMS, not this request's failure. A 503 that follows the
+  // wait is an ordinary 'unavailable' one.
+  if (status === 503 && isBreakerWait(retryAfterSeconds) && (state.waits.breaker ?? 0) === 0) {
+    return { kind: 'wait-and-retry', reason: 'breaker', wait: 1 };
+  }
   const reason = retryReason(status, loading, problemType);
   if (reason === undefined) return { kind: 'done' };
   const budget = reason === 'dependency' ? MAX_DEPENDENCY_WAITS : loading ? MAX_LOADING_WAITS : MAX_WAITS;
   const wait = (state.waits[reason] ?? 0) + 1;
   return wait > budget ? { kind: 'done' } : { kind: 'wait-and-retry', reason, wait };
+}
+
+/**
+ * A 503 whose Retry-After is this long (s) or longer is a circuit breaker's break, not a passing overload:
+ * DMS's breaker sends its whole break (30 s by default, CircuitBreaker BreakDuration in appsettings).
+ */
+export const BREAKER_RETRY_AFTER_SECONDS = 5;
+
+export function isBreakerWait(retryAfterSeconds: number | undefined): boolean {
+  return retryAfterSeconds !== undefined && retryAfterSeconds >= BREAKER_RETRY_AFTER_SECONDS;
 }
 
 /** Notes a wait about to be made, so the next decision sees it (and a budget runs out). */
@@ -66,6 +82,6 @@ function retryReason(status: number, loading: boolean, problemType: string): Ret
  * wait idled most VUs at every kind boundary of the work list. Other failures start at 200 ms.
  */
 export function backoffBaseMs(reason: RetryReason): number {
-  if (reason === 'rate-limited' || reason === 'unavailable') return 1000;
+  if (reason === 'rate-limited' || reason === 'unavailable' || reason === 'breaker') return 1000;
   return reason === 'dependency' ? 20 : 200;
 }

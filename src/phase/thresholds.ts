@@ -6,7 +6,7 @@ import { LADDER_STATS } from '../summary/latency-histogram.ts';
 
 export type ThresholdMap = Record<string, string[]>;
 
-const RETRY_REASONS = ['unauthorized', 'rate-limited', 'unavailable', 'network', 'dependency', 'server-error'];
+const RETRY_REASONS = ['unauthorized', 'rate-limited', 'unavailable', 'breaker', 'network', 'dependency', 'server-error'];
 
 /**
  * The gates of a phase. Failures are judged by outcome: `dms_request_failed` has one sample per logical

@@ -79,7 +79,9 @@ export function retriesLine(data: SummaryData): string {
     .filter(([, m]) => (m.values.count ?? 0) > 0)
     .sort(([, a], [, b]) => (b.values.count ?? 0) - (a.values.count ?? 0))
     .map(([reason, m]) => `${reason} ${fmt.n(m.values.count)}`);
-  return parts.length > 0 ? `retried ${parts.join(', ')}` : 'retried none';
+  const stalled = value(data, 'dms_breaker_wait_seconds', 'count');
+  const stall = stalled ? ` (an open circuit breaker stalled VUs ${Math.round(stalled)} s in all)` : '';
+  return parts.length > 0 ? `retried ${parts.join(', ')}${stall}` : 'retried none';
 }
 
 export function textSummary(data: SummaryData, phase: string): string {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { backoffMs, brokerShouldRefresh, DEFAULT_BACKOFF, effectiveMarginMs, maxTokensForRun, parseRetryAfter, vuShouldAskBroker } from '../../src/auth/token-timing.ts';
-import { type AttemptState, backoffBaseMs, decideRetry, MAX_DEPENDENCY_WAITS, MAX_LOADING_WAITS, MAX_WAITS, recordWait, type RetryReason } from '../../src/dms/retry-policy.ts';
+import { type AttemptState, backoffBaseMs, BREAKER_RETRY_AFTER_SECONDS, decideRetry, isBreakerWait, MAX_DEPENDENCY_WAITS, MAX_LOADING_WAITS, MAX_WAITS, recordWait, type RetryReason } from '../../src/dms/retry-policy.ts';
 
 test('margin is the configured one, capped at a quarter of the lifetime', () => {
   assert.equal(effectiveMarginMs(60, 1800), 60_000);
@@ -116,4 +116,22 @@ test('a dependency wait starts at about one write and still outlasts a prerequis
   for (let wait = 1; wait <= MAX_DEPENDENCY_WAITS; wait++) longest += backoffMs(wait, undefined, () => 0.999, policy);
   assert.ok(longest >= 40_000, `all waits together reach ${longest} ms; a 429 wait is up to 10 s`);
   assert.ok(longest <= 60_000, `but stay bounded (${longest} ms)`);
+});
+
+test('an open circuit breaker (503, Retry-After 30) is waited out once on its own budget, then 503s count as unavailable', () => {
+  const state: AttemptState = { renewedToken: false, waits: {} };
+  const first = decideRetry(503, state, false, '', 30);
+  assert.deepEqual(first, { kind: 'wait-and-retry', reason: 'breaker', wait: 1 });
+  recordWait(state, first as { reason: RetryReason; wait: number });
+  // still open after the wait: the ordinary budget for 503 applies, untouched by the breaker wait
+  for (let wait = 1; wait <= MAX_WAITS; wait++) {
+    const next = decideRetry(503, state, false, '', 30);
+    assert.deepEqual(next, { kind: 'wait-and-retry', reason: 'unavailable', wait });
+    recordWait(state, next as { reason: RetryReason; wait: number });
+  }
+  assert.deepEqual(decideRetry(503, state, false, '', 30), { kind: 'done' });
+  // a 503 with a short or no Retry-After is a passing overload, not a break
+  assert.equal((decideRetry(503, { renewedToken: false, waits: {} }, false, '', 2) as { reason: string }).reason, 'unavailable');
+  assert.equal((decideRetry(503, { renewedToken: false, waits: {} }, false) as { reason: string }).reason, 'unavailable');
+  assert.equal(isBreakerWait(BREAKER_RETRY_AFTER_SECONDS), true);
 });

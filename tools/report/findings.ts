@@ -296,6 +296,15 @@ export function capsOf(phase: string, data: SummaryData, isStandIn: boolean): Ca
         : `503 x ${unavailable}: Service Unavailable for a moment (a circuit breaker or an overloaded DMS); retried`,
     });
   }
+  const breakerWaits = retries.get('breaker') ?? 0;
+  if (breakerWaits > 0) {
+    const stalled = data.metrics.dms_breaker_wait_seconds?.values.count ?? 0;
+    caps.push({
+      phase,
+      kind: 'breaker',
+      text: `an open circuit breaker stalled the run: ${breakerWaits} requests waited out its 503 Retry-After once (${Math.round(stalled)} VU-seconds in all); throughput in that time is the breaker's, not DMS's`,
+    });
+  }
   const dropped = data.metrics.dropped_iterations?.values.count ?? 0;
   if (dropped > 0) {
     const done = data.metrics.iterations?.values.count ?? 0;
