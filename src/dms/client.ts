@@ -9,6 +9,8 @@ import { DEFAULT_BACKOFF } from '../auth/token-timing.ts';
 import { readJsonArray, readJsonDocument, type BodyCheck, type DocumentBody } from './body-shape.ts';
 import { makeProblem, OperationFailed, type Problem, type ProblemKind } from './problems.ts';
 import type { ProblemSink } from './problem-report.ts';
+import { DeadTargetWatch, deadTargetMessage } from './dead-target.ts';
+import { abort } from '../phase/abort.ts';
 
 export const retries = new Counter('dms_retries');
 /** Seconds VUs spent waiting out an open circuit breaker (503 with a long Retry-After), summed over VUs. */
@@ -68,6 +70,8 @@ export function prepareCall(dataApiUrl: string, call: DmsCall): PreparedCall {
 export class DmsClient {
   /** Unexpected answers since the last takeUnexpected(): a scenario checks once per unit of work. */
   private unexpected = 0;
+  /** This VU's run of connection failures: a target that stopped answering ends the phase (dead-target.ts). */
+  private readonly deadTarget = new DeadTargetWatch();
   /** The problem of the last unexpected answer (the load phase names it when it stops). */
   lastProblem: Problem | undefined;
 
@@ -98,7 +102,13 @@ export class DmsClient {
       const res = http.request(call.method, prepared.url, body, prepared.params);
       if (prepared.final[res.status]) {
         requestFailed.add(false, prepared.tags);
+        if (this.deadTarget.failingSinceMs !== 0) this.deadTarget.answered();
         return res; // the common case, without further work
+      }
+      if (res.status !== 0) {
+        this.deadTarget.answered();
+      } else if (this.deadTarget.failed(Date.now())) {
+        abort(deadTargetMessage(this.dataApiUrl, String(res.error ?? ''), this.deadTarget.failingSinceMs));
       }
       state ??= { renewedToken: false, waits: {} };
       const retryAfter = parseRetryAfter(headerValue(res, 'Retry-After'), Date.now());

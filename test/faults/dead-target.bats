@@ -1,0 +1,37 @@
+#!/usr/bin/env bats
+# A DMS that dies during a phase and does not come back (issue: reliability): the phase ends at once with
+# the diagnosis, not after minutes of retries, and the later phases are skipped with the reason.
+# Real k6 against a stand-in of the test's own, which the test kills.
+
+load ../bats/helpers
+
+setup() {
+  setup_project
+}
+
+teardown() {
+  teardown_project
+}
+
+@test "the DMS dies during the load phase: the phase ends with 'stopped answering', readwrite is skipped" {
+  SIM_LATENCY_MS=400 SIM_RATE_LIMIT_PERMITS=0 start_test_sim
+  write_env_file "API_BASE_URL=$SIM_URL" "CMS_BASE_URL=$SIM_URL" \
+    "CMS_ADMIN_CLIENT_ID=DmsConfigurationService" "CMS_ADMIN_CLIENT_SECRET='ValidClientSecret1234567890!Abcd'"
+  local out="$BATS_TEST_TMPDIR/run.out" pid tries=600 dir
+  "$RUNNER" --target dms --profile smoke --phase full >"$out" 2>&1 3>&- &
+  pid=$!
+  until grep -q 'phase load: k6 run' "$out" 2>/dev/null; do
+    ((tries-- > 0)) || { cat "$out"; false; }
+    sleep 0.1
+  done
+  sleep 2
+  stop_test_sim # the DMS is gone: every connection is refused from now on
+  wait_for_runner "$pid" "$out"
+  assert_status 108
+  assert_output_has "DMS at $SIM_URL/data stopped answering ("
+  assert_output_has "skipping the readwrite phase"
+  dir="$(run_dir)"
+  [ "$(json_get "$dir/run.json" 'JSON.stringify(j.phases.map((p) => p.name + ":" + p.exitCode))')" = '["load:108","readwrite:null"]' ]
+  # one line for the diagnosis, not hundreds of retry warnings
+  [ "$(grep -c 'stopped answering' "$dir/console.log")" -le 3 ]
+}
