@@ -8,6 +8,7 @@ import { getValue } from './json-path.ts';
 import type { SimState } from './state.ts';
 import type { Resource, ResourceIndex } from './resource-index.ts';
 import { etagOf, type Doc } from './store.ts';
+import { notModified, writePreconditionFailure } from './etag.ts';
 import { validateDocument } from './validate.ts';
 import { parseQuery } from './query.ts';
 import { RelationshipAuthorizer, actionDenied, claimsOf, grantsOf, unknownClaimSet, type Action, type ClientClaims, type Strategy } from './authorization.ts';
@@ -89,34 +90,30 @@ export async function handleData(ctx: Ctx, state: SimState, resources: ResourceI
   }
   const guard = guardOf(ctx, state, resources, token.clientId, resource);
   if (guard && 'status' in guard) return sendProblem(ctx, guard);
+  // ValidateRouteSemanticsMiddleware.cs: PUT and DELETE need an id, POST must not have one;
+  // MethodNotAllowedMiddleware.cs: any other method. Both answer with the route's Allow set.
+  const allow = id === undefined ? 'GET, POST' : 'GET, PUT, DELETE';
   switch (ctx.method) {
     case 'GET':
       return id === undefined ? getCollection(ctx, state, resource, guard) : getById(ctx, state, resource, id, guard);
     case 'POST':
-      if (id !== undefined) {
-        return sendProblem(
-          ctx,
-          problems.methodNotAllowed(
-            "Resource items can only be updated using PUT. To 'upsert' an item in the resource collection using POST, remove the 'id' from the route.",
-            'GET, PUT, DELETE',
-          ),
-        );
-      }
+      if (id !== undefined) return sendProblem(ctx, problems.methodNotAllowed(POST_WITH_ID, allow));
       return upsert(ctx, state, resources, resource, guard);
     case 'PUT':
-      if (id === undefined) {
-        return sendProblem(ctx, problems.methodNotAllowed("Resource collections cannot be replaced. To 'upsert' an item in the collection, use POST.", 'GET, POST'));
-      }
+      if (id === undefined) return sendProblem(ctx, problems.methodNotAllowed(PUT_WITHOUT_ID, allow));
       return updateById(ctx, state, resources, resource, id, guard);
     case 'DELETE':
-      if (id === undefined) {
-        return sendProblem(ctx, problems.methodNotAllowed("Resource collections cannot be deleted. To delete a specific item, use DELETE and include the 'id' in the route.", 'GET, POST'));
-      }
+      if (id === undefined) return sendProblem(ctx, problems.methodNotAllowed(DELETE_WITHOUT_ID, allow));
       return deleteById(ctx, state, resource, id, guard);
     default:
-      return sendProblem(ctx, problems.methodNotAllowed(`The ${ctx.method} method is not supported.`, id === undefined ? 'GET, POST' : 'GET, PUT, DELETE'));
+      return sendProblem(ctx, problems.methodNotAllowed(`The endpoint of the request does not support the '${ctx.method}' method.`, allow));
   }
 }
+
+const POST_WITH_ID = "Resource items can only be updated using PUT. To 'upsert' an item in the resource collection using POST, remove the 'id' from the route.";
+const PUT_WITHOUT_ID =
+  "Resource collections cannot be replaced. To 'upsert' an item in the collection, use POST. To update a specific item, use PUT and include the 'id' in the route.";
+const DELETE_WITHOUT_ID = "Resource collections cannot be deleted. To delete a specific item, use DELETE and include the 'id' in the route.";
 
 function getCollection(ctx: Ctx, state: SimState, resource: Resource, guard: Guard | undefined): void {
   const table = state.store.table(resource);
@@ -138,7 +135,7 @@ function getById(ctx: Ctx, state: SimState, resource: Resource, id: string, guar
   const denied = guard && authorize(guard, 'Read', storedBody(doc));
   if (denied) return sendProblem(ctx, denied);
   const etag = etagOf(doc);
-  if (ctx.req.headers['if-none-match'] === etag) return send(ctx, 304, { ETag: etag });
+  if (notModified(ctx.req.headers['if-none-match'], doc.version)) return send(ctx, 304, { ETag: etag });
   send(ctx, 200, { 'Content-Type': JSON_CONTENT, ETag: etag }, state.store.render(doc));
 }
 
@@ -162,6 +159,9 @@ async function upsert(ctx: Ctx, state: SimState, resources: ResourceIndex, resou
     const denied = asUpdate ? authorize(guard, 'Update', storedBody(existing), { body, stored: false }) : authorize(guard, 'Create', { body, stored: false });
     if (denied) return sendProblem(ctx, denied);
   }
+  // An upsert that finds no document is an insert: If-Match fails, If-None-Match passes.
+  const failed = preconditionProblem(ctx, state, existing);
+  if (failed) return sendProblem(ctx, failed);
   if (existing) {
     state.store.replace(existing, v.key, body, v.refs);
     return sendWritten(ctx, 200, existing);
@@ -175,7 +175,7 @@ async function upsert(ctx: Ctx, state: SimState, resources: ResourceIndex, resou
 async function updateById(ctx: Ctx, state: SimState, resources: ResourceIndex, resource: Resource, id: string, guard: Guard | undefined): Promise<void> {
   const doc = findDoc(state, resource, id);
   if (!doc) {
-    if (ctx.req.headers['if-match'] === '*') return sendProblem(ctx, problems.preconditionMissingResource());
+    if (ctx.req.headers['if-match'] !== undefined) return sendProblem(ctx, problems.preconditionMissingResource());
     return sendProblem(ctx, problems.updateTargetNotFound());
   }
   const body = await readDocument(ctx);
@@ -195,7 +195,8 @@ async function updateById(ctx: Ctx, state: SimState, resources: ResourceIndex, r
     if (clash) return sendProblem(ctx, identityConflict(resource, body));
   }
   // Checked last so a stale If-Match on an otherwise invalid body still reports the body's problem.
-  if (ifMatchFails(ctx, doc)) return sendProblem(ctx, problems.optimisticLockFailed());
+  const failed = preconditionProblem(ctx, state, doc);
+  if (failed) return sendProblem(ctx, failed);
   state.store.replace(doc, v.key, body, v.refs);
   sendWritten(ctx, 204, doc);
 }
@@ -203,12 +204,14 @@ async function updateById(ctx: Ctx, state: SimState, resources: ResourceIndex, r
 function deleteById(ctx: Ctx, state: SimState, resource: Resource, id: string, guard: Guard | undefined): void {
   const doc = findDoc(state, resource, id);
   if (!doc) {
-    if (ctx.req.headers['if-match'] === '*') return sendProblem(ctx, problems.preconditionMissingResource());
+    if (ctx.req.headers['if-match'] !== undefined) return sendProblem(ctx, problems.preconditionMissingResource());
     return send(ctx, 404, {});
   }
   const denied = guard && authorize(guard, 'Delete', storedBody(doc));
   if (denied) return sendProblem(ctx, denied);
-  if (ifMatchFails(ctx, doc)) return sendProblem(ctx, problems.optimisticLockFailed());
+  // DELETE evaluates If-Match only (RelationalDeleteCommandPhase.cs).
+  const failed = preconditionProblem(ctx, state, doc, false);
+  if (failed) return sendProblem(ctx, failed);
   const dependents = state.store.dependents(doc);
   if (dependents.length > 0) return sendProblem(ctx, problems.dependentItemExists(dependents));
   state.store.remove(doc);
@@ -225,12 +228,13 @@ function sendWritten(ctx: Ctx, status: number, doc: Doc): void {
   send(ctx, status, { Location: location, ETag: etagOf(doc) });
 }
 
-/** If-Match: '*' or a list of quoted/unquoted (optionally weak) ETags; a mismatch means 412. */
-function ifMatchFails(ctx: Ctx, doc: Doc): boolean {
-  const header = ctx.req.headers['if-match'];
-  if (header === undefined || header.trim() === '*') return false;
-  const current = String(doc.version);
-  return !header.split(',').some((tag) => tag.trim().replace(/^W\//, '').replace(/^"|"$/g, '') === current);
+/** The 412 for a failed If-Match / If-None-Match on a write to `doc` (undefined: none), see sim/etag.ts. */
+function preconditionProblem(ctx: Ctx, state: SimState, doc: Doc | undefined, evaluatesIfNoneMatch = true): Problem | undefined {
+  const failure = writePreconditionFailure(ctx.req.headers, doc?.version, evaluatesIfNoneMatch && state.settings.dmsVersion === '8.0');
+  if (failure === 'does-not-exist') return problems.preconditionMissingResource();
+  if (failure === 'modified') return problems.optimisticLockFailed();
+  if (failure === 'if-none-match') return problems.ifNoneMatchFailed();
+  return undefined;
 }
 
 const ACCEPTED_CONTENT = /^(application\/json|text\/json|application\/vnd\.ed-fi\.[^;]*)\s*(;|$)/i;

@@ -4,6 +4,7 @@
 import { randomFillSync } from 'node:crypto';
 import { getValue } from './json-path.ts';
 import type { QueryField, Resource } from './resource-index.ts';
+import { etagHeader, etagValue } from './etag.ts';
 
 export interface Doc {
   id: string;
@@ -181,7 +182,7 @@ export class DocumentStore {
   /** '{"id":..., <stored properties>, "_etag":..., "_lastModifiedDate":...}' without re-serializing. */
   render(doc: Doc): string {
     const inner = doc.body.length > 2 ? doc.body.slice(1, -1) + ',' : '';
-    return `{"id":"${doc.id}",${inner}"_etag":"${doc.version}","_lastModifiedDate":"${lastModified(doc.modifiedSec)}"}`;
+    return `{"id":"${doc.id}",${inner}"_etag":"${etagValue(doc.version)}","_lastModifiedDate":"${lastModified(doc.modifiedSec)}"}`;
   }
 
   private index(table: Table, field: QueryField): FieldIndex {
@@ -201,7 +202,8 @@ function exactCopy(refs: Doc[]): Doc[] | undefined {
   return refs.length > 0 ? refs.slice() : undefined;
 }
 
-export const etagOf = (doc: Doc): string => `"${doc.version}"`;
+/** The document's `ETag` header (sim/etag.ts has the format). */
+export const etagOf = (doc: Doc): string => etagHeader(doc.version);
 
 function addReferrers(doc: Doc): void {
   if (!doc.refs) return;
