@@ -2,7 +2,7 @@
 // (upsert, get by id, query, update by id, delete by id).
 
 import type { Ctx } from './http-io.ts';
-import { readBody, rootUrl, send, sendProblem, sendTooLarge } from './http-io.ts';
+import { readBody, rootUrl, send, sendJson, sendProblem, sendTooLarge } from './http-io.ts';
 import { JSON_CONTENT, problems, type Problem } from './problem.ts';
 import { getValue } from './json-path.ts';
 import type { SimState } from './state.ts';
@@ -10,7 +10,7 @@ import type { Resource, ResourceIndex } from './resource-index.ts';
 import { etagOf, type Doc } from './store.ts';
 import { notModified, writePreconditionFailure } from './etag.ts';
 import { validateDocument } from './validate.ts';
-import { parseQuery } from './query.ts';
+import { INT64_MAX, MIN_PARTITION_SIZE, encodePageToken, parsePartitionQuery, parseQuery } from './query.ts';
 import { RelationshipAuthorizer, actionDenied, claimsOf, grantsOf, unknownClaimSet, type Action, type ClientClaims, type Strategy } from './authorization.ts';
 
 export interface DataTarget {
@@ -18,6 +18,8 @@ export interface DataTarget {
   id: string | undefined;
   /** Too many segments, wrong project or unknown resource. */
   notFound: boolean;
+  /** '/data/ed-fi/{resource}/partitions' (then `id` is undefined). */
+  partitions: boolean;
   route: string;
 }
 
@@ -26,9 +28,10 @@ export function parseDataPath(path: string, resources: ResourceIndex): DataTarge
   const parts = path.split('/');
   const [, , project, endpoint, id] = parts;
   const resource = project?.toLowerCase() === 'ed-fi' && endpoint ? resources.get(endpoint) : undefined;
-  if (!resource || parts.length > 5 || id === '') return { resource: undefined, id: undefined, notFound: true, route: path };
+  if (!resource || parts.length > 5 || id === '') return { resource: undefined, id: undefined, notFound: true, partitions: false, route: path };
+  if (id === 'partitions') return { resource, id: undefined, notFound: false, partitions: true, route: `/data/ed-fi/${resource.def.endpoint}/partitions` };
   const route = `/data/ed-fi/${resource.def.endpoint}${id !== undefined ? '/{id}' : ''}`;
-  return { resource, id, notFound: false, route };
+  return { resource, id, notFound: false, partitions: false, route };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -92,18 +95,19 @@ export async function handleData(ctx: Ctx, state: SimState, resources: ResourceI
   if (guard && 'status' in guard) return sendProblem(ctx, guard);
   // ValidateRouteSemanticsMiddleware.cs: PUT and DELETE need an id, POST must not have one;
   // MethodNotAllowedMiddleware.cs: any other method. Both answer with the route's Allow set.
-  const allow = id === undefined ? 'GET, POST' : 'GET, PUT, DELETE';
+  const allow = target.partitions ? 'GET' : id === undefined ? 'GET, POST' : 'GET, PUT, DELETE';
+  if (target.partitions && ctx.method === 'GET') return getPartitions(ctx, state, resource, guard);
   switch (ctx.method) {
     case 'GET':
       return id === undefined ? getCollection(ctx, state, resource, guard) : getById(ctx, state, resource, id, guard);
     case 'POST':
-      if (id !== undefined) return sendProblem(ctx, problems.methodNotAllowed(POST_WITH_ID, allow));
+      if (id !== undefined || target.partitions) return sendProblem(ctx, problems.methodNotAllowed(POST_WITH_ID, allow));
       return upsert(ctx, state, resources, resource, guard);
     case 'PUT':
-      if (id === undefined) return sendProblem(ctx, problems.methodNotAllowed(PUT_WITHOUT_ID, allow));
+      if (id === undefined || target.partitions) return sendProblem(ctx, problems.methodNotAllowed(PUT_WITHOUT_ID, allow));
       return updateById(ctx, state, resources, resource, id, guard);
     case 'DELETE':
-      if (id === undefined) return sendProblem(ctx, problems.methodNotAllowed(DELETE_WITHOUT_ID, allow));
+      if (id === undefined || target.partitions) return sendProblem(ctx, problems.methodNotAllowed(DELETE_WITHOUT_ID, allow));
       return deleteById(ctx, state, resource, id, guard);
     default:
       return sendProblem(ctx, problems.methodNotAllowed(`The endpoint of the request does not support the '${ctx.method}' method.`, allow));
@@ -117,16 +121,55 @@ const DELETE_WITHOUT_ID = "Resource collections cannot be deleted. To delete a s
 
 function getCollection(ctx: Ctx, state: SimState, resource: Resource, guard: Guard | undefined): void {
   const table = state.store.table(resource);
-  const q = parseQuery(ctx.query, table);
-  if (!q.ok) return sendProblem(ctx, q.problem);
-  // DMS filters a query by the Read strategy instead of refusing it.
-  const keep = guard && guard.grants.Read ? guard.authorizer.readable(guard.grants.Read, guard.claims, resource) : undefined;
-  const { docs, total } = state.store.query(table, q.filters, q.offset, q.limit, keep);
+  const q = parseQuery(ctx.query, table, state.settings.dmsVersion);
+  // From query validation on, every answer names what 8.1 ignored (ADR DMS-1589).
+  const warning: Record<string, string> = q.warning ? { 'X-EdFi-Warning': q.warning } : {};
+  if (!q.ok) return sendProblem(ctx, { ...q.problem, headers: { ...q.problem.headers, ...warning } });
+  const headers: Record<string, string> = { 'Content-Type': JSON_CONTENT, ...warning };
+  const { paging } = q;
+  const page =
+    paging.kind === 'cursor'
+      ? { minSeq: toSeq(paging.range.min), maxSeq: toSeq(paging.range.max), pageSize: paging.pageSize }
+      : { offset: paging.offset, limit: paging.limit };
+  const { docs, total } = state.store.query(table, q.filters, page, readableFilter(guard, resource));
   let body = '[';
   for (let i = 0; i < docs.length; i++) body += (i > 0 ? ',' : '') + state.store.render(docs[i]);
-  const headers: Record<string, string> = { 'Content-Type': JSON_CONTENT };
-  if (q.totalCount) headers['Total-Count'] = String(total);
+  if (paging.kind === 'traditional' && paging.totalCount) headers['Total-Count'] = String(total);
+  // QueryRequestHandler.cs: a page that selected documents names the range after its last one; a cursor
+  // page keeps its token's upper bound (a partition walk stays inside its partition).
+  if (docs.length > 0) {
+    const last = BigInt(docs[docs.length - 1].seq);
+    const max = paging.kind === 'cursor' ? paging.range.max : INT64_MAX;
+    if (last < max) headers['Next-Page-Token'] = encodePageToken(last + 1n, max);
+  }
   send(ctx, 200, headers, body + ']');
+}
+
+/** DMS filters a query by the Read strategy instead of refusing it. */
+function readableFilter(guard: Guard | undefined, resource: Resource): ((doc: Doc) => boolean) | undefined {
+  return guard && guard.grants.Read ? guard.authorizer.readable(guard.grants.Read, guard.claims, resource) : undefined;
+}
+
+/** A token bound as a seq; seqs are small, so anything beyond the safe range is "past every document". */
+const toSeq = (bound: bigint): number => (bound > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : bound < 0n ? -1 : Number(bound));
+
+/**
+ * GET .../partitions (PartitionRequestHandler.cs): `{"pageTokens": [...]}`, one token per partition of
+ * the readable, filtered documents. A partition holds ceil(n / number) documents but at least
+ * MIN_PARTITION_SIZE (PartitionWindowSqlCompiler.cs); each range ends just before the next one starts
+ * and the last is open above.
+ */
+function getPartitions(ctx: Ctx, state: SimState, resource: Resource, guard: Guard | undefined): void {
+  const table = state.store.table(resource);
+  const q = parsePartitionQuery(ctx.query, table, state.settings.dmsVersion);
+  const headers: Record<string, string> = q.warning ? { 'X-EdFi-Warning': q.warning } : {};
+  if (!q.ok) return sendProblem(ctx, { ...q.problem, headers: { ...q.problem.headers, ...headers } });
+  const docs = state.store.matching(table, q.filters, readableFilter(guard, resource));
+  const size = Math.max(Math.ceil(docs.length / q.count), MIN_PARTITION_SIZE);
+  const starts: bigint[] = [];
+  for (let row = 0; row < docs.length; row += size) starts.push(BigInt(docs[row].seq));
+  const pageTokens = starts.map((start, i) => encodePageToken(start, i + 1 < starts.length ? starts[i + 1] - 1n : INT64_MAX));
+  sendJson(ctx, 200, { pageTokens }, headers);
 }
 
 function getById(ctx: Ctx, state: SimState, resource: Resource, id: string, guard: Guard | undefined): void {
