@@ -159,7 +159,8 @@ export class DocumentStore {
    * (`total`, -1 for a range page, which reports none). `keep` drops documents the caller may not read.
    */
   query(table: Table, filters: Filter[], page: PageSelection, keep?: (doc: Doc) => boolean): { docs: Doc[]; total: number } {
-    if (filters.length === 0 && !keep) return pageOf(table.order, page, isLive, table.byKey.size);
+    // Without removed entries the order is exactly the live documents: a page is a slice.
+    if (filters.length === 0 && !keep) return pageOf(table.order, page, table.removedInOrder > 0 ? isLive : undefined, table.byKey.size);
     const matches = this.matching(table, filters, keep);
     return pageOf(matches, page, undefined, matches.length);
   }
@@ -213,6 +214,7 @@ function pageOf(docs: Doc[], page: PageSelection, live: ((doc: Doc) => boolean) 
   const out: Doc[] = [];
   if ('offset' in page) {
     if (page.limit === 0 || page.offset >= total) return { docs: out, total };
+    if (!live) return { docs: docs.slice(page.offset, page.offset + page.limit), total };
     let skipped = 0;
     for (const doc of docs) {
       if (live && !live(doc)) continue;

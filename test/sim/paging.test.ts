@@ -270,3 +270,24 @@ describe('/partitions over more than one minimum partition (PartitionWindowSqlCo
     assert.equal((await api.get(`${PARTITIONS}?number=1`)).json().pageTokens.length, 1);
   });
 });
+
+describe('paging after deletes (removed documents leave no holes in pages)', () => {
+  let sim: RunningSim;
+  let api: Api;
+  before(async () => {
+    sim = await start();
+    api = await dataApi(sim);
+    await seedStudents(api, 6);
+  });
+  after(() => sim.close());
+
+  it('limit/offset and cursor pages skip deleted documents', async () => {
+    const all = (await api.get(STUDENTS)).json() as { id: string; studentUniqueId: string }[];
+    for (const i of [0, 2]) assert.equal((await api.delete(`${STUDENTS}/${all[i].id}`)).status, 204);
+    const page = await api.get(`${STUDENTS}?offset=1&limit=2&totalCount=true`);
+    assert.deepEqual(page.json().map((d: { studentUniqueId: string }) => d.studentUniqueId), ['S0003', 'S0004']);
+    assert.equal(page.headers['total-count'], '4');
+    const { ids } = await walk(api, `${STUDENTS}?limit=1`);
+    assert.deepEqual(ids, ['S0001', 'S0003', 'S0004', 'S0005']);
+  });
+});
