@@ -196,7 +196,7 @@ export class RelationshipAuthorizer {
     const resource = this.resources.get(endpoint);
     const queryField = resource?.queryFields.get(field.toLowerCase());
     if (!resource || !queryField) return false;
-    const { docs } = this.store.query(this.store.table(resource), [{ field: queryField, value: id }], 0, Number.MAX_SAFE_INTEGER);
+    const { docs } = this.store.query(this.store.table(resource), [{ field: queryField, value: id }], { offset: 0, limit: Number.MAX_SAFE_INTEGER });
     return docs.some((assoc) => (assoc.refs ?? []).some((ref) => ref.table.resource.def.isEducationOrganization && this.edOrgAuthorized(ref.key, claims)));
   }
 }

@@ -2,14 +2,15 @@
 // (upsert, get by id, query, update by id, delete by id).
 
 import type { Ctx } from './http-io.ts';
-import { readBody, rootUrl, send, sendProblem, sendTooLarge } from './http-io.ts';
+import { readBody, rootUrl, send, sendJson, sendProblem, sendTooLarge } from './http-io.ts';
 import { JSON_CONTENT, problems, type Problem } from './problem.ts';
 import { getValue } from './json-path.ts';
 import type { SimState } from './state.ts';
 import type { Resource, ResourceIndex } from './resource-index.ts';
 import { etagOf, type Doc } from './store.ts';
+import { notModified, writePreconditionFailure } from './etag.ts';
 import { validateDocument } from './validate.ts';
-import { parseQuery } from './query.ts';
+import { INT64_MAX, MIN_PARTITION_SIZE, encodePageToken, parsePartitionQuery, parseQuery } from './query.ts';
 import { RelationshipAuthorizer, actionDenied, claimsOf, grantsOf, unknownClaimSet, type Action, type ClientClaims, type Strategy } from './authorization.ts';
 
 export interface DataTarget {
@@ -17,6 +18,8 @@ export interface DataTarget {
   id: string | undefined;
   /** Too many segments, wrong project or unknown resource. */
   notFound: boolean;
+  /** '/data/ed-fi/{resource}/partitions' (then `id` is undefined). */
+  partitions: boolean;
   route: string;
 }
 
@@ -25,9 +28,10 @@ export function parseDataPath(path: string, resources: ResourceIndex): DataTarge
   const parts = path.split('/');
   const [, , project, endpoint, id] = parts;
   const resource = project?.toLowerCase() === 'ed-fi' && endpoint ? resources.get(endpoint) : undefined;
-  if (!resource || parts.length > 5 || id === '') return { resource: undefined, id: undefined, notFound: true, route: path };
+  if (!resource || parts.length > 5 || id === '') return { resource: undefined, id: undefined, notFound: true, partitions: false, route: path };
+  if (id === 'partitions') return { resource, id: undefined, notFound: false, partitions: true, route: `/data/ed-fi/${resource.def.endpoint}/partitions` };
   const route = `/data/ed-fi/${resource.def.endpoint}${id !== undefined ? '/{id}' : ''}`;
-  return { resource, id, notFound: false, route };
+  return { resource, id, notFound: false, partitions: false, route };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -89,47 +93,83 @@ export async function handleData(ctx: Ctx, state: SimState, resources: ResourceI
   }
   const guard = guardOf(ctx, state, resources, token.clientId, resource);
   if (guard && 'status' in guard) return sendProblem(ctx, guard);
+  // ValidateRouteSemanticsMiddleware.cs: PUT and DELETE need an id, POST must not have one;
+  // MethodNotAllowedMiddleware.cs: any other method. Both answer with the route's Allow set.
+  const allow = target.partitions ? 'GET' : id === undefined ? 'GET, POST' : 'GET, PUT, DELETE';
+  if (target.partitions && ctx.method === 'GET') return getPartitions(ctx, state, resource, guard);
   switch (ctx.method) {
     case 'GET':
       return id === undefined ? getCollection(ctx, state, resource, guard) : getById(ctx, state, resource, id, guard);
     case 'POST':
-      if (id !== undefined) {
-        return sendProblem(
-          ctx,
-          problems.methodNotAllowed(
-            "Resource items can only be updated using PUT. To 'upsert' an item in the resource collection using POST, remove the 'id' from the route.",
-            'GET, PUT, DELETE',
-          ),
-        );
-      }
+      if (id !== undefined || target.partitions) return sendProblem(ctx, problems.methodNotAllowed(POST_WITH_ID, allow));
       return upsert(ctx, state, resources, resource, guard);
     case 'PUT':
-      if (id === undefined) {
-        return sendProblem(ctx, problems.methodNotAllowed("Resource collections cannot be replaced. To 'upsert' an item in the collection, use POST.", 'GET, POST'));
-      }
+      if (id === undefined || target.partitions) return sendProblem(ctx, problems.methodNotAllowed(PUT_WITHOUT_ID, allow));
       return updateById(ctx, state, resources, resource, id, guard);
     case 'DELETE':
-      if (id === undefined) {
-        return sendProblem(ctx, problems.methodNotAllowed("Resource collections cannot be deleted. To delete a specific item, use DELETE and include the 'id' in the route.", 'GET, POST'));
-      }
+      if (id === undefined || target.partitions) return sendProblem(ctx, problems.methodNotAllowed(DELETE_WITHOUT_ID, allow));
       return deleteById(ctx, state, resource, id, guard);
     default:
-      return sendProblem(ctx, problems.methodNotAllowed(`The ${ctx.method} method is not supported.`, id === undefined ? 'GET, POST' : 'GET, PUT, DELETE'));
+      return sendProblem(ctx, problems.methodNotAllowed(`The endpoint of the request does not support the '${ctx.method}' method.`, allow));
   }
 }
 
+const POST_WITH_ID = "Resource items can only be updated using PUT. To 'upsert' an item in the resource collection using POST, remove the 'id' from the route.";
+const PUT_WITHOUT_ID =
+  "Resource collections cannot be replaced. To 'upsert' an item in the collection, use POST. To update a specific item, use PUT and include the 'id' in the route.";
+const DELETE_WITHOUT_ID = "Resource collections cannot be deleted. To delete a specific item, use DELETE and include the 'id' in the route.";
+
 function getCollection(ctx: Ctx, state: SimState, resource: Resource, guard: Guard | undefined): void {
   const table = state.store.table(resource);
-  const q = parseQuery(ctx.query, table);
-  if (!q.ok) return sendProblem(ctx, q.problem);
-  // DMS filters a query by the Read strategy instead of refusing it.
-  const keep = guard && guard.grants.Read ? guard.authorizer.readable(guard.grants.Read, guard.claims, resource) : undefined;
-  const { docs, total } = state.store.query(table, q.filters, q.offset, q.limit, keep);
+  const q = parseQuery(ctx.query, table, state.settings.dmsVersion);
+  // From query validation on, every answer names what 8.1 ignored (ADR DMS-1589).
+  const warning: Record<string, string> = q.warning ? { 'X-EdFi-Warning': q.warning } : {};
+  if (!q.ok) return sendProblem(ctx, { ...q.problem, headers: { ...q.problem.headers, ...warning } });
+  const headers: Record<string, string> = { 'Content-Type': JSON_CONTENT, ...warning };
+  const { paging } = q;
+  const page =
+    paging.kind === 'cursor'
+      ? { minSeq: toSeq(paging.range.min), maxSeq: toSeq(paging.range.max), pageSize: paging.pageSize }
+      : { offset: paging.offset, limit: paging.limit };
+  const { docs, total } = state.store.query(table, q.filters, page, readableFilter(guard, resource));
   let body = '[';
   for (let i = 0; i < docs.length; i++) body += (i > 0 ? ',' : '') + state.store.render(docs[i]);
-  const headers: Record<string, string> = { 'Content-Type': JSON_CONTENT };
-  if (q.totalCount) headers['Total-Count'] = String(total);
+  if (paging.kind === 'traditional' && paging.totalCount) headers['Total-Count'] = String(total);
+  // QueryRequestHandler.cs: a page that selected documents names the range after its last one; a cursor
+  // page keeps its token's upper bound (a partition walk stays inside its partition).
+  if (docs.length > 0) {
+    const last = BigInt(docs[docs.length - 1].seq);
+    const max = paging.kind === 'cursor' ? paging.range.max : INT64_MAX;
+    if (last < max) headers['Next-Page-Token'] = encodePageToken(last + 1n, max);
+  }
   send(ctx, 200, headers, body + ']');
+}
+
+/** DMS filters a query by the Read strategy instead of refusing it. */
+function readableFilter(guard: Guard | undefined, resource: Resource): ((doc: Doc) => boolean) | undefined {
+  return guard && guard.grants.Read ? guard.authorizer.readable(guard.grants.Read, guard.claims, resource) : undefined;
+}
+
+/** A token bound as a seq; seqs are small, so anything beyond the safe range is "past every document". */
+const toSeq = (bound: bigint): number => (bound > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : bound < 0n ? -1 : Number(bound));
+
+/**
+ * GET .../partitions (PartitionRequestHandler.cs): `{"pageTokens": [...]}`, one token per partition of
+ * the readable, filtered documents. A partition holds ceil(n / number) documents but at least
+ * MIN_PARTITION_SIZE (PartitionWindowSqlCompiler.cs); each range ends just before the next one starts
+ * and the last is open above.
+ */
+function getPartitions(ctx: Ctx, state: SimState, resource: Resource, guard: Guard | undefined): void {
+  const table = state.store.table(resource);
+  const q = parsePartitionQuery(ctx.query, table, state.settings.dmsVersion);
+  const headers: Record<string, string> = q.warning ? { 'X-EdFi-Warning': q.warning } : {};
+  if (!q.ok) return sendProblem(ctx, { ...q.problem, headers: { ...q.problem.headers, ...headers } });
+  const docs = state.store.matching(table, q.filters, readableFilter(guard, resource));
+  const size = Math.max(Math.ceil(docs.length / q.count), MIN_PARTITION_SIZE);
+  const starts: bigint[] = [];
+  for (let row = 0; row < docs.length; row += size) starts.push(BigInt(docs[row].seq));
+  const pageTokens = starts.map((start, i) => encodePageToken(start, i + 1 < starts.length ? starts[i + 1] - 1n : INT64_MAX));
+  sendJson(ctx, 200, { pageTokens }, headers);
 }
 
 function getById(ctx: Ctx, state: SimState, resource: Resource, id: string, guard: Guard | undefined): void {
@@ -138,7 +178,7 @@ function getById(ctx: Ctx, state: SimState, resource: Resource, id: string, guar
   const denied = guard && authorize(guard, 'Read', storedBody(doc));
   if (denied) return sendProblem(ctx, denied);
   const etag = etagOf(doc);
-  if (ctx.req.headers['if-none-match'] === etag) return send(ctx, 304, { ETag: etag });
+  if (notModified(ctx.req.headers['if-none-match'], doc.version)) return send(ctx, 304, { ETag: etag });
   send(ctx, 200, { 'Content-Type': JSON_CONTENT, ETag: etag }, state.store.render(doc));
 }
 
@@ -162,6 +202,9 @@ async function upsert(ctx: Ctx, state: SimState, resources: ResourceIndex, resou
     const denied = asUpdate ? authorize(guard, 'Update', storedBody(existing), { body, stored: false }) : authorize(guard, 'Create', { body, stored: false });
     if (denied) return sendProblem(ctx, denied);
   }
+  // An upsert that finds no document is an insert: If-Match fails, If-None-Match passes.
+  const failed = preconditionProblem(ctx, state, existing);
+  if (failed) return sendProblem(ctx, failed);
   if (existing) {
     state.store.replace(existing, v.key, body, v.refs);
     return sendWritten(ctx, 200, existing);
@@ -175,7 +218,7 @@ async function upsert(ctx: Ctx, state: SimState, resources: ResourceIndex, resou
 async function updateById(ctx: Ctx, state: SimState, resources: ResourceIndex, resource: Resource, id: string, guard: Guard | undefined): Promise<void> {
   const doc = findDoc(state, resource, id);
   if (!doc) {
-    if (ctx.req.headers['if-match'] === '*') return sendProblem(ctx, problems.preconditionMissingResource());
+    if (ctx.req.headers['if-match'] !== undefined) return sendProblem(ctx, problems.preconditionMissingResource());
     return sendProblem(ctx, problems.updateTargetNotFound());
   }
   const body = await readDocument(ctx);
@@ -195,7 +238,8 @@ async function updateById(ctx: Ctx, state: SimState, resources: ResourceIndex, r
     if (clash) return sendProblem(ctx, identityConflict(resource, body));
   }
   // Checked last so a stale If-Match on an otherwise invalid body still reports the body's problem.
-  if (ifMatchFails(ctx, doc)) return sendProblem(ctx, problems.optimisticLockFailed());
+  const failed = preconditionProblem(ctx, state, doc);
+  if (failed) return sendProblem(ctx, failed);
   state.store.replace(doc, v.key, body, v.refs);
   sendWritten(ctx, 204, doc);
 }
@@ -203,12 +247,14 @@ async function updateById(ctx: Ctx, state: SimState, resources: ResourceIndex, r
 function deleteById(ctx: Ctx, state: SimState, resource: Resource, id: string, guard: Guard | undefined): void {
   const doc = findDoc(state, resource, id);
   if (!doc) {
-    if (ctx.req.headers['if-match'] === '*') return sendProblem(ctx, problems.preconditionMissingResource());
+    if (ctx.req.headers['if-match'] !== undefined) return sendProblem(ctx, problems.preconditionMissingResource());
     return send(ctx, 404, {});
   }
   const denied = guard && authorize(guard, 'Delete', storedBody(doc));
   if (denied) return sendProblem(ctx, denied);
-  if (ifMatchFails(ctx, doc)) return sendProblem(ctx, problems.optimisticLockFailed());
+  // DELETE evaluates If-Match only (RelationalDeleteCommandPhase.cs).
+  const failed = preconditionProblem(ctx, state, doc, false);
+  if (failed) return sendProblem(ctx, failed);
   const dependents = state.store.dependents(doc);
   if (dependents.length > 0) return sendProblem(ctx, problems.dependentItemExists(dependents));
   state.store.remove(doc);
@@ -225,12 +271,13 @@ function sendWritten(ctx: Ctx, status: number, doc: Doc): void {
   send(ctx, status, { Location: location, ETag: etagOf(doc) });
 }
 
-/** If-Match: '*' or a list of quoted/unquoted (optionally weak) ETags; a mismatch means 412. */
-function ifMatchFails(ctx: Ctx, doc: Doc): boolean {
-  const header = ctx.req.headers['if-match'];
-  if (header === undefined || header.trim() === '*') return false;
-  const current = String(doc.version);
-  return !header.split(',').some((tag) => tag.trim().replace(/^W\//, '').replace(/^"|"$/g, '') === current);
+/** The 412 for a failed If-Match / If-None-Match on a write to `doc` (undefined: none), see sim/etag.ts. */
+function preconditionProblem(ctx: Ctx, state: SimState, doc: Doc | undefined, evaluatesIfNoneMatch = true): Problem | undefined {
+  const failure = writePreconditionFailure(ctx.req.headers, doc?.version, evaluatesIfNoneMatch && state.settings.dmsVersion === '8.0');
+  if (failure === 'does-not-exist') return problems.preconditionMissingResource();
+  if (failure === 'modified') return problems.optimisticLockFailed();
+  if (failure === 'if-none-match') return problems.ifNoneMatchFailed();
+  return undefined;
 }
 
 const ACCEPTED_CONTENT = /^(application\/json|text\/json|application\/vnd\.ed-fi\.[^;]*)\s*(;|$)/i;

@@ -1,10 +1,12 @@
-// Token-free DMS endpoints: discovery (GET /), /metadata, /metadata/dependencies, /tenancy (8.1), /health.
+// Token-free DMS endpoints: discovery (GET /), /metadata, /metadata/dependencies, /tenancy (8.1), /health;
+// /metadata/specifications and /metadata/xsd are in metadata.ts.
 
 import type { Ctx } from './http-io.ts';
 import { rootUrl, send, sendJson, sendProblem } from './http-io.ts';
 import { problems } from './problem.ts';
 import { EDUCATION_ORGANIZATIONS, KNOWN_DESCRIPTORS, RESOURCES, type ResourceDef } from './resources.ts';
 import type { DmsVersion } from './options.ts';
+import { handleMetadata, isMetadataPath } from './metadata.ts';
 
 /** The `version` discovery reports for each modelled line (VersionProvider.cs: assembly Major.Minor.Build). */
 export const DISCOVERY_VERSION: Record<DmsVersion, string> = { '8.0': '8.0.0', '8.1': '8.1.0' };
@@ -50,13 +52,15 @@ const ROUTES: Record<string, RouteHandler> = {
 };
 
 export function isDiscoveryPath(path: string): boolean {
-  return path.toLowerCase() in ROUTES;
+  const lower = path.toLowerCase();
+  return lower in ROUTES || isMetadataPath(lower);
 }
 
 export function handleDiscovery(ctx: Ctx, storedDescriptors: () => string[], dmsVersion: DmsVersion): void {
   const path = ctx.path.toLowerCase();
   ctx.route = path;
   if (ctx.method !== 'GET') return send(ctx, 405, { Allow: 'GET' });
+  if (handleMetadata(ctx, path)) return;
   ROUTES[path](ctx, storedDescriptors, dmsVersion);
 }
 

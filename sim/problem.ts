@@ -132,13 +132,13 @@ export const problems = {
     errors: ['No database instances are authorized for this client'],
   }),
 
+  /** ValidateRouteSemanticsMiddleware.cs / MethodNotAllowedMiddleware.cs: application/json, with Allow. */
   methodNotAllowed: (error: string, allow: string): Problem => ({
     status: 405,
     type: 'urn:ed-fi:api:method-not-allowed',
     title: 'Method Not Allowed',
     detail: 'The request construction was invalid.',
     errors: [error],
-    problemContentType: true,
     headers: { Allow: allow },
   }),
 
@@ -177,11 +177,24 @@ export const problems = {
     ],
   }),
 
+  /** FailureResponse.ForETagMisMatch(TargetDoesNotExist): If-Match on a write that targets no document. */
   preconditionMissingResource: (): Problem => ({
     status: 412,
     type: 'urn:ed-fi:api:optimistic-lock-failed',
     title: 'Optimistic Lock Failed',
     detail: 'The If-Match precondition failed because the resource does not exist.',
+    errors: [
+      "The 'If-Match' request header requires a current representation of the resource, but none exists. Do not retry with If-Match; create the resource first, or omit If-Match.",
+    ],
+  }),
+
+  /** FailureResponse.ForETagMisMatch(CurrentRepresentationMatchesIfNoneMatch): DMS 8.0 only. */
+  ifNoneMatchFailed: (): Problem => ({
+    status: 412,
+    type: 'urn:ed-fi:api:precondition-failed:if-none-match',
+    title: 'If-None-Match Precondition Failed',
+    detail: 'The If-None-Match precondition failed because a current representation of the resource matched the request header.',
+    errors: ["The 'If-None-Match' request header requires that no current representation match the supplied value, but a matching representation exists."],
   }),
 
   unsupportedMediaType: (): Problem => ({

@@ -4,6 +4,7 @@
 import { randomFillSync } from 'node:crypto';
 import { getValue } from './json-path.ts';
 import type { QueryField, Resource } from './resource-index.ts';
+import { etagHeader, etagValue } from './etag.ts';
 
 export interface Doc {
   id: string;
@@ -32,8 +33,16 @@ export class Table {
   readonly fieldIndexes = new Map<string, FieldIndex>();
   /** Top-level scalar properties seen in stored documents: valid query fields beyond the table's. */
   readonly seenFields = new Map<string, QueryField>();
+  /** Documents in seq order (DMS: DocumentId order); removed ones stay until compaction. */
+  order: Doc[] = [];
+  removedInOrder = 0;
   constructor(readonly resource: Resource) {}
 }
+
+/** A page by position (limit/offset) or by seq range (a decoded page token; bounds inclusive). */
+export type PageSelection = { offset: number; limit: number } | { minSeq: number; maxSeq: number; pageSize: number };
+
+const isLive = (doc: Doc): boolean => doc.table.byKey.get(doc.key) === doc;
 
 export interface Filter {
   field: QueryField;
@@ -94,6 +103,7 @@ export class DocumentStore {
     };
     this.byId.set(doc.id, doc);
     table.byKey.set(key, doc);
+    table.order.push(doc);
     if (table.resource.def.isEducationOrganization) this.educationOrganizations.set(key, doc);
     addReferrers(doc);
     noteFields(table, body);
@@ -131,6 +141,11 @@ export class DocumentStore {
     table.byKey.delete(doc.key);
     this.byId.delete(doc.id);
     if (table.resource.def.isEducationOrganization) this.educationOrganizations.delete(doc.key);
+    // Compact once most of the order is dead, so a page walk stays proportional to live documents.
+    if (++table.removedInOrder > 1024 && table.removedInOrder * 2 > table.order.length) {
+      table.order = table.order.filter(isLive);
+      table.removedInOrder = 0;
+    }
   }
 
   /** Resource names of the documents that reference this one (empty when none). */
@@ -139,31 +154,29 @@ export class DocumentStore {
     return [...doc.referencedBy].filter(([, n]) => n > 0).map(([name]) => name);
   }
 
-  /** One page of a collection in insertion order, and the number of matches; `keep` drops documents the caller may not read. */
-  query(table: Table, filters: Filter[], offset: number, limit: number, keep?: (doc: Doc) => boolean): { docs: Doc[]; total: number } {
-    if (keep) {
-      const all = filters.length === 0 ? [...table.byKey.values()] : this.query(table, filters, 0, Number.MAX_SAFE_INTEGER).docs;
-      const kept = all.filter(keep);
-      return { docs: kept.slice(offset, offset + limit), total: kept.length };
+  /**
+   * One page of a collection in seq order, and for a position page the number of matches
+   * (`total`, -1 for a range page, which reports none). `keep` drops documents the caller may not read.
+   */
+  query(table: Table, filters: Filter[], page: PageSelection, keep?: (doc: Doc) => boolean): { docs: Doc[]; total: number } {
+    // Without removed entries the order is exactly the live documents: a page is a slice.
+    if (filters.length === 0 && !keep) return pageOf(table.order, page, table.removedInOrder > 0 ? isLive : undefined, table.byKey.size);
+    const matches = this.matching(table, filters, keep);
+    return pageOf(matches, page, undefined, matches.length);
+  }
+
+  /** Every readable document matching the filters, in seq order. */
+  matching(table: Table, filters: Filter[], keep?: (doc: Doc) => boolean): Doc[] {
+    let docs: Doc[];
+    if (filters.length === 0) docs = table.order.filter(isLive);
+    else {
+      const buckets = filters.map((f) => this.index(table, f.field).buckets.get(keyPart(f.value, f.field.isDescriptor)));
+      if (buckets.some((b) => b === undefined)) return [];
+      const sets = (buckets as Set<Doc>[]).sort((a, b) => a.size - b.size);
+      docs = [...sets[0]].filter((doc) => sets.every((s) => s.has(doc)));
+      docs.sort((a, b) => a.seq - b.seq);
     }
-    if (filters.length === 0) {
-      const docs: Doc[] = [];
-      if (limit > 0 && offset < table.byKey.size) {
-        let i = 0;
-        for (const doc of table.byKey.values()) {
-          if (i++ < offset) continue;
-          docs.push(doc);
-          if (docs.length === limit) break;
-        }
-      }
-      return { docs, total: table.byKey.size };
-    }
-    const buckets = filters.map((f) => this.index(table, f.field).buckets.get(keyPart(f.value, f.field.isDescriptor)));
-    if (buckets.some((b) => b === undefined)) return { docs: [], total: 0 };
-    const sets = (buckets as Set<Doc>[]).sort((a, b) => a.size - b.size);
-    const matches = [...sets[0]].filter((doc) => sets.every((s) => s.has(doc)));
-    matches.sort((a, b) => a.seq - b.seq);
-    return { docs: matches.slice(offset, offset + limit), total: matches.length };
+    return keep ? docs.filter(keep) : docs;
   }
 
   counts(): Record<string, number> {
@@ -181,7 +194,7 @@ export class DocumentStore {
   /** '{"id":..., <stored properties>, "_etag":..., "_lastModifiedDate":...}' without re-serializing. */
   render(doc: Doc): string {
     const inner = doc.body.length > 2 ? doc.body.slice(1, -1) + ',' : '';
-    return `{"id":"${doc.id}",${inner}"_etag":"${doc.version}","_lastModifiedDate":"${lastModified(doc.modifiedSec)}"}`;
+    return `{"id":"${doc.id}",${inner}"_etag":"${etagValue(doc.version)}","_lastModifiedDate":"${lastModified(doc.modifiedSec)}"}`;
   }
 
   private index(table: Table, field: QueryField): FieldIndex {
@@ -196,12 +209,45 @@ export class DocumentStore {
   }
 }
 
+/** The selected page of `docs` (seq order); `live` skips dead entries, `total` the live count. */
+function pageOf(docs: Doc[], page: PageSelection, live: ((doc: Doc) => boolean) | undefined, total: number): { docs: Doc[]; total: number } {
+  const out: Doc[] = [];
+  if ('offset' in page) {
+    if (page.limit === 0 || page.offset >= total) return { docs: out, total };
+    if (!live) return { docs: docs.slice(page.offset, page.offset + page.limit), total };
+    let skipped = 0;
+    for (const doc of docs) {
+      if (live && !live(doc)) continue;
+      if (skipped++ < page.offset) continue;
+      out.push(doc);
+      if (out.length === page.limit) break;
+    }
+    return { docs: out, total };
+  }
+  if (page.pageSize === 0) return { docs: out, total: -1 };
+  // Binary search for the first seq >= minSeq; seqs only grow, so the order is sorted.
+  let lo = 0;
+  let hi = docs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (docs[mid].seq < page.minSeq) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < docs.length && docs[i].seq <= page.maxSeq; i++) {
+    if (live && !live(docs[i])) continue;
+    out.push(docs[i]);
+    if (out.length === page.pageSize) break;
+  }
+  return { docs: out, total: -1 };
+}
+
 /** An array grown by push() keeps spare capacity; a copy is exactly as long as needed. */
 function exactCopy(refs: Doc[]): Doc[] | undefined {
   return refs.length > 0 ? refs.slice() : undefined;
 }
 
-export const etagOf = (doc: Doc): string => `"${doc.version}"`;
+/** The document's `ETag` header (sim/etag.ts has the format). */
+export const etagOf = (doc: Doc): string => etagHeader(doc.version);
 
 function addReferrers(doc: Doc): void {
   if (!doc.refs) return;
