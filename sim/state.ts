@@ -7,6 +7,8 @@ import { DocumentStore } from './store.ts';
 import { RequestCounter } from './stats.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { CircuitBreaker } from './breaker.ts';
+import { ResourceIndex } from './resource-index.ts';
+import { seedSchoolYears } from './seed.ts';
 
 export interface SimState {
   /** Resolved options; the fault and rate-limit fields change at runtime through /_sim/faults. */
@@ -17,10 +19,12 @@ export interface SimState {
   counter: RequestCounter;
   limiter: RateLimiter;
   breaker: CircuitBreaker;
+  /** The compiled resource table; the store's tables are keyed by its resources. */
+  resources: ResourceIndex;
 }
 
 export function createState(settings: SimOptions): SimState {
-  return {
+  const state: SimState = {
     settings,
     tokens: new TokenStore(settings, settings.clock),
     clients: new ClientRegistry(settings),
@@ -28,14 +32,27 @@ export function createState(settings: SimOptions): SimState {
     counter: new RequestCounter(),
     limiter: new RateLimiter(settings, settings.clock),
     breaker: new CircuitBreaker(settings.clock),
+    resources: new ResourceIndex(),
   };
+  seedDeployment(state);
+  return state;
 }
 
-/** /_sim/reset: documents, tokens and counters go; vendors, applications and faults stay. */
+/** /_sim/reset: documents, tokens and counters go (then the deployment's documents come back); vendors, applications and faults stay. */
 export function resetState(state: SimState): void {
   state.store.clear();
   state.tokens.clear();
   state.counter.clear();
   state.limiter.clear();
   state.breaker.clear();
+  seedDeployment(state);
+}
+
+/**
+ * With claim sets on, the stand-in starts like a deployed DMS, whose school years come from its
+ * deployment (sim/seed.ts). Without them it starts empty, like the DMS its contract tests model: any
+ * client may then create the school years it needs, and document counts stay the client's own.
+ */
+function seedDeployment(state: SimState): void {
+  if (state.settings.authorization === 'claim-sets') seedSchoolYears(state.store, state.resources, state.settings.clock());
 }
