@@ -1,6 +1,10 @@
-// The resource table: adding a resource is adding one entry. Required paths and natural keys are the
-// Data Standard 5.2 ones (root non-nullable columns and natural-key constraints of the DMS relational
-// model, plus the arrays DS 5.2 requires with at least one item).
+// The resource table: adding a resource is adding one entry. Required paths, natural keys, references,
+// descriptors and key unification are the Data Standard 5.2 ones as DMS derives them from its ApiSchema:
+// Ed-Fi-Alliance-OSS/Data-Management-Service src/dms/backend/EdFi.DataManagementService.Backend.
+// RelationalModel.Tests.Unit/Fixtures/authoritative/ds-5.2/expected/authoritative-relational-model.manifest.json
+// (per resource: the root table's non-nullable paths, its '_NK' unique constraint, its document-reference
+// foreign keys and 'key_unification_equality_constraints'), plus the arrays DS 5.2 requires with at least
+// one item. allowIdentityUpdates follows the resources Ed-Fi ships with cascading key updates.
 
 export interface ReferenceDef {
   /** JSON path of the reference object; may pass through arrays: '$.classPeriods[*].classPeriodReference'. */
@@ -53,6 +57,7 @@ function ref(path: string, target: string, fields: string[], required = true): R
 
 const SCHOOL = ['schoolId'];
 const SECTION_KEY = ['localCourseCode', 'schoolId', 'schoolYear', 'sectionIdentifier', 'sessionName'];
+const CALENDAR_KEY = ['calendarCode', 'schoolId', 'schoolYear'];
 const GRADING_PERIOD_KEY = ['gradingPeriodDescriptor', 'gradingPeriodName', 'schoolId', 'schoolYear'];
 
 const sectionIdentity = (refPath: string): Record<string, string> =>
@@ -119,8 +124,13 @@ export const RESOURCES: ResourceDef[] = [
       ref('$.studentReference', 'students', ['studentUniqueId']),
       ref('$.schoolYearTypeReference', 'schoolYearTypes', ['schoolYear'], false),
       ref('$.classOfSchoolYearTypeReference', 'schoolYearTypes', ['schoolYear'], false),
+      ref('$.calendarReference', 'calendars', CALENDAR_KEY, false),
     ],
     roleNamedDescriptors: { entryGradeLevelDescriptor: 'gradeLevelDescriptors', nextYearGradeLevelDescriptor: 'gradeLevelDescriptors' },
+    sameValues: [
+      ['$.calendarReference.schoolId', '$.schoolReference.schoolId'],
+      ['$.calendarReference.schoolYear', '$.schoolYearTypeReference.schoolYear'],
+    ],
     allowIdentityUpdates: true,
   }),
   resource({
@@ -134,7 +144,6 @@ export const RESOURCES: ResourceDef[] = [
     ],
   }),
   resource({
-    // Not in the DS 5.2 extract; key and required paths from the DS 5.2 model (ProgramAssignment, School, Staff).
     endpoint: 'staffSchoolAssociations',
     resourceName: 'StaffSchoolAssociation',
     required: ['$.programAssignmentDescriptor', '$.schoolReference', '$.staffReference'],
@@ -143,6 +152,11 @@ export const RESOURCES: ResourceDef[] = [
       ref('$.schoolReference', 'schools', SCHOOL),
       ref('$.staffReference', 'staffs', ['staffUniqueId']),
       ref('$.schoolYearTypeReference', 'schoolYearTypes', ['schoolYear'], false),
+      ref('$.calendarReference', 'calendars', CALENDAR_KEY, false),
+    ],
+    sameValues: [
+      ['$.calendarReference.schoolId', '$.schoolReference.schoolId'],
+      ['$.calendarReference.schoolYear', '$.schoolYearTypeReference.schoolYear'],
     ],
   }),
   resource({
@@ -266,8 +280,49 @@ export const RESOURCES: ResourceDef[] = [
       ref('$.gradingPeriodReference', 'gradingPeriods', GRADING_PERIOD_KEY),
       ref('$.studentSectionAssociationReference', 'studentSectionAssociations', ['beginDate', ...SECTION_KEY, 'studentUniqueId']),
     ],
-    sameValues: [['$.gradingPeriodReference.schoolId', '$.studentSectionAssociationReference.schoolId']],
+    sameValues: [
+      ['$.gradingPeriodReference.schoolId', '$.studentSectionAssociationReference.schoolId'],
+      ['$.gradingPeriodReference.schoolYear', '$.studentSectionAssociationReference.schoolYear'],
+    ],
     allowIdentityUpdates: true,
+  }),
+  resource({
+    endpoint: 'calendars',
+    resourceName: 'Calendar',
+    required: ['$.calendarCode', '$.calendarTypeDescriptor', '$.schoolReference', '$.schoolYearTypeReference'],
+    identity: { calendarCode: '$.calendarCode', schoolId: '$.schoolReference.schoolId', schoolYear: '$.schoolYearTypeReference.schoolYear' },
+    references: [ref('$.schoolReference', 'schools', SCHOOL), ref('$.schoolYearTypeReference', 'schoolYearTypes', ['schoolYear'])],
+  }),
+  resource({
+    endpoint: 'calendarDates',
+    resourceName: 'CalendarDate',
+    required: ['$.calendarReference', '$.date'],
+    identity: {
+      calendarCode: '$.calendarReference.calendarCode',
+      date: '$.date',
+      schoolId: '$.calendarReference.schoolId',
+      schoolYear: '$.calendarReference.schoolYear',
+    },
+    references: [ref('$.calendarReference', 'calendars', CALENDAR_KEY)],
+  }),
+  resource({
+    endpoint: 'studentSchoolAttendanceEvents',
+    resourceName: 'StudentSchoolAttendanceEvent',
+    required: ['$.attendanceEventCategoryDescriptor', '$.eventDate', '$.schoolReference', '$.sessionReference', '$.studentReference'],
+    identity: {
+      attendanceEventCategoryDescriptor: '$.attendanceEventCategoryDescriptor',
+      eventDate: '$.eventDate',
+      schoolId: '$.schoolReference.schoolId',
+      schoolYear: '$.sessionReference.schoolYear',
+      sessionName: '$.sessionReference.sessionName',
+      studentUniqueId: '$.studentReference.studentUniqueId',
+    },
+    references: [
+      ref('$.schoolReference', 'schools', SCHOOL),
+      ref('$.sessionReference', 'sessions', ['schoolId', 'schoolYear', 'sessionName']),
+      ref('$.studentReference', 'students', ['studentUniqueId']),
+    ],
+    sameValues: [['$.schoolReference.schoolId', '$.sessionReference.schoolId']],
   }),
   resource({
     endpoint: 'classPeriods',
@@ -298,11 +353,14 @@ export function descriptorEndpointFor(property: string, def: ResourceDef): strin
 /** Descriptor endpoints listed by /metadata/dependencies even before any is stored: the ones the table's resources use. */
 export const KNOWN_DESCRIPTORS = [
   'academicSubjectDescriptors',
+  'attendanceEventCategoryDescriptors',
+  'calendarEventDescriptors',
   'calendarTypeDescriptors',
   'classroomPositionDescriptors',
   'countryDescriptors',
   'courseIdentificationSystemDescriptors',
   'educationOrganizationCategoryDescriptors',
+  'educationalEnvironmentDescriptors',
   'electronicMailTypeDescriptors',
   'entryTypeDescriptors',
   'exitWithdrawTypeDescriptors',

@@ -3,7 +3,6 @@
 import { createServer, type Server } from 'node:http';
 import { DEFAULT_OPTIONS, ENV_SETTINGS, SimConfigError, parseSetting, type FaultSettings, type SimOptions } from './options.ts';
 import { createState, resetState } from './state.ts';
-import { ResourceIndex } from './resource-index.ts';
 import { createRequestHandler } from './router.ts';
 import { applyFaults, statsOf, type SimStats } from './sim-api.ts';
 import { parseFaultPatch } from './faults.ts';
@@ -33,7 +32,7 @@ export interface RunningSim {
 export async function startSim(options: Partial<SimOptions> = {}): Promise<RunningSim> {
   const settings = resolveOptions(options);
   const state = createState(settings);
-  const server = createServer({ keepAliveTimeout: 65_000 }, createRequestHandler(state, new ResourceIndex()));
+  const server = createServer({ keepAliveTimeout: 65_000 }, createRequestHandler(state, state.resources));
   // Connections stay open between requests; k6 and autocannon reuse them.
   server.headersTimeout = 66_000;
 

@@ -8,6 +8,8 @@ import { RequestCounter } from './stats.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { CircuitBreaker } from './breaker.ts';
 import { EvenShare } from './faults.ts';
+import { ResourceIndex } from './resource-index.ts';
+import { seedSchoolYears } from './seed.ts';
 
 export interface SimState {
   /** Resolved options; the fault and rate-limit fields change at runtime through /_sim/faults. */
@@ -20,10 +22,12 @@ export interface SimState {
   breaker: CircuitBreaker;
   /** Which data GETs the nonJsonRate fault answers with a login page. */
   nonJson: EvenShare;
+  /** The compiled resource table; the store's tables are keyed by its resources. */
+  resources: ResourceIndex;
 }
 
 export function createState(settings: SimOptions): SimState {
-  return {
+  const state: SimState = {
     settings,
     tokens: new TokenStore(settings, settings.clock),
     clients: new ClientRegistry(settings),
@@ -32,10 +36,13 @@ export function createState(settings: SimOptions): SimState {
     limiter: new RateLimiter(settings, settings.clock),
     breaker: new CircuitBreaker(settings.clock),
     nonJson: new EvenShare(),
+    resources: new ResourceIndex(),
   };
+  seedDeployment(state);
+  return state;
 }
 
-/** /_sim/reset: documents, tokens and counters go; vendors, applications and faults stay. */
+/** /_sim/reset: documents, tokens and counters go (then the deployment's documents come back); vendors, applications and faults stay. */
 export function resetState(state: SimState): void {
   state.store.clear();
   state.tokens.clear();
@@ -43,4 +50,14 @@ export function resetState(state: SimState): void {
   state.limiter.clear();
   state.breaker.clear();
   state.nonJson.clear();
+  seedDeployment(state);
+}
+
+/**
+ * With claim sets on, the stand-in starts like a deployed DMS, whose school years come from its
+ * deployment (sim/seed.ts). Without them it starts empty, like the DMS its contract tests model: any
+ * client may then create the school years it needs, and document counts stay the client's own.
+ */
+function seedDeployment(state: SimState): void {
+  if (state.settings.authorization === 'claim-sets') seedSchoolYears(state.store, state.resources, state.settings.clock());
 }

@@ -192,3 +192,21 @@ teardown() {
   [ -s "$dir/readwrite/dashboard.html" ] || { ls -R "$dir"; false; }
   grep -q 'dashboard.html' "$dir/report.html"
 }
+
+@test "claim sets on (EdFiSandbox): the deployment's school years are found, both phases pass, in 8.0 and 8.1" {
+  # The stand-in seeds the school years DMS deployments load (eng/SchoolYear-Loader.psm1), which
+  # EdFiSandbox may only read; before that the load phase stopped with exit 108 on schoolYearTypes (403).
+  local version dir
+  export SIM_AUTHORIZATION=claim-sets
+  for version in 8.0 8.1; do
+    export SIM_DMS_VERSION="$version" RESULTS_ROOT="$BATS_TEST_TMPDIR/results-$version"
+    run "$RUNNER" --profile smoke
+    assert_status 0
+    dir="$(run_dir)"
+    assert_output_has "application 1 created: claim set EdFiSandbox"
+    [ "$(sim_count 'GET /data/ed-fi/schoolYearTypes 200' "$dir/sim-stats.json")" -ge 1 ]
+    [ "$(sim_count_prefix 'POST /data/ed-fi/schoolYearTypes ' "$dir/sim-stats.json")" = 0 ]
+    [ "$(sim_count_prefix 'POST /data/ed-fi/students 403' "$dir/sim-stats.json")" = 0 ]
+    json_get "$dir/load/summary.json" 'j.metrics["entities_existing{resource:schoolYearTypes}"].values.count' | grep -qx 1
+  done
+}

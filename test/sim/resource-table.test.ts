@@ -30,6 +30,9 @@ describe('resource table', () => {
       'gradingPeriods',
       'grades',
       'classPeriods',
+      'calendars',
+      'calendarDates',
+      'studentSchoolAttendanceEvents',
     ]) {
       assert.ok(endpoints.includes(e), e);
     }
