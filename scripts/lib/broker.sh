@@ -56,6 +56,12 @@ broker_start() {
         "To let the runner create a new client instead, remove both lines from $ENV_FILE_LABEL and set" \
         "CMS_BASE_URL, CMS_ADMIN_CLIENT_ID and CMS_ADMIN_CLIENT_SECRET. (One token request was made; no retries.)"
       ;;
+    5)
+      log_fail "credentials" "DMS's cap of active tokens for CLIENT_ID ${CFG[CLIENT_ID]} is reached (429 too-many-tokens)"
+      tail -n 5 "$log" | log_indent
+      log_hint "Other runs or tools hold tokens of this client; DMS frees a slot when one expires (30 min)." \
+        "Wait, stop the other users of this client, or use another client. See docs/troubleshooting.md (429 too many tokens)."
+      ;;
     4)
       log_fail "credentials" "the token endpoint ${CFG[OAUTH_TOKEN_URL]} is unreachable or failing"
       tail -n 5 "$log" | log_indent

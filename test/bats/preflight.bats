@@ -103,6 +103,20 @@ teardown() {
   refute grep -rqF 'Adm1n-Secret-77' "$RESULTS_ROOT"
 }
 
+@test "DMS 8.1's token cap already reached by others: exit 3 naming the cap, after one token request" {
+  SIM_TOKEN_CAP=1 start_test_sim
+  create_test_client "$SIM_URL"
+  sim_data GET "ed-fi/students" >/dev/null # another tool of the district holds this client's only token
+  write_env_file "API_BASE_URL=$SIM_URL" "CLIENT_ID=$TEST_CLIENT_ID" "CLIENT_SECRET='$TEST_CLIENT_SECRET'"
+  K6_BIN="$REPO/test/bats/fixtures/fake-k6" run "$RUNNER" --target dms --phase load
+  assert_status 3
+  assert_output_has "DMS's cap of active tokens for CLIENT_ID $TEST_CLIENT_ID is reached (429 too-many-tokens)"
+  assert_output_has "Other runs or tools hold tokens of this client"
+  assert_output_lacks "refused CLIENT_ID/CLIENT_SECRET"
+  assert_output_lacks "$TEST_CLIENT_SECRET"
+  [ "$(sim_count 'POST /oauth/token 429')" = 1 ]
+}
+
 @test "bad credentials: exit 3 after exactly one token request, nothing retried" {
   start_test_sim
   write_env_file "API_BASE_URL=$SIM_URL" "CLIENT_ID=not-a-client" "CLIENT_SECRET=Wrong-Secret-123"

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CredentialsRejected, TokenSource } from '../../tools/token-broker/token-source.ts';
+import { CredentialsRejected, TokenCapReached, TokenSource } from '../../tools/token-broker/token-source.ts';
 import { effectiveMarginMs, maxTokensForRun, vuShouldAskBroker } from '../../src/auth/token-timing.ts';
 
 /** A token endpoint double: answers from a script of statuses, counting calls. */
@@ -193,4 +193,16 @@ test('client id and secret are escaped before Basic auth, as DMS unescapes them'
   const src = new TokenSource({ tokenUrl: 'http://dms/oauth/token', clientId: 'id', clientSecret: 'a%b:c', marginSeconds: 60, fetchImpl });
   await src.get();
   assert.equal(Buffer.from(header.replace('Basic ', ''), 'base64').toString(), 'id:a%25b%3Ac');
+});
+
+test("DMS 8.1's token cap (429 too-many-tokens, no Retry-After) is final: one request, no retries, the cause named", async () => {
+  let calls = 0;
+  const fetchImpl = (async () => {
+    calls++;
+    return new Response(JSON.stringify({ type: 'urn:ed-fi:api:security:authentication:too-many-tokens', errors: ['Too many access tokens have been requested (limit is 15).'] }), { status: 429 });
+  }) as unknown as typeof fetch;
+  const src = new TokenSource({ tokenUrl: 'http://dms/oauth/token', clientId: 'id', clientSecret: 's', marginSeconds: 60, fetchImpl, sleep: async () => undefined });
+  await assert.rejects(src.get(), (error: Error) => error instanceof TokenCapReached && /cap of active tokens for this client is reached/.test(error.message));
+  await assert.rejects(src.get(), TokenCapReached);
+  assert.equal(calls, 1);
 });

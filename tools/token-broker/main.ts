@@ -1,6 +1,7 @@
 // CLI of the token broker. Configuration comes from the environment only, so secrets never show in `ps`.
-// Exit codes: 2 bad configuration, 3 credentials rejected, 4 token endpoint unreachable or failing.
-import { CredentialsRejected, TokenSource } from './token-source.ts';
+// Exit codes: 2 bad configuration, 3 credentials rejected, 4 token endpoint unreachable or failing,
+// 5 DMS's cap of active tokens for this client reached (429 too-many-tokens).
+import { CredentialsRejected, TokenCapReached, TokenSource } from './token-source.ts';
 import { startBrokerServer } from './server.ts';
 
 function fail(code: number, message: string): never {
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   try {
     await source.get(); // the pre-flight credential check: the first token of the run
   } catch (error) {
-    fail(error instanceof CredentialsRejected ? 3 : 4, (error as Error).message);
+    fail(error instanceof TokenCapReached ? 5 : error instanceof CredentialsRejected ? 3 : 4, (error as Error).message);
   }
   const broker = await startBrokerServer(source, key, process.env.BROKER_HOST ?? '127.0.0.1', wholeNumber('BROKER_PORT', 0));
   process.stdout.write(`token-broker listening on ${broker.url}\n`);

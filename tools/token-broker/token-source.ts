@@ -32,6 +32,8 @@ const MIN_USABLE_MS = 1000;
 export class CredentialsRejected extends Error {}
 /** The token endpoint could not be reached or failed. */
 export class TokenEndpointFailed extends Error {}
+/** DMS's cap of active tokens per client is reached (8.1: 429 too-many-tokens): final, like a refusal. */
+export class TokenCapReached extends CredentialsRejected {}
 /** DMS keeps rejecting tokens it has just issued: minting more would only reach the token cap. */
 export class TokensRejected extends CredentialsRejected {}
 
@@ -209,6 +211,14 @@ export class TokenSource {
     if (response.status === 401 || response.status === 400 || response.status === 403) {
       throw new CredentialsRejected(
         `token endpoint ${tokenUrl} refused the client credentials (HTTP ${response.status}): ${summarise(body)}`,
+      );
+    }
+    // DMS 8.1 caps active tokens per client (15) and answers 429 too-many-tokens with no Retry-After: a slot
+    // frees only when a token of this client expires (30 min), so retrying cannot help.
+    if (response.status === 429 && /too-many-tokens/.test(body)) {
+      throw new TokenCapReached(
+        `token endpoint ${tokenUrl} answered 429 too-many-tokens: DMS's cap of active tokens for this client is reached, so other runs or tools hold tokens of it; ` +
+          `they free up as they expire (30 min in DMS). Wait, stop the other users of this client, or use another client: ${summarise(body)}`,
       );
     }
     if (response.status === 429 || response.status >= 500) {
