@@ -230,6 +230,16 @@ assert_output_lacks() {
   fi
 }
 
+# wait_for_output FILE PATTERN [SECONDS]: waits (60 s by default) until the output of a run started in the
+# background has a line matching PATTERN; prints that output and fails when the line never comes.
+wait_for_output() {
+  local file="$1" pattern="$2" tries=$((${3:-60} * 10))
+  until grep -q "$pattern" "$file" 2>/dev/null; do
+    ((tries-- > 0)) || { cat "$file" >&2; return 1; }
+    sleep 0.1
+  done
+}
+
 # wait_for_runner PID OUT: waits for a runner started in the background, then sets $status and $output
 # from its exit code and its output file, as bats's `run` would.
 wait_for_runner() {

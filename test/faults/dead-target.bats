@@ -17,13 +17,10 @@ teardown() {
   SIM_LATENCY_MS=400 SIM_RATE_LIMIT_PERMITS=0 start_test_sim
   write_env_file "API_BASE_URL=$SIM_URL" "CMS_BASE_URL=$SIM_URL" \
     "CMS_ADMIN_CLIENT_ID=DmsConfigurationService" "CMS_ADMIN_CLIENT_SECRET='ValidClientSecret1234567890!Abcd'"
-  local out="$BATS_TEST_TMPDIR/run.out" pid tries=600 dir
+  local out="$BATS_TEST_TMPDIR/run.out" pid dir
   "$RUNNER" --target dms --profile smoke --phase full >"$out" 2>&1 3>&- &
   pid=$!
-  until grep -q 'phase load: k6 run' "$out" 2>/dev/null; do
-    ((tries-- > 0)) || { cat "$out"; false; }
-    sleep 0.1
-  done
+  wait_for_output "$out" 'phase load: k6 run'
   sleep 2
   stop_test_sim # the DMS is gone: every connection is refused from now on
   wait_for_runner "$pid" "$out"

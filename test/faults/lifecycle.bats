@@ -50,15 +50,12 @@ assert_all_ended() {
 }
 
 @test "the terminal is closed during readwrite: every process ends, the record names the finished phase and why the run ended" {
-  local out="$BATS_TEST_TMPDIR/pty.out" script_pid tries=600 dir
+  local out="$BATS_TEST_TMPDIR/pty.out" script_pid dir
   # A real terminal: script(1) gives the runner a pty; killing script closes its master side, and the
   # kernel sends SIGHUP to the runner's process group, as when a terminal window or tmux session closes.
   DURATION_READWRITE_PHASE=60s setsid script -qfec "$RUNNER --profile smoke --phase full" "$out" >/dev/null 2>&1 </dev/null &
   script_pid=$!
-  until grep -q 'phase readwrite: k6 run' "$out" 2>/dev/null; do
-    ((tries-- > 0)) || { cat "$out"; false; }
-    sleep 0.1
-  done
+  wait_for_output "$out" 'phase readwrite: k6 run'
   sleep 3
   dir="$(run_dir)"
   local pids k6_pid runner_pid
@@ -82,15 +79,12 @@ assert_all_ended() {
 }
 
 @test "Ctrl-C pressed again and again until the runner ends: the record is still written whole" {
-  local out="$BATS_TEST_TMPDIR/run.out" pid tries=600 dir
+  local out="$BATS_TEST_TMPDIR/run.out" pid dir
   set -m # job control: the runner gets its own process group, as on a terminal
   SIM_LATENCY_MS=200 "$RUNNER" --profile smoke --phase full >"$out" 2>&1 3>&- &
   pid=$!
   set +m
-  until grep -q 'phase load: k6 run' "$out" 2>/dev/null; do
-    ((tries-- > 0)) || { cat "$out"; false; }
-    sleep 0.1
-  done
+  wait_for_output "$out" 'phase load: k6 run'
   sleep 1
   # Ctrl-C reaches the whole foreground process group: the runner and whatever it runs in the foreground.
   while kill -0 "$pid" 2>/dev/null; do
@@ -112,13 +106,10 @@ assert_all_ended() {
 }
 
 @test "the runner is killed (SIGKILL) during load: the stand-in, the broker and k6 notice and end; the run is recorded as killed" {
-  local out="$BATS_TEST_TMPDIR/run.out" pid tries=600 dir k6_pid
+  local out="$BATS_TEST_TMPDIR/run.out" pid dir k6_pid tries
   SIM_LATENCY_MS=200 "$RUNNER" --profile smoke --phase full >"$out" 2>&1 3>&- &
   pid=$!
-  until grep -q 'phase load: k6 run' "$out" 2>/dev/null; do
-    ((tries-- > 0)) || { cat "$out"; false; }
-    sleep 0.1
-  done
+  wait_for_output "$out" 'phase load: k6 run'
   sleep 1
   dir="$(run_dir)"
   k6_pid="$(pgrep -f "dist/load.js" -n || true)"
