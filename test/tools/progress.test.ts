@@ -114,6 +114,17 @@ test('errors are outcomes (dms_request_failed, per request after retries), retri
   assert.doesNotMatch(formatLine({ ...sample, retries: 0 }, { phase: 'load' }), /retried/);
 });
 
+test("k6's REST API gives a Rate's rate only: the interval's failed share still shows (not a constant 0.00%)", () => {
+  // What k6 serves at /v1/metrics for dms_request_failed: { rate } without passes/fails.
+  const answer = metricsAnswer({ reqs: 100, rate: 10, avg: 5, p95: 9, failedPasses: 0 });
+  answer.data.push({ type: 'metrics', id: 'dms_request_failed{api:data}', attributes: { type: 'rate', contains: 'default', sample: { rate: 0.3 } as { rate: number; passes: number; fails: number } } });
+  const snap = snapshotFrom(parseApiMetrics(answer), parseApiStatus(statusAnswer), 10);
+  assert.equal(snap.failed, 30);
+  const sample = sampleFrom(undefined, snap, 'readwrite', new Date());
+  assert.equal(sample.failedRate, 0.3);
+  assert.match(formatLine(sample, { phase: 'readwrite' }), /errors 30\.00%/);
+});
+
 test('interval rates and the interval mean come from deltas of cumulative figures', () => {
   const prev: Snapshot = { elapsedS: 10, status: 'running', vus: 4, vusMax: 4, reqs: 100, failed: 1, avgMs: 10, entities: 50 };
   const cur: Snapshot = { elapsedS: 15, status: 'running', vus: 4, vusMax: 4, reqs: 300, failed: 11, avgMs: 20, p95Ms: 40, entities: 250 };

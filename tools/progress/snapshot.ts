@@ -117,7 +117,8 @@ export function snapshotFrom(metrics: ApiMetrics, status: ApiStatus, fallbackEla
   const failedMetric = outcome ?? metrics[`http_req_failed${suffix}`]?.sample;
   // Older answers carry only the rate.
   const failed = failedMetric ? (failedMetric.passes ?? Math.round((failedMetric.rate ?? 0) * reqs)) : 0;
-  const outcomes = outcome ? (outcome.passes ?? 0) + (outcome.fails ?? 0) : undefined;
+  // k6's REST API gives a Rate's `rate` only (no passes/fails): then the attempts are the denominator.
+  const outcomes = outcome?.passes !== undefined ? outcome.passes + (outcome.fails ?? 0) : undefined;
   const duration = metrics[`http_req_duration${suffix}`]?.sample;
   const count = (name: string) => metrics[name]?.sample.count;
   return {
