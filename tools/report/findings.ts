@@ -69,7 +69,7 @@ export interface RetryRow {
   count: number;
 }
 
-export type CapKind = 'rate-limiter' | 'breaker' | 'load-generator';
+export type CapKind = 'rate-limiter' | 'breaker' | 'load-generator' | 'target-waits';
 
 export interface Cap {
   phase: string;
@@ -308,10 +308,15 @@ export function capsOf(phase: string, data: SummaryData, isStandIn: boolean): Ca
   const dropped = data.metrics.dropped_iterations?.values.count ?? 0;
   if (dropped > 0) {
     const done = data.metrics.iterations?.values.count ?? 0;
+    // Dropped iterations say every VU was busy. Busy waiting on DMS (retries, a breaker) is DMS's doing;
+    // without such waits it is the VU pool or k6's CPU, or DMS answering slower than the pool allows for.
+    const waited = [...retries.values()].reduce((sum, n) => sum + n, 0);
     caps.push({
       phase,
-      kind: 'load-generator',
-      text: `k6 dropped ${dropped} of ${dropped + done} planned iterations: the load generator could not start them on time (more VUs or CPU for k6); throughput is k6's, not DMS's`,
+      kind: waited > 0 ? 'target-waits' : 'load-generator',
+      text: waited > 0
+        ? `k6 dropped ${dropped} of ${dropped + done} planned iterations: its VUs were busy waiting on DMS (${waited} retried answers, above), so the arrival rate was not met; that is DMS's doing, not the load generator's`
+        : `k6 dropped ${dropped} of ${dropped + done} planned iterations: every VU was busy, either because DMS answered slower than the VU pool allows for at this rate (raise VUS_READWRITE_PHASE) or because k6 lacked CPU; compare the latency with earlier runs before blaming DMS`,
     });
   }
   return caps;
