@@ -221,7 +221,17 @@ k6_explain_exit() {
     104) log_fail "phase $phase" "k6 exit code 104: invalid k6 configuration (options or thresholds; see above)"; PHASE_REASON+=", invalid k6 configuration" ;;
     105) log_fail "phase $phase" "k6 exit code 105: stopped by a signal (Ctrl-C or SIGTERM); summary of the part that ran is saved"; PHASE_REASON+=", stopped by a signal" ;;
     107) log_fail "phase $phase" "k6 exit code 107: script error (an exception in the scenario or setup(); see above)"; PHASE_REASON+=", script error" ;;
-    108) log_fail "phase $phase" "k6 exit code 108: the scenario aborted the test (its reason is above)"; PHASE_REASON+=", the scenario aborted the test" ;;
+    108)
+      log_fail "phase $phase" "k6 exit code 108: the scenario aborted the test"
+      # The scenario reported its reason as a problem of kind 'abort' (merged into summary.json).
+      if [[ -f "$dir/summary.json" ]]; then line="$(node "$LIB_DIR/js/results.mjs" abort-reason "$dir/summary.json")"; fi
+      if [[ -n "$line" ]]; then
+        log_info "          reason: $line"
+        PHASE_REASON+=", the scenario aborted the test: $line"
+      else
+        PHASE_REASON+=", the scenario aborted the test (its reason is in console.log)"
+      fi
+      ;;
     *) log_fail "phase $phase" "k6 exit code $code" ;;
   esac
 }

@@ -31,7 +31,8 @@ export class ProblemReporter implements ProblemSink {
     const printedSoFar = this.brokerUrl ? this.send(problem) : undefined;
     // The broker counts across VUs, so a problem every VU meets is printed a few times, not once per VU.
     const print = printedSoFar === undefined ? this.printed.admit(problem) : printedSoFar <= PRINTED_PER_KEY;
-    if (print) console.warn(problemLine(problem));
+    // k6 prints an abort's reason itself; the report of it is for the record only.
+    if (print && problem.kind !== 'abort') console.warn(problemLine(problem));
   }
 
   /** The broker's count of reports of this key so far, or undefined when it could not be told. */

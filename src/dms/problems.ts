@@ -6,7 +6,8 @@
 // FailureResponse.cs. A problem keeps those fields and the first bytes of whatever else came back, with
 // anything that looks like a credential masked, so it can be printed, sent to the token broker and saved.
 
-export type ProblemKind = 'status' | 'exception' | 'wrong-body' | 'network';
+/** 'abort': the reason the scenario stopped the test (k6 exit 108), so the record can name it. */
+export type ProblemKind = 'status' | 'exception' | 'wrong-body' | 'network' | 'abort';
 
 /** One failed operation, as printed, sent to the broker (POST /problems) and saved in summary.json. */
 export interface Problem {
@@ -136,6 +137,11 @@ export function makeProblem(input: ProblemInput): Problem {
     message: maskSecrets(input.message ?? ''),
     at: input.at.toISOString(),
   };
+}
+
+/** The reason the scenario stopped the test, as a problem (resource '(test)', op 'abort'), secrets masked. */
+export function abortProblem(phase: string, message: string, at = new Date()): Problem {
+  return makeProblem({ phase, resource: '(test)', op: 'abort', method: '', status: 0, kind: 'abort', message, at });
 }
 
 /** Problems with the same key are the same failure: one line per key is enough to act on. */

@@ -1,9 +1,10 @@
 // What every phase needs inside k6: the validated config, and per VU one DMS client on the shared token.
-import { abort } from './abort.ts';
+import { abort, reportAbortsWith } from './abort.ts';
 import { ConfigError, loadConfig, type SuiteConfig } from '../config.ts';
 import { SharedAuthManager, type AuthSnapshot } from '../auth/SharedAuthManager.ts';
 import { DmsClient } from '../dms/client.ts';
 import { ProblemReporter } from '../dms/problem-report.ts';
+import { abortProblem } from '../dms/problems.ts';
 
 /** With a token broker, `auth` is null: VUs take the token from the broker, not from setup data. */
 export interface SetupData {
@@ -34,7 +35,9 @@ export function setPhase(name: string): void {
 export function dms(data: SetupData): DmsClient {
   if (!client) {
     const auth = new SharedAuthManager(config, data.auth ?? SharedAuthManager.obtain(config));
-    client = new DmsClient(config.dataApiUrl, auth, phaseName, new ProblemReporter(config.tokenBrokerUrl, config.tokenBrokerKey));
+    const problems = new ProblemReporter(config.tokenBrokerUrl, config.tokenBrokerKey);
+    client = new DmsClient(config.dataApiUrl, auth, phaseName, problems);
+    reportAbortsWith((message) => problems.report(abortProblem(phaseName, message)));
   }
   return client;
 }

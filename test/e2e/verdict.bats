@@ -85,6 +85,9 @@ use_test_sim_as_dms() {
   # the answer itself, at once: resource, operation, status, problem type and detail
   assert_output_has "schools create: 409 urn:ed-fi:api:identity-conflict"
   assert_output_has "the load stops: schools create answered 409 urn:ed-fi:api:identity-conflict"
+  # ... and the record says it too: run.json's reason (the report's verdict reasons come from it)
+  [[ "$(json_get "$RESULTS_ROOT/latest/run.json" j.reason)" == *"the scenario aborted the test: the load stops: schools create answered 409 urn:ed-fi:api:identity-conflict"* ]]
+  grep -q "the load stops: schools create answered 409" "$RESULTS_ROOT/latest/report.html"
   # no waiting on the missing school: today every document of school 1 waited 13 times on a 409
   local stats="$BATS_TEST_TMPDIR/stats.json" conflicts
   node "$REPO/scripts/lib/js/net.mjs" get-json "$SIM_URL/_sim/stats" "$stats"

@@ -19,7 +19,7 @@ export type StoredProblem = ReportedProblem & { count: number };
 export const KEPT_PER_OPERATION = 5;
 /** Distinct problems kept in all: a run that reports problems for thousands of names stays small. */
 export const KEPT_IN_ALL = 500;
-const KINDS = new Set(['status', 'exception', 'wrong-body', 'network']);
+const KINDS = new Set(['status', 'exception', 'wrong-body', 'network', 'abort']);
 const MAX_TEXT = 4000;
 
 export type ParseResult = { ok: true; problem: ReportedProblem } | { ok: false; detail: string };

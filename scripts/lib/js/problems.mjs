@@ -6,6 +6,7 @@
 //     (stderr says which); 3 no SUMMARY_FILE (k6 wrote none), nothing changed.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { httpRequest } from './http-client.mjs';
 
 /** The summary object with `problems` set (replacing any earlier list); the rest unchanged. */
 export function withProblems(summary, problems) {
@@ -16,7 +17,8 @@ export function withProblems(summary, problems) {
 
 /** `schools create: 409 urn:ed-fi:api:identity-conflict x 1` per problem, for the runner's console. */
 export function problemLines(problems) {
-  return problems.map((p) => {
+  // An abort's reason is told by the phase's FAIL line (k6.sh), not listed as a problem of an operation.
+  return problems.filter((p) => p.kind !== 'abort').map((p) => {
     const what = p.kind === 'exception' ? 'exception' : p.kind === 'network' ? 'no answer' : `${p.status} ${p.problemType || p.contentType || ''}`.trim();
     return `${p.resource} ${p.op}: ${what} x ${p.count}`;
   });
@@ -27,7 +29,7 @@ async function merge(brokerUrl, phase, summaryFile) {
   let problems;
   try {
     const url = `${brokerUrl.replace(/\/+$/, '')}/problems?phase=${encodeURIComponent(phase)}`;
-    const response = await fetch(url, { headers: { 'x-broker-key': process.env.BROKER_KEY ?? '' }, signal: AbortSignal.timeout(5000) });
+    const response = await httpRequest(url, { headers: { 'x-broker-key': process.env.BROKER_KEY ?? '' }, timeoutMs: 5000 });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     problems = (await response.json()).problems;
   } catch (error) {

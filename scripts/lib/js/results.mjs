@@ -10,6 +10,8 @@
 //                                   when the file is missing or has none)
 //   secret-names NAME...         -> prints the names that hold secrets, one per line (the runner keeps
 //                                   them out of k6's and the progress poller's environment)
+//   abort-reason SUMMARY         -> prints the reason the scenario gave for stopping the test (the first
+//                                   problem of kind 'abort' in summary.json), on one line; nothing if none
 //   killed-run-json FILE         -> the run's runner was killed before recording it (the watchdog): writes
 //                                   or updates run.json as FAIL, exit code 137, with what is known
 //   scrub DIR [NAME...]          -> in every text file under DIR, masks the values of the secret settings
@@ -185,6 +187,18 @@ function killedRunJson(file) {
   return 0;
 }
 
+function abortReason(summaryFile) {
+  try {
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    const abort = (Array.isArray(summary.problems) ? summary.problems : []).find((p) => p && p.kind === 'abort');
+    const text = typeof abort?.message === 'string' ? abort.message.replace(/\s+/g, ' ').trim() : '';
+    if (text) process.stdout.write(text.length > 400 ? `${text.slice(0, 400)}…` : text);
+  } catch {
+    // no summary, or not JSON: the caller keeps its general words
+  }
+  return 0;
+}
+
 function failedThresholds(summaryFile) {
   let summary;
   try {
@@ -272,6 +286,7 @@ const commands = {
   'run-json': runJson,
   'killed-run-json': killedRunJson,
   'failed-thresholds': failedThresholds,
+  'abort-reason': abortReason,
   regressions,
   'secret-names': secretNames,
   scrub,
