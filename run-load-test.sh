@@ -267,7 +267,6 @@ main() {
   trap 'on_signal INT' INT
   trap 'on_signal TERM' TERM
   trap on_hangup HUP
-  baseline_check
 
   config_load
   config_resolve_target
@@ -277,6 +276,7 @@ main() {
   if ((OPT_DRY_RUN == 1)); then
     banner
     print_configuration
+    baseline_check
     dry_run
     return 0
   fi
@@ -290,6 +290,9 @@ main() {
   banner
   log_info "  results   $(display_path "$RUN_DIR")"
   print_configuration
+  # Before anything runs, but with a results folder: a baseline that cannot be used is recorded (run.json's
+  # reason, exit 6), so results/latest never points at an earlier PASS for this run.
+  baseline_check
 
   log_step "pre-flight"
   preflight_k6

@@ -57,7 +57,12 @@ baseline_check() {
   (_baseline_exec check "$OPT_BASELINE" --profile "$OPT_PROFILE" --phases "$(IFS=,; printf '%s' "${PHASES[*]}")") \
     >/dev/null 2>"$errors" || rc=$?
   if ((rc != 0)); then
-    if baseline_unusable "$(_baseline_reason "$errors" "$rc")"; then exit "$EXIT_BASELINE_UNUSABLE"; fi
+    BASELINE_REASON="$(_baseline_reason "$errors" "$rc")"
+    if baseline_unusable "$BASELINE_REASON"; then
+      # shellcheck disable=SC2034 # RUN_REASON goes into run.json (results.sh)
+      RUN_REASON="baseline $OPT_BASELINE could not be compared: $BASELINE_REASON"
+      exit "$EXIT_BASELINE_UNUSABLE"
+    fi
     BASELINE_SKIP=1
   fi
 }

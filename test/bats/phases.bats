@@ -233,6 +233,11 @@ teardown() {
   assert_output_has "FAIL  baseline"
   assert_output_has "the comparison with 'main' cannot be made: no baseline named 'main'"
   assert_output_has "there are no baselines in $BASELINE_DIR yet"
+  # recorded, so results/latest does not point at an earlier PASS for this run
+  [ "$(json_get "$RESULTS_ROOT/latest/run.json" j.exitCode)" = 6 ]
+  [[ "$(json_get "$RESULTS_ROOT/latest/run.json" j.reason)" == "baseline main could not be compared: no baseline named 'main'"* ]]
+  assert_output_lacks "PASS  pre-flight"
+  rm -rf "$RESULTS_ROOT"
   run "$RUNNER" --baseline-optional
   assert_status 2
   assert_output_has "--baseline-optional needs --baseline NAME"
