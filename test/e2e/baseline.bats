@@ -38,7 +38,7 @@ teardown() {
   done
 }
 
-@test "a corrupt baseline file: FAIL with the reason, exit 6, before anything runs" {
+@test "a corrupt baseline file: FAIL with the reason, exit 6, before anything runs, and recorded" {
   run "$RUNNER" --profile smoke --phase load --save-baseline broken
   assert_status 0
   corrupt_baseline broken
@@ -48,7 +48,10 @@ teardown() {
   assert_output_has "FAIL  baseline"
   assert_output_has "the comparison with 'broken' cannot be made: $BASELINE_DIR/broken.json is not valid JSON"
   assert_output_lacks "PASS"
-  [ ! -e "$RESULTS_ROOT" ]
+  # nothing ran, but the run is recorded: results/latest never points at an earlier PASS for it
+  [ ! -e "$(run_dir)/load" ]
+  [ "$(json_get "$(run_dir)/run.json" j.exitCode)" = 6 ]
+  [[ "$(json_get "$(run_dir)/run.json" j.reason)" == *"broken.json is not valid JSON"* ]]
 }
 
 @test "a baseline that shares no phase with the run, or is of another profile: exit 6 with the reason" {
@@ -62,7 +65,7 @@ teardown() {
   run "$RUNNER" --profile tiny --phase load --baseline load-only
   assert_status 6
   assert_output_has "was saved from a smoke run, this is a tiny run"
-  [ ! -e "$RESULTS_ROOT" ]
+  [ ! -e "$(run_dir)/load" ]
 }
 
 @test "a baseline whose rows the run does not have: the run is made, then FAIL, exit 6, the reason in run.json" {
