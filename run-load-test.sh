@@ -195,6 +195,21 @@ dry_run() {
   log_info "  $((step++)). results: ${CFG[RESULTS_ROOT]}/<UTC timestamp>-$OPT_PROFILE-$OPT_PHASE/ (report.html) and ${CFG[RESULTS_ROOT]}/latest"
 }
 
+readonly READWRITE_ALONE_ON_SIM="--phase readwrite alone cannot run on the bundled stand-in: it starts empty for every run, and readwrite needs the load phase's data set"
+
+readwrite_alone_on_sim() {
+  [[ "$TARGET" == "sim" && "${PHASES[*]}" == "readwrite" ]]
+}
+
+# A combination that can never work stops before the pre-flight, recorded (exit 2).
+refuse_readwrite_alone_on_sim() {
+  readwrite_alone_on_sim || return 0
+  log_error "$READWRITE_ALONE_ON_SIM"
+  log_hint "Run both phases: --phase full (load, then readwrite); or point the suite at a DMS you loaded earlier (API_BASE_URL, --target dms)."
+  RUN_REASON="$READWRITE_ALONE_ON_SIM"
+  exit "$EXIT_USAGE"
+}
+
 run_phases() {
   local phase run_exit=0
   for phase in "${PHASES[@]}"; do
@@ -277,6 +292,7 @@ main() {
     banner
     print_configuration
     baseline_check
+    if readwrite_alone_on_sim; then log_warn "$READWRITE_ALONE_ON_SIM (a real run stops here with exit 2)"; fi
     dry_run
     return 0
   fi
@@ -293,6 +309,7 @@ main() {
   # Before anything runs, but with a results folder: a baseline that cannot be used is recorded (run.json's
   # reason, exit 6), so results/latest never points at an earlier PASS for this run.
   baseline_check
+  refuse_readwrite_alone_on_sim
 
   log_step "pre-flight"
   preflight_k6

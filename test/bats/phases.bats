@@ -319,3 +319,19 @@ teardown() {
   grep -qx "K6_WEB_DASHBOARD_HOST=0.0.0.0" "$FAKE_K6_LOG/load.env"
   assert_output_has "k6 web dashboard: http://0.0.0.0:5777"
 }
+
+@test "--phase readwrite alone on the stand-in is refused before anything starts (it starts empty), and recorded" {
+  run "$RUNNER" --phase readwrite
+  assert_status 2
+  assert_output_has "--phase readwrite alone cannot run on the bundled stand-in"
+  assert_output_has "--phase full"
+  [ ! -e "$FAKE_K6_LOG/readwrite.args" ]
+  assert_output_lacks "pre-flight"
+  [ "$(json_get "$(run_dir)/run.json" j.exitCode)" = 2 ]
+  # the wrapper too; a dry run shows the plan with the warning
+  run "$PROJECT/scripts/run-readwrite-phase.sh"
+  assert_status 2
+  run "$RUNNER" --phase readwrite --dry-run
+  assert_status 0
+  assert_output_has "(a real run stops here with exit 2)"
+}
