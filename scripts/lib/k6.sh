@@ -146,6 +146,9 @@ k6_run_phase() {
   # shellcheck disable=SC2034 # read by the runner's exit trap
   K6_PHASE=""
   progress_stop
+  if ((OPT_DASHBOARD == 1)) && [[ ! -f "$phase_dir/dashboard.html" ]]; then
+    log_warn "phase $phase: k6 saved no dashboard.html (it saves one only for a phase longer than three periods of K6_WEB_DASHBOARD_PERIOD, ${K6_WEB_DASHBOARD_PERIOD:-2s})"
+  fi
   k6_save_problems "$phase" "$phase_dir"
   k6_explain_exit "$phase" "$PHASE_EXIT" "$phase_dir"
 }
@@ -232,6 +235,7 @@ k6_explain_exit() {
         PHASE_REASON+=", the scenario aborted the test (its reason is in console.log)"
       fi
       ;;
+    255) log_fail "phase $phase" "k6 exit code 255: k6 refused to start (an unknown --out/K6_OUT type or a bad k6 option; its message is above)"; PHASE_REASON+=", k6 refused to start (see console.log)" ;;
     *) log_fail "phase $phase" "k6 exit code $code" ;;
   esac
 }
