@@ -112,6 +112,8 @@ results_record_phase() {
   local name="$1" code="$2" dir="$1"
   if [[ -z "$code" ]]; then dir=""; fi
   PHASE_RECORDS+=("$name:$code:$dir")
+  # also on disk, for the watchdog's record should the runner itself be killed later
+  if [[ -n "$RUN_TMP" ]]; then printf '%s\n' "$name:$code:$dir" >>"$RUN_TMP/phases" 2>/dev/null || true; fi
 }
 
 # Once any phase has started, the phases that never ran are recorded as skipped (no exit code), so run.json

@@ -105,14 +105,14 @@ assert_all_ended() {
   assert_all_ended "${pids[@]}"
 }
 
-@test "the runner is killed (SIGKILL) during load: the stand-in, the broker and k6 notice and end; the run is recorded as killed" {
+@test "the runner is killed (SIGKILL) during readwrite: the stand-in, the broker and k6 notice and end; the run is recorded as killed" {
   local out="$BATS_TEST_TMPDIR/run.out" pid dir k6_pid tries
-  SIM_LATENCY_MS=200 "$RUNNER" --profile smoke --phase full >"$out" 2>&1 3>&- &
+  DURATION_READWRITE_PHASE=60s "$RUNNER" --profile smoke --phase full >"$out" 2>&1 3>&- &
   pid=$!
-  wait_for_output "$out" 'phase load: k6 run'
-  sleep 1
+  wait_for_output "$out" 'phase readwrite: k6 run'
+  sleep 2
   dir="$(run_dir)"
-  k6_pid="$(pgrep -f "dist/load.js" -n || true)"
+  k6_pid="$(pgrep -f "dist/readwrite.js" -n || true)"
   [ -n "$k6_pid" ]
   local pids
   mapfile -t pids < <(service_pids "$out")
@@ -126,5 +126,7 @@ assert_all_ended() {
   done
   [ "$(json_get "$dir/run.json" j.status)" = FAIL ]
   [[ "$(json_get "$dir/run.json" j.reason)" == *"the runner was killed"* ]]
+  # what the runner had recorded before it was killed is kept: the load phase had finished (exit 0)
+  [ "$(json_get "$dir/run.json" 'j.phases[0].name + ":" + j.phases[0].exitCode')" = "load:0" ]
   [ "$(cat "$dir/exit-status")" = 137 ]
 }

@@ -171,9 +171,15 @@ function killedRunJson(file) {
     }
   }
   const dir = dirname(file);
-  const phases = Array.isArray(run.phases) && run.phases.length > 0
-    ? run.phases
-    : readdirSync(dir).filter((name) => existsSync(join(dir, name, 'summary.json'))).map((name) => ({ name, exitCode: null, dir: name }));
+  // The phases the runner recorded before it was killed (RUN_PHASES, name:code:dir), then any other phase
+  // folder with a summary (the one under way when it was killed: its code is unknown).
+  const phases = (process.env.RUN_PHASES ?? '').split(',').filter(Boolean).map((entry) => {
+    const [name, exitCode, phaseDir] = entry.split(':');
+    return { name, exitCode: exitCode === '' ? null : Number(exitCode), dir: phaseDir };
+  });
+  for (const name of readdirSync(dir)) {
+    if (existsSync(join(dir, name, 'summary.json')) && !phases.some((p) => p.name === name)) phases.push({ name, exitCode: null, dir: name });
+  }
   const killed = {
     ...run,
     runId: run.runId ?? basename(dir),
