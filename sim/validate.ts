@@ -1,6 +1,7 @@
-// Document validation in DMS order: required paths, key unification, then descriptor and document
+// Document validation in DMS order: type coercion (coerce.ts), then types and required paths, key unification, then descriptor and document
 // references (descriptor failures 400, document-only failures 409), then the natural key.
 
+import { coerceAndCheckTypes } from './coerce.ts';
 import { findAll, getValue, hasArrays, isObject } from './json-path.ts';
 import { problems, type Problem, type ValidationErrors } from './problem.ts';
 import { EDUCATION_ORGANIZATIONS, descriptorEndpointFor } from './resources.ts';
@@ -16,8 +17,10 @@ function addError(errors: ValidationErrors, path: string, message: string): void
 }
 
 export function validateDocument(resource: Resource, body: Record<string, unknown>, store: DocumentStore, resources: ResourceIndex): Validation {
+  // Coerced values are written into the body, so the natural key and the stored document use them.
+  const typeErrors = coerceAndCheckTypes(body, resource.scalars);
   const shapeErrors = checkShape(resource, body);
-  if (shapeErrors) return { ok: false, problem: problems.dataValidation(shapeErrors) };
+  if (typeErrors || shapeErrors) return { ok: false, problem: problems.dataValidation({ ...typeErrors, ...shapeErrors }) };
   const unificationErrors = checkSameValues(resource, body);
   if (unificationErrors) return { ok: false, problem: problems.dataValidation(unificationErrors) };
 

@@ -1,0 +1,165 @@
+// Type coercion and scalar type checks of a request body, as DMS runs them before its schema validation:
+// slash dates to ISO-8601 (Middleware/CoerceDateFormatMiddleware.cs), then booleans, integers and decimals
+// sent as strings, and 0/1 for booleans (Middleware/CoerceRequestValuesMiddleware.cs with
+// ApiSchema/Helpers/JsonHelpers.cs TryCoerceToBoolean, TryCoerceStringToNumber, TryCoerceStringToDecimal).
+// A value that does not coerce is refused as the JSON Schema check in Validation/DocumentValidator.cs words
+// it: key '$.' + the property name, message '<name> Value is "string" but should be "boolean"'.
+// The walk visits only the body's properties that have a declared scalar type: a plain student costs a few
+// map look-ups and allocates nothing unless a value is rewritten or refused.
+
+import { SCALAR_TYPES } from './scalar-types.ts';
+import type { ValidationErrors } from './problem.ts';
+
+type Scalar =
+  | { kind: 'boolean' | 'integer' | 'date' | 'date-time' | 'time' }
+  | { kind: 'decimal'; precision: number; scale: number }
+  | { kind: 'string'; maxLength?: number };
+
+/** Property name -> its scalar type and/or the typed properties below it (objects and array items alike). */
+export type TypeTree = Map<string, { scalar?: Scalar; children?: TypeTree }>;
+
+const trees = new Map<string, TypeTree>();
+
+/** The compiled type tree for an endpoint ('descriptor' for any descriptor); empty when the table has none. */
+export function typeTreeFor(endpoint: string): TypeTree {
+  let tree = trees.get(endpoint);
+  if (!tree) {
+    tree = new Map();
+    for (const [path, name] of Object.entries(SCALAR_TYPES[endpoint] ?? {})) addPath(tree, path, parseScalar(name));
+    trees.set(endpoint, tree);
+  }
+  return tree;
+}
+
+function parseScalar(name: string): Scalar {
+  const decimal = /^decimal\((\d+),(\d+)\)$/.exec(name);
+  if (decimal) return { kind: 'decimal', precision: Number(decimal[1]), scale: Number(decimal[2]) };
+  const str = /^string(?:\((\d+)\))?$/.exec(name);
+  if (str) return { kind: 'string', maxLength: str[1] === undefined ? undefined : Number(str[1]) };
+  if (name === 'boolean' || name === 'integer' || name === 'date' || name === 'date-time' || name === 'time') return { kind: name };
+  throw new Error(`scalar type table: unknown type '${name}'`);
+}
+
+function addPath(tree: TypeTree, path: string, scalar: Scalar): void {
+  const names = path.slice(2).replace(/\[\*\]/g, '').split('.');
+  let node = tree;
+  names.forEach((name, i) => {
+    let entry = node.get(name);
+    if (!entry) node.set(name, (entry = {}));
+    if (i === names.length - 1) entry.scalar = scalar;
+    else node = entry.children ??= new Map();
+  });
+}
+
+/**
+ * Rewrites coercible values of `body` in place (DMS stores the coerced value) and returns the type errors
+ * keyed as DMS keys them, or undefined when there are none.
+ */
+export function coerceAndCheckTypes(body: Record<string, unknown>, tree: TypeTree): ValidationErrors | undefined {
+  if (tree.size === 0) return undefined;
+  const errors: ValidationErrors = {};
+  walk(body, tree, errors);
+  return Object.keys(errors).length > 0 ? errors : undefined;
+}
+
+function walk(node: Record<string, unknown>, tree: TypeTree, errors: ValidationErrors): void {
+  for (const name in node) {
+    const entry = tree.get(name);
+    if (entry === undefined) continue;
+    const value = node[name];
+    if (entry.scalar !== undefined) {
+      if (value === null || value === undefined) continue;
+      const coerced = coerce(entry.scalar, value);
+      if (coerced !== value) node[name] = coerced;
+      const error = typeError(entry.scalar, coerced);
+      if (error) (errors[`$.${name}`] ??= []).push(`${name} ${error}`);
+    } else if (entry.children !== undefined) {
+      if (Array.isArray(value)) {
+        for (const item of value) if (isRecord(item)) walk(item, entry.children, errors);
+      } else if (isRecord(value)) walk(value, entry.children, errors);
+    }
+  }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+// .NET's long.TryParse (NumberStyles.Integer) and decimal.TryParse (NumberStyles.Number) accept these.
+const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
+const DECIMAL_TEXT = /^\s*[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)\s*$/;
+const SLASH_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4}|\d{2})$/;
+
+function coerce(type: Scalar, value: unknown): unknown {
+  switch (type.kind) {
+    case 'boolean':
+      if (typeof value === 'string') {
+        const text = value.trim();
+        const lower = text.toLowerCase();
+        if (lower === 'true' || text === '1') return true;
+        if (lower === 'false' || text === '0') return false;
+      } else if (value === 0 || value === 1) return value === 1;
+      return value;
+    case 'integer':
+      if (typeof value !== 'string') return value;
+      // TryCoerceStringToNumber: with a '.', double.TryParse (kept even when not whole: the schema refuses it).
+      if (value.includes('.')) return DECIMAL_TEXT.test(value) ? Number(value.replace(/,/g, '')) : value;
+      return INTEGER_TEXT.test(value) ? Number(value) : value;
+    case 'decimal':
+      return typeof value === 'string' && DECIMAL_TEXT.test(value) ? Number(value.replace(/,/g, '')) : value;
+    case 'date':
+    case 'date-time':
+      return typeof value === 'string' && value.includes('/') ? slashDateToIso(value) : value;
+    default:
+      return value;
+  }
+}
+
+/** TryCoerceSlashDateToIso8601: 'M/d/yyyy' (then 'd/M/yyyy'; two-digit years up to 49 are 20xx) -> 'yyyy-MM-dd', a time part kept. */
+function slashDateToIso(value: string): string {
+  const space = value.indexOf(' ');
+  const datePart = space < 0 ? value : value.slice(0, space);
+  const m = SLASH_DATE.exec(datePart);
+  if (!m) return value;
+  const year = m[3].length === 2 ? (Number(m[3]) <= 49 ? 2000 : 1900) + Number(m[3]) : Number(m[3]);
+  const iso = isoDate(year, Number(m[1]), Number(m[2])) ?? isoDate(year, Number(m[2]), Number(m[1]));
+  if (!iso) return value;
+  return space < 0 ? iso : iso + value.slice(space);
+}
+
+function isoDate(year: number, month: number, day: number): string | undefined {
+  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+const FULL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** JSON Schema type name as JsonSchema.Net reports it. */
+function jsonType(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return value === null ? 'null' : typeof value;
+}
+
+/** JsonSchema.Net's default messages for 'type' and 'format', which DocumentValidator.cs prefixes with the name. */
+function typeError(type: Scalar, value: unknown): string | undefined {
+  let expected: string;
+  switch (type.kind) {
+    case 'boolean':
+      expected = 'boolean';
+      break;
+    case 'integer':
+      expected = 'integer';
+      break;
+    case 'decimal':
+      expected = 'number';
+      break;
+    default:
+      expected = 'string';
+  }
+  const actual = jsonType(value);
+  if (actual !== expected && !(expected === 'number' && actual === 'integer')) return `Value is "${actual}" but should be "${expected}"`;
+  if (type.kind === 'date') {
+    const m = FULL_DATE.exec(value as string);
+    if (!m || !isoDate(Number(m[1]), Number(m[2]), Number(m[3]))) return 'Value does not match format "date"';
+  }
+  return undefined;
+}

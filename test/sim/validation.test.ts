@@ -1,0 +1,107 @@
+// Contract tests for DMS's type coercion and scalar type checks (issue 10, item 4), over real HTTP, in both
+// DMS versions. Sources in Ed-Fi-Alliance-OSS/Data-Management-Service src/dms/core/EdFi.DataManagementService.Core:
+// Middleware/CoerceRequestValuesMiddleware.cs and Middleware/CoerceDateFormatMiddleware.cs (with
+// ApiSchema/Helpers/JsonHelpers.cs TryCoerceToBoolean, TryCoerceStringToNumber, TryCoerceStringToDecimal,
+// TryCoerceSlashDateToIso8601) and Validation/DocumentValidator.cs for the refusal wording; the boolean
+// cases are DMS's own tests/EdFi.DataManagementService.Tests.E2E/Features/General/DataStrictnessValidation.feature.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RunningSim } from '../../sim/server.ts';
+import { Api, SCHOOL_ID, assertProblem, dataApi, postOk, seedSchool, start, student } from './helpers.ts';
+
+const VALIDATION = 'urn:ed-fi:api:bad-request:data-validation-failed';
+
+const classPeriod = (name: string, officialAttendancePeriod: unknown): Record<string, unknown> => ({
+  classPeriodName: name,
+  schoolReference: { schoolId: SCHOOL_ID },
+  officialAttendancePeriod,
+});
+
+for (const dmsVersion of ['8.0', '8.1'] as const) {
+  describe(`DMS ${dmsVersion}: type coercion (CoerceRequestValuesMiddleware.cs, CoerceDateFormatMiddleware.cs)`, () => {
+    let sim: RunningSim;
+    let api: Api;
+    before(async () => {
+      sim = await start({ dmsVersion });
+      api = await dataApi(sim);
+      await seedSchool(api);
+    });
+    after(() => sim.close());
+
+    const stored = async (resource: string, id: string): Promise<any> => {
+      const r = await api.get(`/data/ed-fi/${resource}/${id}`);
+      assert.equal(r.status, 200, r.text);
+      return r.json();
+    };
+
+    for (const [sent, expected] of [
+      ['true', true],
+      [' False ', false],
+      ['1', true],
+      ['0', false],
+      [1, true],
+      [0, false],
+    ] as const) {
+      it(`a boolean sent as ${JSON.stringify(sent)} is stored as ${expected}`, async () => {
+        const id = await postOk(api, 'classPeriods', classPeriod(`Period ${JSON.stringify(sent)}`, sent));
+        assert.equal((await stored('classPeriods', id)).officialAttendancePeriod, expected);
+      });
+    }
+
+    for (const [sent, type] of [
+      ['2', 'string'],
+      ['yes', 'string'],
+      [2, 'integer'],
+      [0.5, 'number'],
+    ] as const) {
+      it(`a boolean sent as ${JSON.stringify(sent)} is refused with DMS's type message`, async () => {
+        const body = assertProblem(await api.post('/data/ed-fi/classPeriods', classPeriod('Bad', sent)), 400, VALIDATION);
+        assert.equal(body.detail, "Data validation failed. See 'validationErrors' for details.");
+        assert.deepEqual(body.validationErrors, {
+          '$.officialAttendancePeriod': [`officialAttendancePeriod Value is "${type}" but should be "boolean"`],
+        });
+      });
+    }
+
+    it('integers sent as strings are stored as numbers, in references too, and name the same document', async () => {
+      const id = await postOk(api, 'classPeriods', { ...classPeriod('Numbers', true), schoolReference: { schoolId: ` ${SCHOOL_ID} ` } });
+      assert.deepEqual((await stored('classPeriods', id)).schoolReference, { schoolId: SCHOOL_ID });
+      // The same natural key as a number: an upsert of that document.
+      const again = await api.post('/data/ed-fi/classPeriods', classPeriod('Numbers', false));
+      assert.equal(again.status, 200, again.text);
+    });
+
+    it('an integer that does not parse, or is not whole, is refused', async () => {
+      const body = assertProblem(await api.post('/data/ed-fi/classPeriods', { ...classPeriod('X', true), schoolReference: { schoolId: '12a' } }), 400, VALIDATION);
+      assert.deepEqual(body.validationErrors, { '$.schoolId': ['schoolId Value is "string" but should be "integer"'] });
+      const fraction = assertProblem(await api.post('/data/ed-fi/classPeriods', { ...classPeriod('X', true), schoolReference: { schoolId: '1.5' } }), 400, VALIDATION);
+      assert.deepEqual(fraction.validationErrors, { '$.schoolId': ['schoolId Value is "number" but should be "integer"'] });
+    });
+
+    it('slash dates are stored as ISO-8601 dates (M/d/yyyy, then d/M/yyyy)', async () => {
+      const a = await postOk(api, 'students', { ...student('C1'), birthDate: '5/1/2009' });
+      assert.equal((await stored('students', a)).birthDate, '2009-05-01');
+      const b = await postOk(api, 'students', { ...student('C2'), birthDate: '25/12/2010' });
+      assert.equal((await stored('students', b)).birthDate, '2010-12-25');
+    });
+
+    it('a date that is not a date is refused with the format message', async () => {
+      const body = assertProblem(await api.post('/data/ed-fi/students', { ...student('C3'), birthDate: '2010-02-30' }), 400, VALIDATION);
+      assert.deepEqual(body.validationErrors, { '$.birthDate': ['birthDate Value does not match format "date"'] });
+    });
+
+    it('a number where the Data Standard has a string is refused, next to missing required paths', async () => {
+      const body = assertProblem(await api.post('/data/ed-fi/students', { studentUniqueId: 'C4', firstName: 7, birthDate: '2010-01-01' }), 400, VALIDATION);
+      assert.deepEqual(body.validationErrors, {
+        '$.firstName': ['firstName Value is "integer" but should be "string"'],
+        '$.lastSurname': ['lastSurname is required.'],
+      });
+    });
+
+    it('decimals sent as strings are stored as numbers', async () => {
+      await postOk(api, 'staffs', { staffUniqueId: 'T1', firstName: 'Grace', lastSurname: 'Hopper' });
+      const id = await postOk(api, 'staffs', { staffUniqueId: 'T2', firstName: 'Alan', lastSurname: 'Turing', yearsOfPriorTeachingExperience: '3.5' });
+      assert.equal((await stored('staffs', id)).yearsOfPriorTeachingExperience, 3.5);
+    });
+  });
+}
