@@ -49,12 +49,16 @@ function checkShape(resource: Resource, body: Record<string, unknown>): Validati
     if (value === undefined || value === null) addError(errors, path, `${leaf(path)} is required.`);
     else if (Array.isArray(value) && value.length === 0) addError(errors, path, `${leaf(path)} must have at least 1 item.`);
   }
+  if (resource.def.isDescriptor) trimDescriptorText(body, errors);
   for (const part of resource.identity) {
-    const value = getValue(body, part.segs);
-    if (typeof value !== 'string') continue;
-    const path = '$.' + part.segs.join('.');
-    if (value.trim() === '') addError(errors, path, `${part.name} is required and should not be left empty.`);
-    else if (value.trim() !== value) addError(errors, path, `${part.name} cannot contain leading or trailing spaces.`);
+    if (resource.def.isDescriptor && part.name === 'codeValue') continue; // trimmed above
+    checkPadding(getValue(body, part.segs), '$.' + part.segs.join('.'), part.name, errors);
+  }
+  // Required top-level strings carry the same no-padding pattern in DMS's ApiSchema (firstName "").
+  if (!resource.def.isDescriptor) {
+    for (const { path, segs } of resource.required) {
+      if (segs.length === 1 && !resource.def.identity[segs[0]]) checkPadding(body[segs[0]], path, segs[0], errors);
+    }
   }
   for (const r of resource.references) {
     for (const found of findAll(body, r.segs)) {
@@ -69,6 +73,30 @@ function checkShape(resource: Resource, body: Record<string, unknown>): Validati
     }
   }
   return Object.keys(errors).length > 0 ? errors : undefined;
+}
+
+/**
+ * DMS's pattern on identity and required strings, worded as Validation/DocumentValidator.cs words it: only
+ * the empty string is 'required'; whitespace-only is 'leading or trailing spaces' (IsEmptyString is exact).
+ */
+function checkPadding(value: unknown, path: string, name: string, errors: ValidationErrors): void {
+  if (typeof value !== 'string') return;
+  if (value === '') addError(errors, path, `${name} is required and should not be left empty.`);
+  else if (value.trim() !== value) addError(errors, path, `${name} cannot contain leading or trailing spaces.`);
+}
+
+/**
+ * A descriptor's codeValue and shortDescription are trimmed and stored trimmed, not refused
+ * (DocumentValidator.cs PruneCodeValueWhitespaceData); left empty they fail the schema's minLength 1.
+ */
+function trimDescriptorText(body: Record<string, unknown>, errors: ValidationErrors): void {
+  for (const name of ['codeValue', 'shortDescription']) {
+    const value = body[name];
+    if (typeof value !== 'string') continue;
+    const trimmed = value.trim();
+    if (trimmed !== value) body[name] = trimmed;
+    if (trimmed === '') addError(errors, `$.${name}`, `${name} Value should be at least 1 characters`);
+  }
 }
 
 function checkSameValues(resource: Resource, body: Record<string, unknown>): ValidationErrors | undefined {

@@ -105,3 +105,54 @@ for (const dmsVersion of ['8.0', '8.1'] as const) {
     });
   });
 }
+
+const DESCRIPTORS = '/data/ed-fi/absenceEventCategoryDescriptors';
+
+for (const dmsVersion of ['8.0', '8.1'] as const) {
+  describe(`DMS ${dmsVersion}: empty and padded strings (Validation/DocumentValidator.cs)`, () => {
+    let sim: RunningSim;
+    let api: Api;
+    before(async () => {
+      sim = await start({ dmsVersion });
+      api = await dataApi(sim);
+    });
+    after(() => sim.close());
+
+    it("a whitespace-only identity string is 'leading or trailing spaces' (only '' is 'left empty')", async () => {
+      const body = assertProblem(await api.post('/data/ed-fi/students', student('   ')), 400, VALIDATION);
+      assert.deepEqual(body.validationErrors, { '$.studentUniqueId': ['studentUniqueId cannot contain leading or trailing spaces.'] });
+    });
+
+    // tests/EdFi.DataManagementService.Tests.E2E/Features/Resources/CreateResourcesValidation.feature, scenario 21.
+    it('an empty or padded required string is refused like an identity string', async () => {
+      const empty = assertProblem(await api.post('/data/ed-fi/students', { ...student('P1'), firstName: '' }), 400, VALIDATION);
+      assert.deepEqual(empty.validationErrors, { '$.firstName': ['firstName is required and should not be left empty.'] });
+      const padded = assertProblem(await api.post('/data/ed-fi/students', { ...student('P1'), lastSurname: 'Lovelace ' }), 400, VALIDATION);
+      assert.deepEqual(padded.validationErrors, { '$.lastSurname': ['lastSurname cannot contain leading or trailing spaces.'] });
+    });
+
+    it("a descriptor's codeValue and shortDescription are trimmed and stored trimmed; its namespace is refused", async () => {
+      const namespace = 'uri://ed-fi.org/AbsenceEventCategoryDescriptor';
+      const created = await api.post(DESCRIPTORS, { namespace, codeValue: '  Sick ', shortDescription: ' Sick  ' });
+      assert.equal(created.status, 201, created.text);
+      const id = String(created.headers.location).split('/').pop();
+      const doc = (await api.get(`${DESCRIPTORS}/${id}`)).json();
+      assert.equal(doc.codeValue, 'Sick');
+      assert.equal(doc.shortDescription, 'Sick');
+      // The trimmed value is the natural key: the unpadded codeValue is the same descriptor.
+      assert.equal((await api.post(DESCRIPTORS, { namespace, codeValue: 'Sick', shortDescription: 'Sick' })).status, 200);
+      const padded = assertProblem(await api.post(DESCRIPTORS, { namespace: ` ${namespace}`, codeValue: 'a', shortDescription: 'a' }), 400, VALIDATION);
+      assert.deepEqual(padded.validationErrors, { '$.namespace': ['namespace cannot contain leading or trailing spaces.'] });
+    });
+
+    // tests/EdFi.DataManagementService.Tests.E2E/Features/Descriptors/CreateDescriptorsValidation.feature, scenario 06.
+    it('a descriptor of spaces only gets the three errors DMS gives', async () => {
+      const body = assertProblem(await api.post(DESCRIPTORS, { codeValue: '     ', namespace: '  ', shortDescription: '    ' }), 400, VALIDATION);
+      assert.deepEqual(body.validationErrors, {
+        '$.codeValue': ['codeValue Value should be at least 1 characters'],
+        '$.namespace': ['namespace cannot contain leading or trailing spaces.'],
+        '$.shortDescription': ['shortDescription Value should be at least 1 characters'],
+      });
+    });
+  });
+}
