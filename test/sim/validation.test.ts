@@ -156,3 +156,32 @@ for (const dmsVersion of ['8.0', '8.1'] as const) {
     });
   });
 }
+
+for (const dmsVersion of ['8.0', '8.1'] as const) {
+  describe(`DMS ${dmsVersion}: duplicate JSON properties (Middleware/DuplicatePropertiesMiddleware.cs)`, () => {
+    let sim: RunningSim;
+    let api: Api;
+    before(async () => {
+      sim = await start({ dmsVersion });
+      api = await dataApi(sim);
+    });
+    after(() => sim.close());
+
+    for (const [text, path] of [
+      ['{"studentUniqueId":"D1","firstName":"A","firstName":"B","lastSurname":"L","birthDate":"2010-01-01"}', '$.firstName'],
+      ['{"studentUniqueId":"D1","firstName":"A","lastSurname":"L","birthDate":"2010-01-01","personReference":{"personId":"1", "personId" :"2"}}', '$.personReference.personId'],
+      ['{"studentUniqueId":"D1","firstName":"A","lastSurname":"L","birthDate":"2010-01-01","otherNames":[{"firstName":"x"},{"firstName":"y","firstName":"z"}]}', '$.otherNames[1].firstName'],
+    ] as const) {
+      it(`names ${path} as the duplicate, before any other check`, async () => {
+        const body = assertProblem(await api.post('/data/ed-fi/students', text, { 'Content-Type': 'application/json' }), 400, VALIDATION);
+        assert.deepEqual(body.validationErrors, { [path]: ['An item with the same key has already been added.'] });
+      });
+    }
+
+    it('the same name in different objects, or inside a string value, is no duplicate', async () => {
+      const text = '{"studentUniqueId":"D2","firstName":"A \\"firstName\\": x","lastSurname":"L","birthDate":"2010-01-01","otherNames":[{"firstName":"x"},{"firstName":"y"}]}';
+      const r = await api.post('/data/ed-fi/students', text, { 'Content-Type': 'application/json' });
+      assert.equal(r.status, 201, r.text);
+    });
+  });
+}
