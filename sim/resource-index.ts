@@ -1,6 +1,7 @@
 // Compiles the resource table once into lookup-ready form: paths split into segments, reference
 // keys ordered like the target's natural key, query fields by lower-cased name.
 
+import { arrayConstraintsFor, type ArrayConstraint } from './array-uniqueness.ts';
 import { typeTreeFor, type TypeTree } from './coerce.ts';
 import { compilePath, hasArrays, type Segments } from './json-path.ts';
 import { EDUCATION_ORGANIZATIONS, KNOWN_DESCRIPTORS, RESOURCES, descriptorResource, type ReferenceDef, type ResourceDef } from './resources.ts';
@@ -38,6 +39,8 @@ export interface Resource {
   queryFields: Map<string, QueryField>;
   /** Declared scalar types of the body's properties (scalar-types.ts), for coercion and type checks. */
   scalars: TypeTree;
+  /** Collections whose items must differ in their identifying values (array-identities.ts). */
+  arrayConstraints: ArrayConstraint[];
 }
 
 const EDORG_IDENTITY: IdentityPart[] = [{ name: 'educationOrganizationId', segs: ['educationOrganizationId'], isDescriptor: false }];
@@ -76,6 +79,7 @@ function compile(def: ResourceDef, identityOf: (endpoint: string) => IdentityPar
     sameValues: def.sameValues.map((group) => group.map((path) => ({ path, segs: compilePath(path) }))),
     queryFields,
     scalars: typeTreeFor(def.isDescriptor ? 'descriptor' : def.endpoint),
+    arrayConstraints: def.isDescriptor ? [] : arrayConstraintsFor(def.endpoint),
   };
 }
 

@@ -1,6 +1,8 @@
-// Document validation in DMS order: type coercion (coerce.ts), then types and required paths, key unification, then descriptor and document
+// Document validation in DMS order: type coercion (coerce.ts), then types and required paths, key unification,
+// collection item uniqueness (array-uniqueness.ts), then descriptor and document
 // references (descriptor failures 400, document-only failures 409), then the natural key.
 
+import { checkArrayUniqueness } from './array-uniqueness.ts';
 import { coerceAndCheckTypes } from './coerce.ts';
 import { findAll, getValue, hasArrays, isObject } from './json-path.ts';
 import { problems, type Problem, type ValidationErrors } from './problem.ts';
@@ -23,6 +25,8 @@ export function validateDocument(resource: Resource, body: Record<string, unknow
   if (typeErrors || shapeErrors) return { ok: false, problem: problems.dataValidation({ ...typeErrors, ...shapeErrors }) };
   const unificationErrors = checkSameValues(resource, body);
   if (unificationErrors) return { ok: false, problem: problems.dataValidation(unificationErrors) };
+  const repeatErrors = checkArrayUniqueness(body, resource.arrayConstraints);
+  if (repeatErrors) return { ok: false, problem: problems.dataValidation(repeatErrors) };
 
   const refs: Doc[] = [];
   const descriptorErrors: ValidationErrors = {};

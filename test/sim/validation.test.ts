@@ -7,7 +7,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningSim } from '../../sim/server.ts';
-import { Api, SCHOOL_ID, assertProblem, dataApi, postOk, seedSchool, start, student } from './helpers.ts';
+import { Api, SCHOOL_ID, assertProblem, dataApi, postOk, school, seedSchool, start, student, uri } from './helpers.ts';
 
 const VALIDATION = 'urn:ed-fi:api:bad-request:data-validation-failed';
 
@@ -178,10 +178,53 @@ for (const dmsVersion of ['8.0', '8.1'] as const) {
       });
     }
 
-    it('the same name in different objects, or inside a string value, is no duplicate', async () => {
-      const text = '{"studentUniqueId":"D2","firstName":"A \\"firstName\\": x","lastSurname":"L","birthDate":"2010-01-01","otherNames":[{"firstName":"x"},{"firstName":"y"}]}';
+    it('a property name inside a string value is no duplicate', async () => {
+      const text = '{"studentUniqueId":"D2","firstName":"A \\"firstName\\": x","lastSurname":"L","birthDate":"2010-01-01"}';
       const r = await api.post('/data/ed-fi/students', text, { 'Content-Type': 'application/json' });
       assert.equal(r.status, 201, r.text);
+    });
+  });
+}
+
+for (const dmsVersion of ['8.0', '8.1'] as const) {
+  describe(`DMS ${dmsVersion}: collection items must be unique (Middleware/ArrayUniquenessValidationMiddleware.cs)`, () => {
+    let sim: RunningSim;
+    let api: Api;
+    before(async () => {
+      sim = await start({ dmsVersion });
+      api = await dataApi(sim);
+      await seedSchool(api);
+    });
+    after(() => sim.close());
+
+    const ninth = { gradeLevelDescriptor: uri('GradeLevelDescriptor', 'Ninth Grade') };
+    const tenth = { gradeLevelDescriptor: uri('GradeLevelDescriptor', 'Tenth Grade') };
+
+    it('a repeated item is named by its ordinal (Utilities/ValidationErrorFactory.cs)', async () => {
+      const body = assertProblem(await api.post('/data/ed-fi/schools', { ...school(), gradeLevels: [ninth, tenth, ninth] }), 400, VALIDATION);
+      assert.deepEqual(body.validationErrors, {
+        '$.gradeLevels': ['The 3rd item of the gradeLevels has the same identifying values as another item earlier in the list.'],
+      });
+    });
+
+    it('a nested collection is checked within each parent item, keyed with its index', async () => {
+      const address = (periods: unknown[]): Record<string, unknown> => ({
+        addressTypeDescriptor: uri('AddressTypeDescriptor', 'Physical'),
+        city: 'Austin',
+        postalCode: '78701',
+        stateAbbreviationDescriptor: uri('StateAbbreviationDescriptor', 'TX'),
+        streetNumberName: '1 Main St',
+        periods,
+      });
+      const other = { ...address([{ beginDate: '2020-01-01' }, { beginDate: '2020-01-01' }]), city: 'Dallas' };
+      const body = assertProblem(
+        await api.post('/data/ed-fi/schools', { ...school(), addresses: [address([{ beginDate: '2020-01-01' }]), other] }),
+        400,
+        VALIDATION,
+      );
+      assert.deepEqual(body.validationErrors, {
+        '$.addresses[1].periods': ['The 2nd item of the periods has the same identifying values as another item earlier in the list.'],
+      });
     });
   });
 }
