@@ -4,8 +4,8 @@
 // ApiSchema/Helpers/JsonHelpers.cs TryCoerceToBoolean, TryCoerceStringToNumber, TryCoerceStringToDecimal).
 // A value that does not coerce is refused as the JSON Schema check in Validation/DocumentValidator.cs words
 // it: key '$.' + the property name, message '<name> Value is "string" but should be "boolean"'.
-// The walk visits only the body's properties that have a declared scalar type: a plain student costs a few
-// map look-ups and allocates nothing unless a value is rewritten or refused.
+// The tree holds every property the resource's schema accepts, so the same walk drops over-posted ones.
+// A plain student costs a few map look-ups and allocates nothing unless a value is rewritten or refused.
 
 import { SCALAR_TYPES } from './scalar-types.ts';
 import type { ValidationErrors } from './problem.ts';
@@ -52,8 +52,10 @@ function addPath(tree: TypeTree, path: string, scalar: Scalar): void {
 }
 
 /**
- * Rewrites coercible values of `body` in place (DMS stores the coerced value) and returns the type errors
- * keyed as DMS keys them, or undefined when there are none.
+ * Rewrites coercible values of `body` in place (DMS stores the coerced value), deletes over-posted
+ * properties at any depth (Validation/DocumentValidator.cs PruneOverpostedData), and returns the type
+ * errors keyed as DMS keys them, or undefined when there are none. An empty tree (a resource without a
+ * type table) leaves the body as sent.
  */
 export function coerceAndCheckTypes(body: Record<string, unknown>, tree: TypeTree): ValidationErrors | undefined {
   if (tree.size === 0) return undefined;
@@ -65,7 +67,11 @@ export function coerceAndCheckTypes(body: Record<string, unknown>, tree: TypeTre
 function walk(node: Record<string, unknown>, tree: TypeTree, errors: ValidationErrors): void {
   for (const name in node) {
     const entry = tree.get(name);
-    if (entry === undefined) continue;
+    if (entry === undefined) {
+      // Over-posted: DMS's schema has additionalProperties false at every level and prunes them.
+      delete node[name];
+      continue;
+    }
     const value = node[name];
     if (entry.scalar !== undefined) {
       if (value === null || value === undefined) continue;

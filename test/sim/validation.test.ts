@@ -228,3 +228,41 @@ for (const dmsVersion of ['8.0', '8.1'] as const) {
     });
   });
 }
+
+for (const dmsVersion of ['8.0', '8.1'] as const) {
+  describe(`DMS ${dmsVersion}: over-posted properties are dropped (Validation/DocumentValidator.cs PruneOverpostedData)`, () => {
+    let sim: RunningSim;
+    let api: Api;
+    before(async () => {
+      sim = await start({ dmsVersion });
+      api = await dataApi(sim);
+      await seedSchool(api);
+    });
+    after(() => sim.close());
+
+    // tests/EdFi.DataManagementService.Tests.E2E/Features/Resources/CreateResourcesValidation.feature, scenario 24.
+    it('unknown properties of a resource, at the root and inside references, are accepted and not stored', async () => {
+      const id = await postOk(api, 'classPeriods', {
+        ...classPeriod('Overposted', true),
+        newField: 'x',
+        schoolReference: { schoolId: SCHOOL_ID, link: { rel: 'School' } },
+      });
+      const doc = (await api.get(`/data/ed-fi/classPeriods/${id}`)).json();
+      assert.equal('newField' in doc, false);
+      assert.deepEqual(doc.schoolReference, { schoolId: SCHOOL_ID });
+    });
+
+    it('unknown properties of a descriptor are dropped too', async () => {
+      const r = await api.post('/data/ed-fi/absenceEventCategoryDescriptors', {
+        namespace: 'uri://ed-fi.org/AbsenceEventCategoryDescriptor',
+        codeValue: 'Vacation',
+        shortDescription: 'Vacation',
+        priority: 3,
+      });
+      assert.equal(r.status, 201, r.text);
+      const doc = (await api.get(`/data/ed-fi/absenceEventCategoryDescriptors/${String(r.headers.location).split('/').pop()}`)).json();
+      assert.equal('priority' in doc, false);
+      assert.equal(doc.codeValue, 'Vacation');
+    });
+  });
+}
