@@ -12,7 +12,7 @@ import type { ValidationErrors } from './problem.ts';
 
 type Scalar =
   | { kind: 'boolean' | 'integer' | 'date' | 'date-time' | 'time' }
-  | { kind: 'decimal'; precision: number; scale: number }
+  | { kind: 'decimal'; precision: number; scale: number; path: string; range: string; max: number }
   | { kind: 'string'; maxLength?: number };
 
 /** Property name -> its scalar type and/or the typed properties below it (objects and array items alike). */
@@ -25,15 +25,20 @@ export function typeTreeFor(endpoint: string): TypeTree {
   let tree = trees.get(endpoint);
   if (!tree) {
     tree = new Map();
-    for (const [path, name] of Object.entries(SCALAR_TYPES[endpoint] ?? {})) addPath(tree, path, parseScalar(name));
+    for (const [path, name] of Object.entries(SCALAR_TYPES[endpoint] ?? {})) addPath(tree, path, parseScalar(name, path));
     trees.set(endpoint, tree);
   }
   return tree;
 }
 
-function parseScalar(name: string): Scalar {
+function parseScalar(name: string, path: string): Scalar {
   const decimal = /^decimal\((\d+),(\d+)\)$/.exec(name);
-  if (decimal) return { kind: 'decimal', precision: Number(decimal[1]), scale: Number(decimal[2]) };
+  if (decimal) {
+    const [precision, scale] = [Number(decimal[1]), Number(decimal[2])];
+    // DecimalValidator.cs: 10^(precision-scale) - 10^-scale, both signs, printed as .NET prints a decimal.
+    const max = (10 ** (precision - scale) - 10 ** -scale).toFixed(scale);
+    return { kind: 'decimal', precision, scale, path, range: `between -${max} and ${max}`, max: Number(max) };
+  }
   const str = /^string(?:\((\d+)\))?$/.exec(name);
   if (str) return { kind: 'string', maxLength: str[1] === undefined ? undefined : Number(str[1]) };
   if (name === 'boolean' || name === 'integer' || name === 'date' || name === 'date-time' || name === 'time') return { kind: name };
@@ -57,14 +62,18 @@ function addPath(tree: TypeTree, path: string, scalar: Scalar): void {
  * errors keyed as DMS keys them, or undefined when there are none. An empty tree (a resource without a
  * type table) leaves the body as sent.
  */
-export function coerceAndCheckTypes(body: Record<string, unknown>, tree: TypeTree): ValidationErrors | undefined {
-  if (tree.size === 0) return undefined;
+export function coerceAndCheckTypes(body: Record<string, unknown>, tree: TypeTree): { types?: ValidationErrors; decimals?: ValidationErrors } {
+  if (tree.size === 0) return {};
   const errors: ValidationErrors = {};
-  walk(body, tree, errors);
-  return Object.keys(errors).length > 0 ? errors : undefined;
+  const decimals: ValidationErrors = {};
+  walk(body, tree, errors, decimals);
+  return {
+    types: Object.keys(errors).length > 0 ? errors : undefined,
+    decimals: Object.keys(decimals).length > 0 ? decimals : undefined,
+  };
 }
 
-function walk(node: Record<string, unknown>, tree: TypeTree, errors: ValidationErrors): void {
+function walk(node: Record<string, unknown>, tree: TypeTree, errors: ValidationErrors, decimals: ValidationErrors): void {
   for (const name in node) {
     const entry = tree.get(name);
     if (entry === undefined) {
@@ -79,10 +88,14 @@ function walk(node: Record<string, unknown>, tree: TypeTree, errors: ValidationE
       if (coerced !== value) node[name] = coerced;
       const error = typeError(entry.scalar, coerced);
       if (error) (errors[`$.${name}`] ??= []).push(`${name} ${error}`);
+      else if (entry.scalar.kind === 'decimal' && Math.abs(coerced as number) > entry.scalar.max) {
+        // Keyed by the schema path, as ValidateDecimalMiddleware.cs reports it.
+        (decimals[entry.scalar.path] ??= []).push(`${entry.scalar.path.slice(2)} must be ${entry.scalar.range}.`);
+      }
     } else if (entry.children !== undefined) {
       if (Array.isArray(value)) {
-        for (const item of value) if (isRecord(item)) walk(item, entry.children, errors);
-      } else if (isRecord(value)) walk(value, entry.children, errors);
+        for (const item of value) if (isRecord(item)) walk(item, entry.children, errors, decimals);
+      } else if (isRecord(value)) walk(value, entry.children, errors, decimals);
     }
   }
 }
@@ -163,6 +176,9 @@ function typeError(type: Scalar, value: unknown): string | undefined {
   }
   const actual = jsonType(value);
   if (actual !== expected && !(expected === 'number' && actual === 'integer')) return `Value is "${actual}" but should be "${expected}"`;
+  if (type.kind === 'string' && type.maxLength !== undefined && (value as string).length > type.maxLength) {
+    return `Value is not shorter than or equal to ${type.maxLength} characters`;
+  }
   if (type.kind === 'date') {
     const m = FULL_DATE.exec(value as string);
     if (!m || !isoDate(Number(m[1]), Number(m[2]), Number(m[3]))) return 'Value does not match format "date"';

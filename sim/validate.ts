@@ -20,9 +20,11 @@ function addError(errors: ValidationErrors, path: string, message: string): void
 
 export function validateDocument(resource: Resource, body: Record<string, unknown>, store: DocumentStore, resources: ResourceIndex): Validation {
   // Coerced values are written into the body, so the natural key and the stored document use them.
-  const typeErrors = coerceAndCheckTypes(body, resource.scalars);
+  const typed = coerceAndCheckTypes(body, resource.scalars);
   const shapeErrors = checkShape(resource, body);
-  if (typeErrors || shapeErrors) return { ok: false, problem: problems.dataValidation({ ...typeErrors, ...shapeErrors }) };
+  if (typed.types || shapeErrors) return { ok: false, problem: problems.dataValidation({ ...typed.types, ...shapeErrors }) };
+  // Decimal ranges are a later step (ValidateDecimalMiddleware.cs), reported only for a schema-valid body.
+  if (typed.decimals) return { ok: false, problem: problems.dataValidation(typed.decimals) };
   const unificationErrors = checkSameValues(resource, body);
   if (unificationErrors) return { ok: false, problem: problems.dataValidation(unificationErrors) };
   const repeatErrors = checkArrayUniqueness(body, resource.arrayConstraints);

@@ -266,3 +266,32 @@ for (const dmsVersion of ['8.0', '8.1'] as const) {
     });
   });
 }
+
+for (const dmsVersion of ['8.0', '8.1'] as const) {
+  describe(`DMS ${dmsVersion}: string lengths and decimal ranges of the Data Standard`, () => {
+    let sim: RunningSim;
+    let api: Api;
+    before(async () => {
+      sim = await start({ dmsVersion });
+      api = await dataApi(sim);
+    });
+    after(() => sim.close());
+
+    // Validation/DocumentValidator.cs prefixes JsonSchema.Net's maxLength message with the property name.
+    it('a string longer than its Data Standard length is refused (firstName: 75)', async () => {
+      assert.equal((await api.post('/data/ed-fi/students', { ...student('L1'), firstName: 'x'.repeat(75) })).status, 201);
+      const body = assertProblem(await api.post('/data/ed-fi/students', { ...student('L2'), firstName: 'x'.repeat(76) }), 400, VALIDATION);
+      assert.deepEqual(body.validationErrors, { '$.firstName': ['firstName Value is not shorter than or equal to 75 characters'] });
+    });
+
+    // Validation/DecimalValidator.cs; the wording is DMS's E2E feature's for this property.
+    it('a decimal beyond its precision is refused with the allowed range (decimal(5,2))', async () => {
+      const staff = { staffUniqueId: 'R1', firstName: 'Grace', lastSurname: 'Hopper' };
+      assert.equal((await api.post('/data/ed-fi/staffs', { ...staff, yearsOfPriorProfessionalExperience: 999.99 })).status, 201);
+      const body = assertProblem(await api.post('/data/ed-fi/staffs', { ...staff, yearsOfPriorProfessionalExperience: '1000' }), 400, VALIDATION);
+      assert.deepEqual(body.validationErrors, {
+        '$.yearsOfPriorProfessionalExperience': ['yearsOfPriorProfessionalExperience must be between -999.99 and 999.99.'],
+      });
+    });
+  });
+}
