@@ -56,24 +56,29 @@ function addPath(tree: TypeTree, path: string, scalar: Scalar): void {
   });
 }
 
-/**
- * Rewrites coercible values of `body` in place (DMS stores the coerced value), deletes over-posted
- * properties at any depth (Validation/DocumentValidator.cs PruneOverpostedData), and returns the type
- * errors keyed as DMS keys them, or undefined when there are none. An empty tree (a resource without a
- * type table) leaves the body as sent.
- */
-export function coerceAndCheckTypes(body: Record<string, unknown>, tree: TypeTree): { types?: ValidationErrors; decimals?: ValidationErrors } {
-  if (tree.size === 0) return {};
-  const errors: ValidationErrors = {};
-  const decimals: ValidationErrors = {};
-  walk(body, tree, errors, decimals);
-  return {
-    types: Object.keys(errors).length > 0 ? errors : undefined,
-    decimals: Object.keys(decimals).length > 0 ? decimals : undefined,
-  };
+/** What coerceAndCheckTypes found; members are absent when there is nothing to report. */
+export interface TypeCheck {
+  /** Type, format and length errors, reported with the required-path errors (one schema evaluation). */
+  types?: ValidationErrors;
+  /** Decimal range errors, reported only for an otherwise valid body (ValidateDecimalMiddleware.cs). */
+  decimals?: ValidationErrors;
+  /** 8.0 only: an object or array at a coerced path, where 8.0's JsonHelpers.cs AsValue() throws (a 500). */
+  crashed?: boolean;
 }
 
-function walk(node: Record<string, unknown>, tree: TypeTree, errors: ValidationErrors, decimals: ValidationErrors): void {
+/**
+ * Rewrites coercible values of `body` in place (DMS stores the coerced value), deletes over-posted
+ * properties at any depth (Validation/DocumentValidator.cs PruneOverpostedData), and reports type errors
+ * keyed as DMS keys them. `objectsCrash`: DMS 8.0, whose coercion helpers throw on an object or array
+ * (8.1 guards them and lets the schema refuse). An empty tree (no type table) leaves the body as sent.
+ */
+export function coerceAndCheckTypes(body: Record<string, unknown>, tree: TypeTree, objectsCrash = false): TypeCheck {
+  const found: TypeCheck = {};
+  if (tree.size > 0) walk(body, tree, found, objectsCrash);
+  return found;
+}
+
+function walk(node: Record<string, unknown>, tree: TypeTree, found: TypeCheck, objectsCrash: boolean): void {
   for (const name in node) {
     const entry = tree.get(name);
     if (entry === undefined) {
@@ -84,21 +89,25 @@ function walk(node: Record<string, unknown>, tree: TypeTree, errors: ValidationE
     const value = node[name];
     if (entry.scalar !== undefined) {
       if (value === null || value === undefined) continue;
+      if (objectsCrash && typeof value === 'object' && COERCED.has(entry.scalar.kind)) found.crashed = true;
       const coerced = coerce(entry.scalar, value);
       if (coerced !== value) node[name] = coerced;
       const error = typeError(entry.scalar, coerced);
-      if (error) (errors[`$.${name}`] ??= []).push(`${name} ${error}`);
+      if (error) ((found.types ??= {})[`$.${name}`] ??= []).push(`${name} ${error}`);
       else if (entry.scalar.kind === 'decimal' && Math.abs(coerced as number) > entry.scalar.max) {
         // Keyed by the schema path, as ValidateDecimalMiddleware.cs reports it.
-        (decimals[entry.scalar.path] ??= []).push(`${entry.scalar.path.slice(2)} must be ${entry.scalar.range}.`);
+        ((found.decimals ??= {})[entry.scalar.path] ??= []).push(`${entry.scalar.path.slice(2)} must be ${entry.scalar.range}.`);
       }
     } else if (entry.children !== undefined) {
       if (Array.isArray(value)) {
-        for (const item of value) if (isRecord(item)) walk(item, entry.children, errors, decimals);
-      } else if (isRecord(value)) walk(value, entry.children, errors, decimals);
+        for (const item of value) if (isRecord(item)) walk(item, entry.children, found, objectsCrash);
+      } else if (isRecord(value)) walk(value, entry.children, found, objectsCrash);
     }
   }
 }
+
+/** The kinds DMS's coercion middlewares visit (boolean, numeric, date and date-time paths). */
+const COERCED = new Set(['boolean', 'integer', 'decimal', 'date', 'date-time']);
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

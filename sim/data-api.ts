@@ -192,7 +192,7 @@ async function upsert(ctx: Ctx, state: SimState, resources: ResourceIndex, resou
       problems.dataValidation({}, ["Resource identifiers cannot be assigned by the client. The 'id' property should not be included in the request body."]),
     );
   }
-  const v = validateDocument(resource, body, state.store, resources);
+  const v = validateDocument(resource, body, state.store, resources, state.settings.dmsVersion);
   if (!v.ok) return sendProblem(ctx, v.problem);
 
   const table = state.store.table(resource);
@@ -229,7 +229,7 @@ async function updateById(ctx: Ctx, state: SimState, resources: ResourceIndex, r
     return sendProblem(ctx, problems.badRequest(['Request body id must match the id in the url.']));
   }
   delete body.id;
-  const v = validateDocument(resource, body, state.store, resources);
+  const v = validateDocument(resource, body, state.store, resources, state.settings.dmsVersion);
   if (!v.ok) return sendProblem(ctx, v.problem);
   const denied = guard && authorize(guard, 'Update', storedBody(doc), { body, stored: false });
   if (denied) return sendProblem(ctx, denied);

@@ -4,6 +4,7 @@
 
 import { checkArrayUniqueness } from './array-uniqueness.ts';
 import { coerceAndCheckTypes } from './coerce.ts';
+import type { DmsVersion } from './options.ts';
 import { findAll, getValue, hasArrays, isObject } from './json-path.ts';
 import { problems, type Problem, type ValidationErrors } from './problem.ts';
 import { EDUCATION_ORGANIZATIONS, descriptorEndpointFor } from './resources.ts';
@@ -18,9 +19,17 @@ function addError(errors: ValidationErrors, path: string, message: string): void
   (errors[path] ??= []).push(message);
 }
 
-export function validateDocument(resource: Resource, body: Record<string, unknown>, store: DocumentStore, resources: ResourceIndex): Validation {
+/** Validates (and coerces, in place) a body for `resource`; `dmsVersion` picks the 8.0 or 8.1 behaviour where they differ. */
+export function validateDocument(
+  resource: Resource,
+  body: Record<string, unknown>,
+  store: DocumentStore,
+  resources: ResourceIndex,
+  dmsVersion: DmsVersion = '8.1',
+): Validation {
   // Coerced values are written into the body, so the natural key and the stored document use them.
-  const typed = coerceAndCheckTypes(body, resource.scalars);
+  const typed = coerceAndCheckTypes(body, resource.scalars, dmsVersion === '8.0');
+  if (typed.crashed) return { ok: false, problem: problems.systemError() };
   const shapeErrors = checkShape(resource, body);
   if (typed.types || shapeErrors) return { ok: false, problem: problems.dataValidation({ ...typed.types, ...shapeErrors }) };
   // Decimal ranges are a later step (ValidateDecimalMiddleware.cs), reported only for a schema-valid body.

@@ -295,3 +295,29 @@ for (const dmsVersion of ['8.0', '8.1'] as const) {
     });
   });
 }
+
+// ApiSchema/Helpers/JsonHelpers.cs: 8.0's coercion helpers call AsValue(), which throws on an object or
+// array (Middleware/CoreExceptionLoggingMiddleware.cs answers 500); 8.1 returns early and the schema refuses it.
+describe('an object or array where a boolean, number or date belongs: 8.0 500, 8.1 400', () => {
+  for (const [dmsVersion, status] of [['8.0', 500], ['8.1', 400]] as const) {
+    it(`DMS ${dmsVersion}: ${status}`, async () => {
+      const sim = await start({ dmsVersion });
+      try {
+        const api = await dataApi(sim);
+        await seedSchool(api);
+        for (const value of [{ value: true }, [1]]) {
+          const r = await api.post('/data/ed-fi/classPeriods', classPeriod('Object', value));
+          if (status === 500) assertProblem(r, 500, 'urn:ed-fi:api:system', 'application/problem+json');
+          else {
+            const type = Array.isArray(value) ? 'array' : 'object';
+            assert.deepEqual(assertProblem(r, 400, VALIDATION).validationErrors, {
+              '$.officialAttendancePeriod': [`officialAttendancePeriod Value is "${type}" but should be "boolean"`],
+            });
+          }
+        }
+      } finally {
+        await sim.close();
+      }
+    });
+  }
+});
