@@ -207,6 +207,21 @@ for (const dmsVersion of ['8.0', '8.1'] as const) {
       });
     });
 
+    // Middleware/ReferenceArrayUniquenessValidationMiddleware.cs; tests/EdFi.DataManagementService.Tests.E2E
+    // Features: 'The 4th item of the classPeriods has the same identifying values ...'.
+    it('a repeated reference in a collection of references is refused the same way', async () => {
+      const period = (classPeriodName: string) => ({ classPeriodReference: { classPeriodName, schoolId: SCHOOL_ID } });
+      const section = {
+        sectionIdentifier: 'S-1',
+        courseOfferingReference: { localCourseCode: 'ALG-1', schoolId: SCHOOL_ID, schoolYear: 2025, sessionName: 'Fall' },
+        classPeriods: [period('01 - Traditional'), period('02 - Traditional'), period('03 - Traditional'), period('01 - Traditional')],
+      };
+      const body = assertProblem(await api.post('/data/ed-fi/sections', section), 400, VALIDATION);
+      assert.deepEqual(body.validationErrors, {
+        '$.classPeriods': ['The 4th item of the classPeriods has the same identifying values as another item earlier in the list.'],
+      });
+    });
+
     it('a nested collection is checked within each parent item, keyed with its index', async () => {
       const address = (periods: unknown[]): Record<string, unknown> => ({
         addressTypeDescriptor: uri('AddressTypeDescriptor', 'Physical'),
