@@ -170,6 +170,7 @@ for (const dmsVersion of ['8.0', '8.1'] as const) {
     for (const [text, path] of [
       ['{"studentUniqueId":"D1","firstName":"A","firstName":"B","lastSurname":"L","birthDate":"2010-01-01"}', '$.firstName'],
       ['{"studentUniqueId":"D1","firstName":"A","lastSurname":"L","birthDate":"2010-01-01","personReference":{"personId":"1", "personId" :"2"}}', '$.personReference.personId'],
+      ['{"studentUniqueId":"D1","lastSurname":"L\\\\","lastSurname":"M","firstName":"A","birthDate":"2010-01-01"}', '$.lastSurname'],
       ['{"studentUniqueId":"D1","firstName":"A","lastSurname":"L","birthDate":"2010-01-01","otherNames":[{"firstName":"x"},{"firstName":"y","firstName":"z"}]}', '$.otherNames[1].firstName'],
     ] as const) {
       it(`names ${path} as the duplicate, before any other check`, async () => {
