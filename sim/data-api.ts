@@ -10,6 +10,7 @@ import type { Resource, ResourceIndex } from './resource-index.ts';
 import { etagOf, type Doc } from './store.ts';
 import { notModified, writePreconditionFailure } from './etag.ts';
 import { validateDocument } from './validate.ts';
+import { findDuplicateProperty } from './duplicates.ts';
 import { INT64_MAX, MIN_PARTITION_SIZE, encodePageToken, parsePartitionQuery, parseQuery } from './query.ts';
 import { RelationshipAuthorizer, actionDenied, claimsOf, grantsOf, unknownClaimSet, type Action, type ClientClaims, type Strategy } from './authorization.ts';
 
@@ -191,7 +192,7 @@ async function upsert(ctx: Ctx, state: SimState, resources: ResourceIndex, resou
       problems.dataValidation({}, ["Resource identifiers cannot be assigned by the client. The 'id' property should not be included in the request body."]),
     );
   }
-  const v = validateDocument(resource, body, state.store, resources);
+  const v = validateDocument(resource, body, state.store, resources, state.settings.dmsVersion);
   if (!v.ok) return sendProblem(ctx, v.problem);
 
   const table = state.store.table(resource);
@@ -228,7 +229,7 @@ async function updateById(ctx: Ctx, state: SimState, resources: ResourceIndex, r
     return sendProblem(ctx, problems.badRequest(['Request body id must match the id in the url.']));
   }
   delete body.id;
-  const v = validateDocument(resource, body, state.store, resources);
+  const v = validateDocument(resource, body, state.store, resources, state.settings.dmsVersion);
   if (!v.ok) return sendProblem(ctx, v.problem);
   const denied = guard && authorize(guard, 'Update', storedBody(doc), { body, stored: false });
   if (denied) return sendProblem(ctx, denied);
@@ -308,6 +309,11 @@ async function readDocument(ctx: Ctx): Promise<Record<string, unknown> | undefin
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     sendProblem(ctx, problems.dataValidation({ '$.': ['The request body must be a JSON object.'] }));
+    return undefined;
+  }
+  const duplicate = findDuplicateProperty(result.text, value);
+  if (duplicate) {
+    sendProblem(ctx, problems.dataValidation({ [duplicate]: ['An item with the same key has already been added.'] }));
     return undefined;
   }
   const body = value as Record<string, unknown>;

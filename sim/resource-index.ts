@@ -1,6 +1,8 @@
 // Compiles the resource table once into lookup-ready form: paths split into segments, reference
 // keys ordered like the target's natural key, query fields by lower-cased name.
 
+import { arrayConstraintsFor, type ArrayConstraint } from './array-uniqueness.ts';
+import { typeTreeFor, type TypeTree } from './coerce.ts';
 import { compilePath, hasArrays, type Segments } from './json-path.ts';
 import { EDUCATION_ORGANIZATIONS, KNOWN_DESCRIPTORS, RESOURCES, descriptorResource, type ReferenceDef, type ResourceDef } from './resources.ts';
 
@@ -35,6 +37,10 @@ export interface Resource {
   sameValues: { path: string; segs: Segments }[][];
   /** Fields usable as query filters: identity parts and reference key fields (top-level scalars are added as seen). */
   queryFields: Map<string, QueryField>;
+  /** Declared scalar types of the body's properties (scalar-types.ts), for coercion and type checks. */
+  scalars: TypeTree;
+  /** Collections whose items must differ in their identifying values (array-identities.ts). */
+  arrayConstraints: ArrayConstraint[];
 }
 
 const EDORG_IDENTITY: IdentityPart[] = [{ name: 'educationOrganizationId', segs: ['educationOrganizationId'], isDescriptor: false }];
@@ -72,6 +78,8 @@ function compile(def: ResourceDef, identityOf: (endpoint: string) => IdentityPar
     references,
     sameValues: def.sameValues.map((group) => group.map((path) => ({ path, segs: compilePath(path) }))),
     queryFields,
+    scalars: typeTreeFor(def.isDescriptor ? 'descriptor' : def.endpoint),
+    arrayConstraints: def.isDescriptor ? [] : arrayConstraintsFor(def.endpoint),
   };
 }
 

@@ -1,6 +1,10 @@
-// Document validation in DMS order: required paths, key unification, then descriptor and document
+// Document validation in DMS order: type coercion (coerce.ts), then types and required paths, key unification,
+// collection item uniqueness (array-uniqueness.ts), then descriptor and document
 // references (descriptor failures 400, document-only failures 409), then the natural key.
 
+import { checkArrayUniqueness } from './array-uniqueness.ts';
+import { coerceAndCheckTypes } from './coerce.ts';
+import type { DmsVersion } from './options.ts';
 import { findAll, getValue, hasArrays, isObject } from './json-path.ts';
 import { problems, type Problem, type ValidationErrors } from './problem.ts';
 import { EDUCATION_ORGANIZATIONS, descriptorEndpointFor } from './resources.ts';
@@ -15,11 +19,25 @@ function addError(errors: ValidationErrors, path: string, message: string): void
   (errors[path] ??= []).push(message);
 }
 
-export function validateDocument(resource: Resource, body: Record<string, unknown>, store: DocumentStore, resources: ResourceIndex): Validation {
+/** Validates (and coerces, in place) a body for `resource`; `dmsVersion` picks the 8.0 or 8.1 behaviour where they differ. */
+export function validateDocument(
+  resource: Resource,
+  body: Record<string, unknown>,
+  store: DocumentStore,
+  resources: ResourceIndex,
+  dmsVersion: DmsVersion = '8.1',
+): Validation {
+  // Coerced values are written into the body, so the natural key and the stored document use them.
+  const typed = coerceAndCheckTypes(body, resource.scalars, dmsVersion === '8.0');
+  if (typed.crashed) return { ok: false, problem: problems.systemError() };
   const shapeErrors = checkShape(resource, body);
-  if (shapeErrors) return { ok: false, problem: problems.dataValidation(shapeErrors) };
+  if (typed.types || shapeErrors) return { ok: false, problem: problems.dataValidation({ ...typed.types, ...shapeErrors }) };
+  // Decimal ranges are a later step (ValidateDecimalMiddleware.cs), reported only for a schema-valid body.
+  if (typed.decimals) return { ok: false, problem: problems.dataValidation(typed.decimals) };
   const unificationErrors = checkSameValues(resource, body);
   if (unificationErrors) return { ok: false, problem: problems.dataValidation(unificationErrors) };
+  const repeatErrors = checkArrayUniqueness(body, resource.arrayConstraints);
+  if (repeatErrors) return { ok: false, problem: problems.dataValidation(repeatErrors) };
 
   const refs: Doc[] = [];
   const descriptorErrors: ValidationErrors = {};
@@ -46,12 +64,16 @@ function checkShape(resource: Resource, body: Record<string, unknown>): Validati
     if (value === undefined || value === null) addError(errors, path, `${leaf(path)} is required.`);
     else if (Array.isArray(value) && value.length === 0) addError(errors, path, `${leaf(path)} must have at least 1 item.`);
   }
+  if (resource.def.isDescriptor) trimDescriptorText(body, errors);
   for (const part of resource.identity) {
-    const value = getValue(body, part.segs);
-    if (typeof value !== 'string') continue;
-    const path = '$.' + part.segs.join('.');
-    if (value.trim() === '') addError(errors, path, `${part.name} is required and should not be left empty.`);
-    else if (value.trim() !== value) addError(errors, path, `${part.name} cannot contain leading or trailing spaces.`);
+    if (resource.def.isDescriptor && part.name === 'codeValue') continue; // trimmed above
+    checkPadding(getValue(body, part.segs), '$.' + part.segs.join('.'), part.name, errors);
+  }
+  // Required top-level strings carry the same no-padding pattern in DMS's ApiSchema (firstName "").
+  if (!resource.def.isDescriptor) {
+    for (const { path, segs } of resource.required) {
+      if (segs.length === 1 && !resource.def.identity[segs[0]]) checkPadding(body[segs[0]], path, segs[0], errors);
+    }
   }
   for (const r of resource.references) {
     for (const found of findAll(body, r.segs)) {
@@ -66,6 +88,30 @@ function checkShape(resource: Resource, body: Record<string, unknown>): Validati
     }
   }
   return Object.keys(errors).length > 0 ? errors : undefined;
+}
+
+/**
+ * DMS's pattern on identity and required strings, worded as Validation/DocumentValidator.cs words it: only
+ * the empty string is 'required'; whitespace-only is 'leading or trailing spaces' (IsEmptyString is exact).
+ */
+function checkPadding(value: unknown, path: string, name: string, errors: ValidationErrors): void {
+  if (typeof value !== 'string') return;
+  if (value === '') addError(errors, path, `${name} is required and should not be left empty.`);
+  else if (value.trim() !== value) addError(errors, path, `${name} cannot contain leading or trailing spaces.`);
+}
+
+/**
+ * A descriptor's codeValue and shortDescription are trimmed and stored trimmed, not refused
+ * (DocumentValidator.cs PruneCodeValueWhitespaceData); left empty they fail the schema's minLength 1.
+ */
+function trimDescriptorText(body: Record<string, unknown>, errors: ValidationErrors): void {
+  for (const name of ['codeValue', 'shortDescription']) {
+    const value = body[name];
+    if (typeof value !== 'string') continue;
+    const trimmed = value.trim();
+    if (trimmed !== value) body[name] = trimmed;
+    if (trimmed === '') addError(errors, `$.${name}`, `${name} Value should be at least 1 characters`);
+  }
 }
 
 function checkSameValues(resource: Resource, body: Record<string, unknown>): ValidationErrors | undefined {
