@@ -210,3 +210,22 @@ teardown() {
     json_get "$dir/load/summary.json" 'j.metrics["entities_existing{resource:schoolYearTypes}"].values.count' | grep -qx 1
   done
 }
+
+@test "claim sets on (SISVendor): what the load phase may not do is reported clearly, in the record too, never a crash" {
+  # SISVendor (DMS's Claims.json) may not create descriptors: the load phase stops at once (108) and names
+  # the resource, DMS's 403 problem type and the claim set, in the console, run.json and summary.json.
+  local version dir
+  export SIM_AUTHORIZATION=claim-sets CLAIM_SET_NAME=SISVendor
+  for version in 8.0 8.1; do
+    export SIM_DMS_VERSION="$version" RESULTS_ROOT="$BATS_TEST_TMPDIR/results-$version"
+    run "$RUNNER" --profile smoke
+    assert_status 108
+    dir="$(run_dir)"
+    assert_output_has "claim set SISVendor"
+    assert_output_has "403 urn:ed-fi:api:security:authorization:access-denied:action"
+    assert_output_lacks "script error"
+    [[ "$(json_get "$dir/run.json" j.reason)" == *"DMS refused to create "*"(403): the API client's claim set does not allow it"* ]]
+    [ "$(json_get "$dir/run.json" 'j.phases.map((p) => p.name + ":" + p.exitCode).join(",")')" = "load:108,readwrite:null" ]
+    [ "$(json_get "$dir/load/summary.json" "j.problems.some((p) => p.status === 403 && p.errors.join(' ').includes('SISVendor'))")" = true ]
+  done
+}
