@@ -198,7 +198,7 @@ k6_stop() {
 
 # Prints the phase's PASS/FAIL line (and the failed thresholds); sets PHASE_REASON, why it failed in words.
 k6_explain_exit() {
-  local phase="$1" code="$2" dir="$3" failed="" line
+  local phase="$1" code="$2" dir="$3" failed="" line=""
   local -a names=()
   PHASE_REASON="k6 exit code $code"
   if [[ ! -f "$dir/summary.json" ]]; then

@@ -210,6 +210,8 @@ results_finalize() {
   results_note_write_failure "$rc" config.env
   results_write_run_json "$code"
   if ((RESULTS_DISK_FULL == 1)); then
+    # An earlier run.json (written before a baseline comparison) may say PASS: better none than a wrong one.
+    rm -f "$RUN_DIR/run.json"
     code="$EXIT_DISK_FULL"
     RUN_REASON="no space left on the device of $RUN_DIR: the record of the run is incomplete"
     log_error "$RUN_REASON"

@@ -139,6 +139,8 @@ svc_stop() {
   fi
   SVC_STOP_STATUS=0
   wait "$pid" 2>/dev/null || SVC_STOP_STATUS=$?
+  # Ended: off the watchdog's list, so it never signals a later process that got the same id.
+  if [[ -n "$SVC_REGISTRY" && -f "$SVC_REGISTRY" ]]; then sed -i "/^$pid\$/d" "$SVC_REGISTRY" 2>/dev/null || true; fi
 }
 
 # The URL in a "... listening on http://HOST:PORT" line.

@@ -159,6 +159,10 @@ export function createStudent(client: DmsClient, p: DataProfile, runTag: string)
     ['studentSchoolAssociations', newStudentSchoolAssociationDoc(p, uniqueId, n)],
     ...newStudentSectionAssociationDocs(p, uniqueId, n).map((d) => ['studentSectionAssociations', d] as [string, Doc]),
   ];
+  // Remembered before the enrolments are made: if one of them fails (a missing Location throws), the ones
+  // already created are still deleted later, not left to grow the data set.
+  if (created.length >= CREATED_LIMIT) created.shift();
+  created.push(entry);
   for (const [resource, body] of enrolments) {
     const call: DmsCall = { method: 'POST', path: `ed-fi/${resource}`, resource, op: 'create', body, expected: [201, 200] };
     const res = client.send(call);
@@ -168,8 +172,6 @@ export function createStudent(client: DmsClient, p: DataProfile, runTag: string)
     if (!id) client.wrongBody(call, res, 'no Location header with the new id');
     entry.associationIds.unshift({ resource, id });
   }
-  if (created.length >= CREATED_LIMIT) created.shift();
-  created.push(entry);
 }
 
 /** True when this VU has enrolments of its own to delete; otherwise the delete operation creates some. */

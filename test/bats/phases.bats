@@ -335,3 +335,12 @@ teardown() {
   assert_status 0
   assert_output_has "(a real run stops here with exit 2)"
 }
+
+@test "k6 aborts (108) without a summary: the runner still records the phase and exits 108" {
+  FAKE_K6_EXIT_LOAD=108 FAKE_K6_NO_SUMMARY=1 run "$RUNNER" --phase load
+  assert_status 108
+  assert_output_has "k6 exit code 108: the scenario aborted the test"
+  assert_output_lacks "unbound variable"
+  [ "$(json_get "$(run_dir)/run.json" 'j.phases.map((p) => p.name + ":" + p.exitCode).join(",")')" = "load:108" ]
+  [[ "$(json_get "$(run_dir)/run.json" j.reason)" == *"the scenario aborted the test (its reason is in console.log)"* ]]
+}

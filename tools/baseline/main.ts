@@ -5,7 +5,7 @@
 //   list                                     -> the saved baselines
 // Exit codes: 0 fine / no regression, 1 regression (named), 2 bad input or the comparison cannot be made
 // (unknown, unreadable or corrupt baseline, unreadable folder, another profile, nothing in common).
-import { writeFileSync } from 'node:fs';
+import { writeWhole } from '../../scripts/lib/js/write-whole.mjs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readResults, ResultsError } from '../report/results.ts';
@@ -66,7 +66,7 @@ function compareCommand(args: string[], env: NodeJS.ProcessEnv): number {
   const results = readResults(folder);
   const comparison = compare(baseline, file, results, tolerances, new Date());
   const out = join(results.folder, 'baseline-comparison.json');
-  writeFileSync(out, `${JSON.stringify(comparison, null, 2)}\n`);
+  writeWhole(out, `${JSON.stringify(comparison, null, 2)}\n`);
   const warning = fingerprintWarning(comparison);
   if (warning) process.stderr.write(`${warning}\n`);
   process.stdout.write(`Comparison with baseline '${name}' (${file}, saved ${baseline.savedAt})\n`);

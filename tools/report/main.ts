@@ -2,7 +2,7 @@
 // --answer also prints the answer first (verdict, reasons, slowest pairs, failures after retries, retries,
 // what capped throughput, baseline) as text lines: the runner's last console lines (scripts/lib/results.sh).
 // Exit codes: 0 written, 2 bad input (missing or unreadable results folder), 1 anything unexpected.
-import { writeFileSync } from 'node:fs';
+import { writeWhole } from '../../scripts/lib/js/write-whole.mjs';
 import { join } from 'node:path';
 import { chartJsSource } from './chartjs.ts';
 import { renderReport } from './render.ts';
@@ -18,7 +18,7 @@ export function writeReportWithAnswer(folder: string, now = new Date()): { file:
   const view = buildView(results);
   const html = renderReport(view, chartJsSource(), now);
   const out = join(results.folder, 'report.html');
-  writeFileSync(out, html);
+  writeWhole(out, html);
   return { file: out, answer: answerLines(view.findings) };
 }
 

@@ -4,7 +4,8 @@
 //     of SUMMARY_FILE (written to a temporary file, then renamed, so a reader never sees half a file).
 //     Prints one line per problem kind for the console. Exit 0 done; 1 the broker or the file failed
 //     (stderr says which); 3 no SUMMARY_FILE (k6 wrote none), nothing changed.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeWhole } from './write-whole.mjs';
 import { pathToFileURL } from 'node:url';
 import { httpRequest } from './http-client.mjs';
 
@@ -37,10 +38,15 @@ async function merge(brokerUrl, phase, summaryFile) {
     return 1;
   }
   try {
-    const merged = withProblems(JSON.parse(readFileSync(summaryFile, 'utf8')), problems);
-    const temporary = `${summaryFile}.tmp-${process.pid}`;
-    writeFileSync(temporary, JSON.stringify(merged, null, 2));
-    renameSync(temporary, summaryFile);
+    const text = readFileSync(summaryFile, 'utf8');
+    const summary = JSON.parse(text);
+    withProblems(summary, problems); // checks both
+    // Added as the last field without re-formatting the rest: summaryJson() keeps each histogram on one line.
+    const merged = 'problems' in summary
+      ? JSON.stringify(withProblems(summary, problems), null, 2)
+      : text.replace(/\}\s*$/, `,\n  "problems": ${JSON.stringify(problems)}\n}\n`);
+    JSON.parse(merged); // never write what is not JSON
+    writeWhole(summaryFile, merged);
   } catch (error) {
     process.stderr.write(`${summaryFile}: ${error.message}\n`);
     return 1;

@@ -18,34 +18,14 @@
 //                                   (triples on stdin), of the named environment variables (BROKER_KEY),
 //                                   and anything that looks like a credential (Bearer/Basic, *_token
 //                                   fields); strips colour codes from console.log
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { writeWhole } from './write-whole.mjs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const MASK = '********';
 
-/** Exit code of a results file that could not be written because the file system is full. */
-export const EXIT_DISK_FULL = 7;
-
-/**
- * Writes a results file whole or not at all: into a temporary file beside it, then renamed over it, so a
- * full disk or an interruption never leaves a truncated run.json or report. A full file system (ENOSPC,
- * EDQUOT) exits with EXIT_DISK_FULL and says so with the path; other errors are thrown.
- */
-export function writeWhole(file, text) {
-  const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-  } catch (error) {
-    rmSync(tmp, { force: true });
-    if (error.code === 'ENOSPC' || error.code === 'EDQUOT') {
-      process.stderr.write(`no space left on the device of ${file}: it was not written (free some space, or set RESULTS_ROOT to another file system)\n`);
-      process.exit(EXIT_DISK_FULL);
-    }
-    throw error;
-  }
-}
+export { EXIT_DISK_FULL, writeWhole } from './write-whole.mjs';
 /** A name with one of these endings holds a URL, a time or a number, never a secret (SIM_TOKEN_CAP). */
 const NOT_SECRET_SUFFIX = /_(URL|SECONDS|MS|CAP|COUNT|LIMIT|PERMITS)$/;
 
