@@ -108,12 +108,15 @@ export class DmsClient {
       if (res.status !== 0) {
         this.deadTarget.answered();
       } else if (this.deadTarget.failed(Date.now())) {
-        abort(deadTargetMessage(this.dataApiUrl, String(res.error ?? ''), this.deadTarget.failingSinceMs));
+        this.abortDeadTarget(res);
       }
       state ??= { renewedToken: false, waits: {} };
       const retryAfter = parseRetryAfter(headerValue(res, 'Retry-After'), Date.now());
       const decision = decideRetry(res.status, state, call.loading === true, problemType(res), retryAfter);
-      if (decision.kind === 'done') return this.finish(prepared, res);
+      if (decision.kind === 'done') {
+        if (res.status === 0 && this.deadTarget.gaveUp()) this.abortDeadTarget(res);
+        return this.finish(prepared, res);
+      }
       if (decision.kind === 'renew-token') {
         retries.add(1, { reason: 'unauthorized' });
         this.auth.tokenRejected(generation);
@@ -126,6 +129,11 @@ export class DmsClient {
       if (decision.reason === 'breaker') breakerStall.add(waitMs / 1000);
       sleep(waitMs / 1000);
     }
+  }
+
+  /** Ends the test: the target gave nothing but connection failures (dead-target.ts). */
+  private abortDeadTarget(res: Response): never {
+    return abort(deadTargetMessage(this.dataApiUrl, String(res.error ?? ''), this.deadTarget.failingSinceMs, this.deadTarget.count));
   }
 
   /**

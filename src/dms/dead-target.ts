@@ -28,13 +28,28 @@ export class DeadTargetWatch {
     this.failures++;
     return this.failures >= DEAD_TARGET_MIN_FAILURES && nowMs - this.failingSinceMs >= DEAD_TARGET_SECONDS * 1000;
   }
+
+  /**
+   * A request gave up on connection failures (its retries ran out): when they were the last
+   * DEAD_TARGET_MIN_FAILURES or more answers in a row, the target is dead whatever the time budget says.
+   * Retries with jitter can run out before DEAD_TARGET_SECONDS; the diagnosis must not depend on that draw.
+   */
+  gaveUp(): boolean {
+    return this.failures >= DEAD_TARGET_MIN_FAILURES;
+  }
+
+  /** Connection failures in a row so far. */
+  get count(): number {
+    return this.failures;
+  }
 }
 
-/** The abort message: which target, what the connection said, since when (UTC, HH:MM:SS). */
-export function deadTargetMessage(url: string, error: string, sinceMs: number): string {
+/** The abort message: which target, what the connection said, since when (UTC, HH:MM:SS), how often. */
+export function deadTargetMessage(url: string, error: string, sinceMs: number, failures: number, nowMs = Date.now()): string {
   const since = new Date(sinceMs).toISOString().slice(11, 19);
+  const seconds = Math.round((nowMs - sinceMs) / 1000);
   return (
-    `DMS at ${url} stopped answering (${error || 'no connection'} since ${since} UTC, ${DEAD_TARGET_SECONDS} s and more of nothing but connection failures); ` +
+    `DMS at ${url} stopped answering (${error || 'no connection'} since ${since} UTC: ${failures} connection failures in a row over ${seconds} s); ` +
     'the phase ends here and later phases are skipped. Check that the DMS (and its database) is running, then run again'
   );
 }
