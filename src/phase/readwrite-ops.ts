@@ -176,7 +176,9 @@ export function createStudent(client: DmsClient, p: DataProfile, runTag: string)
 
 /** True when this VU has enrolments of its own to delete; otherwise the delete operation creates some. */
 export function hasCreatedEnrollments(): boolean {
-  return created.length > 0 && created[created.length - 1].associationIds.length > 0;
+  // A create whose enrolments all failed leaves an empty entry: drop those, or it would hide older ones.
+  while (created.length > 0 && created[created.length - 1].associationIds.length === 0) created.pop();
+  return created.length > 0;
 }
 
 /**
@@ -185,12 +187,9 @@ export function hasCreatedEnrollments(): boolean {
  * student that still has enrolments (409), and under relationship-based claim sets such as EdFiSandbox a
  * student without one is no longer the client's to delete (403).
  */
-export function deleteCreated(client: DmsClient, p: DataProfile, runTag: string): void {
+export function deleteCreated(client: DmsClient): void {
   const entry = created.pop();
-  if (!entry || entry.associationIds.length === 0) {
-    createStudent(client, p, runTag); // nothing of ours to delete yet
-    return;
-  }
+  if (!entry) return; // the caller asks hasCreatedEnrollments() first
   for (const { resource, id } of entry.associationIds) {
     client.send({ method: 'DELETE', path: `ed-fi/${resource}/${id}`, resource, op: 'delete', expected: [204] });
   }

@@ -91,7 +91,7 @@ const QUERY_ENROLLMENTS = variant('studentSchoolAssociations', 'query', (c) => q
 const UPDATE_STUDENT = variant('students', 'update', (c) => updateStudent(c, profile));
 const UPDATE_ENROLLMENT = variant('studentSchoolAssociations', 'update', (c) => updateEnrollment(c, profile));
 const CREATE = variant('students', 'create', (c) => createStudent(c, profile, tag));
-const DELETE = variant('studentSchoolAssociations', 'delete', (c) => deleteCreated(c, profile, tag));
+const DELETE = variant('studentSchoolAssociations', 'delete', (c) => deleteCreated(c));
 
 function chooseVariant(op: Operation): Variant {
   switch (op) {

@@ -30,6 +30,13 @@ setup_project() {
   SIM_TEST_PID=""
 }
 
+# The fast CLI tests' k6: a fake that records its arguments and environment in $FAKE_K6_LOG/<phase>.*.
+use_fake_k6() {
+  export K6_BIN="$REPO/test/bats/fixtures/fake-k6"
+  export FAKE_K6_LOG="$BATS_TEST_TMPDIR/fake-k6"
+  mkdir -p "$FAKE_K6_LOG"
+}
+
 teardown_project() {
   stop_test_sim
   if [[ -n "${LISTENER_PID:-}" ]]; then kill "$LISTENER_PID" 2>/dev/null || true; fi

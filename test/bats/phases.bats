@@ -21,9 +21,7 @@ start_runner_until_k6_runs() {
 
 setup() {
   setup_project
-  export K6_BIN="$REPO/test/bats/fixtures/fake-k6"
-  export FAKE_K6_LOG="$BATS_TEST_TMPDIR/fake-k6"
-  mkdir -p "$FAKE_K6_LOG"
+  use_fake_k6
 }
 
 teardown() {
