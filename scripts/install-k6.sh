@@ -69,9 +69,15 @@ use() {
   exit 0
 }
 
+# $1: why no k6 could be had: "no-go" (no usable Go toolchain) or "build-failed" (Go is there, the build failed).
 explain_install_options() {
+  local why
+  case "$1" in
+    build-failed) why="Go is installed, but building k6 $K6_PIN_VERSION from its module failed (the Go messages above say why: often the module proxy, GOPROXY, cannot serve it)" ;;
+    *) why="no Go toolchain to build it" ;;
+  esac
   cat >&2 <<TEXT
-install-k6: no usable k6 (v$K6_MIN_VERSION or newer, v${K6_MIN_VERSION%%.*}.x) and no Go toolchain to build it.
+install-k6: no usable k6 (v$K6_MIN_VERSION or newer, v${K6_MIN_VERSION%%.*}.x), and $why.
 Install one of these, then run again:
   - Debian/Ubuntu (Grafana's apt repository):
       sudo gpg -k && sudo gpg --no-default-keyring --keyring /usr/share/keyrings/k6-archive-keyring.gpg \\
@@ -172,7 +178,7 @@ main() {
   fi
 
   if ! go_usable; then
-    explain_install_options
+    explain_install_options no-go
     exit 3
   fi
   if [[ "$DRY_RUN" == 1 ]]; then
@@ -181,7 +187,7 @@ main() {
   fi
   mkdir -p "$(dirname "$cached")"
   if ! build_k6 "$cached"; then
-    explain_install_options
+    explain_install_options build-failed
     exit 3
   fi
   version="$(k6_version_of "$cached")"

@@ -241,6 +241,20 @@ teardown() {
   assert_output_has "docker pull grafana/k6"
 }
 
+@test "install-k6.sh with Go whose build of k6 fails: exit 3 says the build failed, not that Go is missing" {
+  local bin="$BATS_TEST_TMPDIR/bin"
+  mkdir -p "$bin"
+  for tool in bash cat dirname sed mktemp rm mv mkdir tail; do ln -s "$(command -v "$tool")" "$bin/$tool"; done
+  # A Go that reports its version but cannot fetch the module (as a proxy that refuses a version does).
+  printf '#!/usr/bin/env bash\ncase "$1" in env) echo go1.26.8 ;; *) echo "go: module lookup disabled" >&2; exit 1 ;; esac\n' >"$bin/go"
+  chmod +x "$bin/go"
+  K6_BIN='' K6_CACHE_DIR="$BATS_TEST_TMPDIR/k6-cache" PATH="$bin" run "$PROJECT/scripts/install-k6.sh"
+  assert_status 3
+  assert_output_has "the build of k6"
+  assert_output_has "Go is installed, but building k6"
+  assert_output_lacks "no Go toolchain"
+}
+
 @test "install-k6.sh ignores a k6 on PATH older than the minimum, uses a newer v2" {
   local bin="$BATS_TEST_TMPDIR/bin"
   mkdir -p "$bin"
