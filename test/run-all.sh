@@ -27,6 +27,7 @@ main() {
   fi
   ensure_system_tool shellcheck shellcheck
   ensure_system_tool chromium chromium # the HTML report's browser test
+  ensure_system_tool xmllint libxml2-utils # junit.xml checked against the JUnit shape
   step "k6"
   K6_BIN="$(scripts/install-k6.sh)"
   export K6_BIN
