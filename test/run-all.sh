@@ -28,6 +28,7 @@ main() {
   ensure_system_tool shellcheck shellcheck
   ensure_system_tool chromium chromium # the HTML report's browser test
   ensure_system_tool xmllint libxml2-utils # junit.xml checked against the JUnit shape
+  ensure_system_tool prometheus prometheus # --prometheus end to end (test/e2e/prometheus.bats)
   step "k6"
   K6_BIN="$(scripts/install-k6.sh)"
   export K6_BIN

@@ -160,7 +160,7 @@ results_write_run_json() {
   RUN_ID="$RUN_ID" RUN_PROFILE="$OPT_PROFILE" RUN_PHASE="$OPT_PHASE" RUN_TARGET="$TARGET" \
     RUN_STARTED_AT="$RUN_STARTED_AT" RUN_FINISHED_AT="$(utc_now)" RUN_EXIT_CODE="$code" RUN_REASON="$RUN_REASON" \
     RUN_K6_VERSION="$K6_VERSION" RUN_NPM_VERSION="$NPM_VERSION" RUN_SUITE_VERSION="${SUITE_VERSION:-$(suite_version)}" \
-    RUN_PHASES="$phases" shielded node "$LIB_DIR/js/results.mjs" run-json "$RUN_DIR/run.json" < <(config_dump) || rc=$?
+    RUN_PHASES="$phases" RUN_PROMETHEUS_URL="$OPT_PROMETHEUS" shielded node "$LIB_DIR/js/results.mjs" run-json "$RUN_DIR/run.json" < <(config_dump) || rc=$?
   results_note_write_failure "$rc" run.json
 }
 

@@ -51,3 +51,36 @@ teardown() {
   [ "$(xml_value "$dir/junit.xml" 'string(/testsuites/@failures)')" = 2 ] # the check and the verdict
   refute grep -q 'whatever-secret' "$dir/junit.xml" "$dir/summary.md"
 }
+
+@test "--prometheus URL with a password: k6 gets the output and the run's tags, the URL only in its environment; console and run.json mask it" {
+  local port dir
+  use_fake_k6
+  port="$(free_port)"
+  # a remote-write receiver for the pre-flight: an empty write request is not a valid batch (400)
+  node -e 'require("http").createServer((q, s) => { s.statusCode = 400; s.end("snappy: corrupt input"); }).listen(Number(process.argv[1]), "127.0.0.1")' "$port" 3>&- &
+  LISTENER_PID=$!
+  sleep 0.5
+  run "$RUNNER" --profile smoke --phase load --prometheus "http://k6:rw-pass-4711@127.0.0.1:$port/api/v1/write"
+  assert_status 0
+  dir="$(run_dir)"
+  assert_output_has "PASS  prometheus             http://k6:********@127.0.0.1:$port/api/v1/write receives remote writes"
+  grep -qx -- '--out' "$FAKE_K6_LOG/load.args"
+  grep -qx -- 'experimental-prometheus-rw' "$FAKE_K6_LOG/load.args"
+  grep -qx -- "testid=${dir##*/}" "$FAKE_K6_LOG/load.args"
+  grep -qx -- 'profile=smoke' "$FAKE_K6_LOG/load.args"
+  grep -qx -- 'phase=load' "$FAKE_K6_LOG/load.args"
+  grep -qx -- 'target=sim' "$FAKE_K6_LOG/load.args"
+  refute grep -q 'rw-pass-4711' "$FAKE_K6_LOG/load.args"
+  grep -qx "K6_PROMETHEUS_RW_SERVER_URL=http://k6:rw-pass-4711@127.0.0.1:$port/api/v1/write" "$FAKE_K6_LOG/load.env"
+  grep -qx 'K6_PROMETHEUS_RW_TREND_STATS=p(50),p(95),p(99),max' "$FAKE_K6_LOG/load.env"
+  grep -q '^K6_SYSTEM_TAGS=.*expected_response' "$FAKE_K6_LOG/load.env"
+  refute grep -q '^K6_SYSTEM_TAGS=.*url' "$FAKE_K6_LOG/load.env"
+  [ "$(json_get "$dir/run.json" 'j.prometheus.remoteWriteUrl')" = "http://k6:********@127.0.0.1:$port/api/v1/write" ]
+  refute grep -rq 'rw-pass-4711' "$dir"
+}
+
+@test "--prometheus that is not a URL: usage error (exit 2)" {
+  run "$RUNNER" --profile smoke --prometheus 127.0.0.1:9090
+  assert_status 2
+  assert_output_has "--prometheus '127.0.0.1:9090' is not a URL"
+}

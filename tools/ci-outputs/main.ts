@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { writeWhole } from '../../scripts/lib/js/write-whole.mjs';
 import { readResults, ResultsError } from '../report/results.ts';
 import { buildView } from '../report/view.ts';
-import { prometheusLinks } from '../prometheus/links.ts';
 import { readChecks } from './checks.ts';
 import { buildJunit, renderJunit } from './junit.ts';
 import { renderSummaryMarkdown } from './markdown.ts';
@@ -27,11 +26,11 @@ export function writeCiOutputs(folder: string): CiOutputs {
   const results = readResults(folder);
   const checks = readChecks(results.folder);
   const view = buildView(results);
-  const links = prometheusLinks(results.run);
+  const links = view.metrics;
   const junit = join(results.folder, 'junit.xml');
   const markdown = join(results.folder, 'summary.md');
   writeWhole(junit, renderJunit(buildJunit(results, checks)));
-  writeWhole(markdown, renderSummaryMarkdown({ view, phases: results.phases, checks, prometheus: links }));
+  writeWhole(markdown, renderSummaryMarkdown({ view, phases: results.phases, checks }));
   return { junit, markdown, metricsLink: links?.grafana ?? links?.prometheus };
 }
 

@@ -148,11 +148,10 @@ export interface MarkdownInput {
   view: ReportView;
   phases: PhaseResults[];
   checks: CheckRecord[];
-  prometheus?: PrometheusLinks;
 }
 
 /** summary.md's text. */
-export function renderSummaryMarkdown({ view, phases, checks, prometheus }: MarkdownInput): string {
+export function renderSummaryMarkdown({ view, phases, checks }: MarkdownInput): string {
   const icon = view.status === 'PASS' ? '✅' : view.status === 'FAIL' ? '❌' : '❔';
   const target = view.target === 'sim' ? 'the stand-in' : view.target === 'dms' ? 'a DMS' : view.target;
   const title = [view.profile, view.phase].filter(Boolean).map(mdText).join(' · ');
@@ -182,7 +181,7 @@ export function renderSummaryMarkdown({ view, phases, checks, prometheus }: Mark
   }
   out.push(...baselineSection(view));
   out.push(...checksSection(checks));
-  out.push(...prometheusSection(prometheus));
+  out.push(...prometheusSection(view.metrics));
   out.push('', '<sub>The full report is report.html in the results folder (charts, every threshold, problems DMS answered, configuration).</sub>', '');
   return out.join('\n');
 }

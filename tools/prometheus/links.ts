@@ -35,6 +35,11 @@ export interface RunForLinks {
   config?: Record<string, ConfigValue>;
 }
 
+/** A URL as it may be shown: the password of any user:password@ masked (`http://k6:********@host/...`). */
+export function maskUrl(url: string): string {
+  return url.replace(/^(\w+:\/\/[^:/@\s]+):[^@/\s]*@/, '$1:********@');
+}
+
 /** The `prometheus` field of run.json, when it has the expected shape. */
 export function prometheusRecord(raw: unknown): PrometheusRecord | undefined {
   if (!raw || typeof raw !== 'object') return undefined;

@@ -25,6 +25,9 @@ import { pathToFileURL } from 'node:url';
 
 export const MASK = '********';
 
+/** Version of run.json's layout and of docs/schemas/run.schema.json and summary.schema.json that describe it. */
+export const RESULTS_SCHEMA_VERSION = 1;
+
 export { EXIT_DISK_FULL, writeWhole } from './write-whole.mjs';
 /** A name with one of these endings holds a URL, a time or a number, never a secret (SIM_TOKEN_CAP). */
 const NOT_SECRET_SUFFIX = /_(URL|SECONDS|MS|CAP|COUNT|LIMIT|PERMITS)$/;
@@ -115,6 +118,7 @@ function runJson(file) {
   });
   const exitCode = Number(env.RUN_EXIT_CODE ?? '1');
   const run = {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
     runId: env.RUN_ID,
     profile: env.RUN_PROFILE,
     phase: env.RUN_PHASE,
@@ -133,6 +137,13 @@ function runJson(file) {
     config,
     phases,
   };
+  if (env.RUN_PROMETHEUS_URL) {
+    // --prometheus: where the phases streamed their metrics, with the labels on every series (phase: its name).
+    run.prometheus = {
+      remoteWriteUrl: env.RUN_PROMETHEUS_URL.replace(/^(\w+:\/\/[^:/@\s]+):[^@/\s]*@/, `$1:${MASK}@`),
+      labels: { testid: env.RUN_ID, profile: env.RUN_PROFILE, target: env.RUN_TARGET },
+    };
+  }
   writeWhole(file, `${JSON.stringify(run, null, 2)}\n`);
 }
 
@@ -161,6 +172,7 @@ function killedRunJson(file) {
     if (existsSync(join(dir, name, 'summary.json')) && !phases.some((p) => p.name === name)) phases.push({ name, exitCode: null, dir: name });
   }
   const killed = {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
     ...run,
     runId: run.runId ?? basename(dir),
     finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
