@@ -312,3 +312,10 @@ assert_junit_shape() {
 xml_value() {
   xmllint --xpath "$2" "$1"
 }
+
+# assert_schema SCHEMA FILE...: the files are valid against docs/schemas/SCHEMA (test/tools/helpers/json-schema.ts).
+assert_schema() {
+  local schema="$1"
+  shift
+  (cd "$REPO" && node --import tsx test/tools/helpers/json-schema.ts "docs/schemas/$schema" "$@")
+}

@@ -19,11 +19,14 @@ thresholds_of() {
   json_get "$1" 'Object.values(j.metrics).reduce((n, m) => n + Object.keys(m.thresholds ?? {}).length, 0)'
 }
 
-@test "a passing smoke run: junit.xml with every pre-flight check and threshold, none failed; summary.md's verdict and tables" {
-  run "$RUNNER" --profile smoke --phase load
+@test "a passing smoke run: junit.xml with every pre-flight check and threshold, none failed; summary.md's verdict and tables; run.json and summary.json valid against their schemas" {
+  DURATION_READWRITE_PHASE=4s run "$RUNNER" --profile smoke --phase full
   assert_status 0
   local dir
   dir="$(run_dir)"
+  assert_schema run.schema.json "$dir/run.json"
+  assert_schema summary.schema.json "$dir/load/summary.json" "$dir/readwrite/summary.json"
+  [ "$(json_get "$dir/run.json" j.schemaVersion)" = 1 ]
   assert_junit_shape "$dir/junit.xml"
   [ "$(xml_value "$dir/junit.xml" 'string(/testsuites/@failures)')" = 0 ]
   # pre-flight: one case per PASS line before the phase, in order
@@ -38,8 +41,9 @@ thresholds_of() {
   # the phase: its exit code and one case per threshold
   [ "$(xml_value "$dir/junit.xml" 'count(//testsuite[@name="phase load"]/testcase)')" = "$(($(thresholds_of "$dir/load/summary.json") + 1))" ]
   xml_value "$dir/junit.xml" 'string(//testsuite[@name="phase load"]/testcase[@name="http_req_duration{api:data}: p(95)<1000"]/@classname)' | grep -qx 'dms-load-test.load.thresholds'
+  [ "$(xml_value "$dir/junit.xml" 'count(//testsuite[@name="phase readwrite"]/testcase)')" = "$(($(thresholds_of "$dir/readwrite/summary.json") + 1))" ]
   [ -s "$dir/summary.md" ]
-  [ "$(head -n 1 "$dir/summary.md")" = "## ✅ PASS: DMS load test · smoke · load against the stand-in" ]
+  [ "$(head -n 1 "$dir/summary.md")" = "## ✅ PASS: DMS load test · smoke · full against the stand-in" ]
   grep -qE '^\| students \| create \| 2 \| ' "$dir/summary.md"
   grep -q '^None: all [0-9]* thresholds passed.$' "$dir/summary.md"
 }
@@ -50,6 +54,8 @@ thresholds_of() {
   local dir p95
   dir="$(run_dir)"
   assert_junit_shape "$dir/junit.xml"
+  assert_schema run.schema.json "$dir/run.json"
+  assert_schema summary.schema.json "$dir/load/summary.json"
   # formatted as the report does: one decimal below 100 ms, whole milliseconds above
   p95="$(json_get "$dir/load/summary.json" '((v) => v >= 100 ? Math.round(v) : v.toFixed(1))(j.metrics["http_req_duration{api:data}"].values["p(95)"])')"
   [ "$(xml_value "$dir/junit.xml" 'string(//testcase[@name="http_req_duration{api:data}: p(95)<5"]/failure/@message)')" = \

@@ -78,6 +78,7 @@ readwrite=$(json_get "$dir/readwrite/summary.json" 'j.metrics["http_reqs{api:dat
   # run.json says where, and the report and summary.md link the run's time range
   [ "$(json_get "$dir/run.json" 'j.prometheus.remoteWriteUrl')" = "$PROMETHEUS_URL/api/v1/write" ]
   [ "$(json_get "$dir/run.json" 'j.prometheus.labels.testid')" = "$id" ]
+  assert_schema run.schema.json "$dir/run.json"
   grep -q "\[Prometheus: requests of this run, by phase\]($PROMETHEUS_URL/graph?g0.expr=" "$dir/summary.md"
   grep -q "href=\"$PROMETHEUS_URL/graph?g0.expr=" "$dir/report.html"
   assert_output_has "metrics in Prometheus: $PROMETHEUS_URL/graph?"
