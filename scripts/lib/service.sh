@@ -77,8 +77,8 @@ _svc_watchdog() {
   sleep 2
   while IFS= read -r pid; do kill -KILL "$pid" 2>/dev/null || true; done <"$registry"
   RUN_PHASES="$(paste -sd, "$tmp_dir/phases" 2>/dev/null || true)" node "$LIB_DIR/js/results.mjs" killed-run-json "$run_dir/run.json" || true
-  (cd "$ROOT" && node --import tsx tools/ci-outputs/main.ts "$run_dir") || true # junit.xml, summary.md
   printf '137\n' >"$run_dir/exit-status.tmp" && mv -f "$run_dir/exit-status.tmp" "$run_dir/exit-status"
+  (cd "$ROOT" && node --import tsx tools/ci-outputs/main.ts "$run_dir") || true # junit.xml, summary.md
   rm -rf "$tmp_dir"
 }
 
