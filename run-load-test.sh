@@ -43,6 +43,8 @@ source "$LIB_DIR/client-setup.sh"
 source "$LIB_DIR/broker.sh"
 # shellcheck source=scripts/lib/progress.sh
 source "$LIB_DIR/progress.sh"
+# shellcheck source=scripts/lib/prometheus.sh
+source "$LIB_DIR/prometheus.sh"
 # shellcheck source=scripts/lib/k6.sh
 source "$LIB_DIR/k6.sh"
 # shellcheck source=scripts/lib/baseline.sh
@@ -168,6 +170,9 @@ dry_run() {
     1) log_info "  $((step++)). pre-flight: k6 (to be built from go.k6.io/k6/v2 into the user cache), node/npm, dependencies, bundle" ;;
     *) log_info "  $((step++)). pre-flight: k6 (NOT FOUND and no Go to build it: the run would stop here), node/npm, dependencies, bundle" ;;
   esac
+  if [[ -n "$OPT_PROMETHEUS" ]]; then
+    log_info "  $((step++)). prometheus: an empty write request to $(sed -E 's#(://[^:/@[:space:]]+):[^@/[:space:]]*@#\1:********@#' <<<"$OPT_PROMETHEUS") (a remote-write receiver must answer)"
+  fi
   if [[ "$TARGET" == "sim" ]]; then
     log_info "  $((step++)). stand-in: node --import tsx sim/main.ts --port ${CFG[SIM_PORT]} --host 127.0.0.1 (SIM_* settings in its environment)"
     log_info "  $((step++)). DMS reachable: GET <stand-in>/"
@@ -189,6 +194,7 @@ dry_run() {
   done
   log_info "     k6 environment: the configuration above without its secrets (${CFG_SECRET_NAMES[*]:-none}; K6_* ones stay) and without K6_HTTP_DEBUG"
   log_info "     + PROFILE, TARGET, RUN_ID, RESULTS_DIR=<run folder>/<phase>, TOKEN_BROKER_URL, TOKEN_BROKER_KEY"
+  if [[ -n "$OPT_PROMETHEUS" ]]; then log_info "     + K6_PROMETHEUS_RW_SERVER_URL (--prometheus), K6_PROMETHEUS_RW_TREND_STATS=${K6_PROMETHEUS_RW_TREND_STATS:-$PROMETHEUS_TREND_STATS}, K6_SYSTEM_TAGS without url"; fi
   if ((OPT_DASHBOARD == 1)); then log_info "     + k6 web dashboard (K6_WEB_DASHBOARD=true), saved as <run folder>/<phase>/dashboard.html"; fi
   if [[ -n "$OPT_BASELINE" ]]; then log_info "  $((step++)). compare with baseline $OPT_BASELINE ($(baseline_dir)/$OPT_BASELINE.json)"; fi
   if [[ -n "$OPT_SAVE_BASELINE" ]]; then log_info "  $((step++)). if the run passes: save it as baseline $OPT_SAVE_BASELINE"; fi
@@ -322,6 +328,7 @@ main() {
   preflight_node
   preflight_deps
   preflight_bundle
+  preflight_prometheus
   if [[ "$TARGET" == "sim" ]]; then sim_start; fi
   preflight_dms
   if client_setup_needed; then client_setup; fi

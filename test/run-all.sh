@@ -20,6 +20,20 @@ ensure_system_tool() {
   command -v "$tool" >/dev/null 2>&1 || { echo "test/run-all.sh: '$tool' is missing; install it: sudo apt-get install $package" >&2; exit 1; }
 }
 
+# actionlint (checks the example workflows in docs/ci/), built from its Go module into the user cache once,
+# like k6 (scripts/install-k6.sh); its path in ACTIONLINT_BIN for test/bats/ci-workflows.bats.
+readonly ACTIONLINT_VERSION="v1.7.12"
+ensure_actionlint() {
+  local dir="${XDG_CACHE_HOME:-$HOME/.cache}/dms-load-test/actionlint/$ACTIONLINT_VERSION"
+  if [[ ! -x "$dir/actionlint" ]]; then
+    command -v go >/dev/null 2>&1 || { echo "test/run-all.sh: Go is needed to build actionlint $ACTIONLINT_VERSION (it checks docs/ci/*.yml)" >&2; exit 1; }
+    step "actionlint $ACTIONLINT_VERSION (go install, once, into $dir)"
+    mkdir -p "$dir"
+    CGO_ENABLED=0 GOBIN="$dir" go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+  fi
+  export ACTIONLINT_BIN="$dir/actionlint"
+}
+
 main() {
   if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
     step "npm ci"
@@ -27,6 +41,9 @@ main() {
   fi
   ensure_system_tool shellcheck shellcheck
   ensure_system_tool chromium chromium # the HTML report's browser test
+  ensure_system_tool xmllint libxml2-utils # junit.xml checked against the JUnit shape
+  ensure_system_tool prometheus prometheus # --prometheus end to end (test/e2e/prometheus.bats)
+  ensure_actionlint
   step "k6"
   K6_BIN="$(scripts/install-k6.sh)"
   export K6_BIN

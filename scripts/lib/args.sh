@@ -15,6 +15,7 @@ OPT_BASELINE=""
 OPT_BASELINE_OPTIONAL=0
 OPT_SAVE_BASELINE=""
 OPT_OUTS=() # k6 outputs given with --out (repeatable), in k6's syntax
+OPT_PROMETHEUS="" # a Prometheus remote-write URL (--prometheus): scripts/lib/prometheus.sh
 
 usage() {
   cat <<USAGE
@@ -39,6 +40,9 @@ Options:
                      experimental-prometheus-rw, ...; replaces K6_OUT as in k6. Files go into each
                      phase's results folder (<run>/load/out.json, <run>/readwrite/out.json); outputs
                      without a file (a URL) are passed on as they are, once per phase
+  --prometheus URL   stream each phase's metrics to a Prometheus remote-write receiver, e.g.
+                     http://127.0.0.1:9090/api/v1/write (Prometheus started with
+                     --web.enable-remote-write-receiver), labelled testid=<run id>, profile, phase, target
   --dashboard        also serve k6's web dashboard (http://127.0.0.1:5665; not served without a
                      terminal) and save it as dashboard.html in each phase's results
   --dry-run          print the plan, the configuration and the k6 command; run nothing
@@ -131,6 +135,8 @@ parse_args() {
         take_value "$arg" "${2-}" "$has_next"; OPT_BASELINE="$ARG_VALUE"; shift "$ARG_SHIFT" ;;
       --out | --out=*)
         take_value "$arg" "${2-}" "$has_next"; OPT_OUTS+=("$ARG_VALUE"); shift "$ARG_SHIFT" ;;
+      --prometheus | --prometheus=*)
+        take_value "$arg" "${2-}" "$has_next"; OPT_PROMETHEUS="$ARG_VALUE"; shift "$ARG_SHIFT" ;;
       --save-baseline | --save-baseline=*)
         take_value "$arg" "${2-}" "$has_next"; OPT_SAVE_BASELINE="$ARG_VALUE"; shift "$ARG_SHIFT" ;;
       -*) usage_error "unknown option '$arg'" ;;
@@ -186,6 +192,10 @@ validate_args() {
   esac
   if [[ -n "$OPT_SIM_PORT" ]] && { [[ ! "$OPT_SIM_PORT" =~ ^[0-9]+$ ]] || ((10#$OPT_SIM_PORT > 65535)); }; then
     usage_error "--sim-port '$OPT_SIM_PORT' is not a port number" "Use a number from 1 to 65535, or 0 for any free port."
+  fi
+  if [[ -n "$OPT_PROMETHEUS" && ! "$OPT_PROMETHEUS" =~ ^https?://[^[:space:]/]+[^[:space:]]*$ ]]; then
+    usage_error "--prometheus '$OPT_PROMETHEUS' is not a URL" \
+      "Give the remote-write receiver's URL, e.g. --prometheus http://127.0.0.1:9090/api/v1/write"
   fi
   if [[ "$OPT_ENV_FILE_GIVEN" == 1 && ! -f "$OPT_ENV_FILE" ]]; then
     usage_error "env file '$OPT_ENV_FILE' (--env-file) does not exist" \

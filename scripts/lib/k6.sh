@@ -27,6 +27,7 @@ k6_command() {
       --source="$K6_OUTPUTS_SOURCE" --csv-default="$(k6_setting K6_CSV_FILENAME)" -- "${K6_OUTPUTS[@]}")
     for output in "${placed[@]}"; do K6_CMD+=(--out "$output"); done
   fi
+  prometheus_k6_args "$phase"
   K6_CMD+=("dist/$phase.js")
 }
 
@@ -86,6 +87,7 @@ _k6_exec() {
   unset K6_HTTP_DEBUG K6_OUT
   export PROFILE="$OPT_PROFILE" TARGET RUN_ID RESULTS_DIR="$phase_dir"
   export TOKEN_BROKER_URL="$BROKER_URL" TOKEN_BROKER_KEY="$BROKER_KEY"
+  prometheus_export_env
   if ((OPT_DASHBOARD == 1)); then
     export K6_WEB_DASHBOARD=true K6_WEB_DASHBOARD_EXPORT="$phase_dir/dashboard.html"
     # k6 skips the saved report for runs shorter than three periods (10 s by default): sample every 2 s.

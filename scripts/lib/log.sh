@@ -43,11 +43,26 @@ log_info() {
 }
 
 log_step() {
+  LOG_STEP="$*"
   printf '\n%s== %s%s\n' "$C_BOLD" "$*" "$C_RESET"
+}
+
+# Every PASS/FAIL/SKIP check line is also recorded, one line each, in LOG_CHECKS_FILE once the results folder
+# exists (results.sh sets it): step, status, check and text, tab-separated, so that junit.xml and summary.md
+# can report the pre-flight checks (tools/ci-outputs). Tabs and line breaks in the text become spaces.
+LOG_STEP=""
+LOG_CHECKS_FILE=""
+
+log_record_check() {
+  [[ -n "$LOG_CHECKS_FILE" ]] || return 0
+  local fields=("$LOG_STEP" "$1" "$2" "$3") i
+  for i in "${!fields[@]}"; do fields[i]="${fields[i]//[$'\t\r\n']/ }"; done
+  printf '%s\t%s\t%s\t%s\n' "${fields[@]}" >>"$LOG_CHECKS_FILE" 2>/dev/null || true
 }
 
 # A check line: log_pass "k6" "v2.2.0 (cached build ...)"
 log_pass() {
+  log_record_check PASS "$1" "${2:-}"
   printf '  %sPASS%s  %-22s %s\n' "$C_GREEN" "$C_RESET" "$1" "${2:-}"
 }
 
@@ -58,10 +73,12 @@ LAST_FAIL_TEXT=""
 log_fail() {
   LAST_FAIL_CHECK="$1"
   LAST_FAIL_TEXT="${2:-}"
+  log_record_check FAIL "$1" "${2:-}"
   printf '  %sFAIL%s  %-22s %s\n' "$C_RED" "$C_RESET" "$1" "${2:-}"
 }
 
 log_skip() {
+  log_record_check SKIP "$1" "${2:-}"
   printf '  %sSKIP%s  %-22s %s\n' "$C_DIM" "$C_RESET" "$1" "${2:-}"
 }
 

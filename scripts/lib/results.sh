@@ -28,7 +28,7 @@ results_list() {
 }
 
 # Why a run that set no RUN_REASON failed: the last FAIL line for a pre-flight (3) or client setup (4)
-# failure. Other codes get their meaning from results.mjs (run-json), so run.json always has a reason.
+# failure. Other codes get their meaning from node/results.ts (run-json), so run.json always has a reason.
 results_default_reason() {
   local code="$1" what=""
   if [[ -n "$LAST_FAIL_CHECK" ]]; then
@@ -74,6 +74,8 @@ results_create() {
   RUN_DIR="$results_root/$candidate"
   RUN_ID="$candidate"
   RUN_STARTED_AT="$(utc_now)"
+  # shellcheck disable=SC2034 # read by log.sh: every PASS/FAIL line from here on, for junit.xml
+  LOG_CHECKS_FILE="$RUN_DIR/runner-checks.tsv"
 }
 
 # From here on, everything the runner and its children print also goes into console.log. The tee
@@ -158,7 +160,7 @@ results_write_run_json() {
   RUN_ID="$RUN_ID" RUN_PROFILE="$OPT_PROFILE" RUN_PHASE="$OPT_PHASE" RUN_TARGET="$TARGET" \
     RUN_STARTED_AT="$RUN_STARTED_AT" RUN_FINISHED_AT="$(utc_now)" RUN_EXIT_CODE="$code" RUN_REASON="$RUN_REASON" \
     RUN_K6_VERSION="$K6_VERSION" RUN_NPM_VERSION="$NPM_VERSION" RUN_SUITE_VERSION="${SUITE_VERSION:-$(suite_version)}" \
-    RUN_PHASES="$phases" shielded node_helper results run-json "$RUN_DIR/run.json" < <(config_dump) || rc=$?
+    RUN_PHASES="$phases" RUN_PROMETHEUS_URL="$OPT_PROMETHEUS" shielded node_helper results run-json "$RUN_DIR/run.json" < <(config_dump) || rc=$?
   results_note_write_failure "$rc" run.json
 }
 
@@ -166,7 +168,7 @@ results_write_run_json() {
 readonly EXIT_DISK_FULL=7
 RESULTS_DISK_FULL=0
 
-# results_note_write_failure RC FILE: says that FILE was not written (results.mjs said why on stderr).
+# results_note_write_failure RC FILE: says that FILE was not written (node/results.ts said why on stderr).
 results_note_write_failure() {
   local rc="$1" file="$2"
   ((rc == 0)) && return 0
@@ -196,7 +198,22 @@ results_report() {
   fi
 }
 
-# Writes config.env, run.json, exit-status and report.html, points results/latest here, prints the final
+# junit.xml and summary.md (tools/ci-outputs) for CI: written for every run with a results folder, a run that
+# stopped at its pre-flight too; prints where the run's metrics are when it streamed them (--prometheus).
+results_ci_outputs() {
+  local dir="$1" out rc=0 line
+  out="$(cd "$ROOT" && shielded node --import tsx "$ROOT/tools/ci-outputs/main.ts" "$dir" 2>&1)" || rc=$?
+  if ((rc == 0)); then
+    while IFS= read -r line; do
+      if [[ "$line" == "metrics: "* ]]; then log_info "${line/metrics: /metrics in Prometheus: }"; fi
+    done <<<"$out"
+  else
+    results_note_write_failure "$rc" "junit.xml and summary.md"
+    if ((rc != EXIT_DISK_FULL)); then log_warn "${out##*$'\n'}"; fi
+  fi
+}
+
+# Writes config.env, run.json, exit-status, report.html, junit.xml and summary.md, points results/latest here, prints the final
 # line, closes console.log and masks any secret value, and anything that looks like a credential (Bearer,
 # Basic, token fields), that reached a text file of the folder.
 # Every Node helper here runs shielded: Ctrl-C pressed during the clean-up cannot cut the record short.
@@ -223,6 +240,7 @@ results_finalize() {
   { printf '%s\n' "$code" >"$RUN_DIR/exit-status.tmp" && mv -f "$RUN_DIR/exit-status.tmp" "$RUN_DIR/exit-status"; } 2>/dev/null ||
     log_warn "could not write exit-status"
   results_report
+  results_ci_outputs "$RUN_DIR"
   if ! ln -sfn "$RUN_ID" "${RUN_DIR%/*}/latest" 2>/dev/null; then
     log_warn "could not point ${RUN_DIR%/*}/latest at this run"
   fi

@@ -78,6 +78,7 @@ _svc_watchdog() {
   while IFS= read -r pid; do kill -KILL "$pid" 2>/dev/null || true; done <"$registry"
   RUN_PHASES="$(paste -sd, "$tmp_dir/phases" 2>/dev/null || true)" node_helper results killed-run-json "$run_dir/run.json" || true
   printf '137\n' >"$run_dir/exit-status.tmp" && mv -f "$run_dir/exit-status.tmp" "$run_dir/exit-status"
+  (cd "$ROOT" && node --import tsx tools/ci-outputs/main.ts "$run_dir") || true # junit.xml, summary.md
   rm -rf "$tmp_dir"
 }
 

@@ -304,3 +304,20 @@ corrupt_baseline() {
 fail_lines() {
   grep -E '^ *FAIL  ' <<<"$output" || true
 }
+
+# assert_junit_shape FILE: junit.xml is well-formed and has the common JUnit shape (test/tools/fixtures/junit.xsd).
+assert_junit_shape() {
+  xmllint --noout --schema "$REPO/test/tools/fixtures/junit.xsd" "$1"
+}
+
+# xml_value FILE XPATH: the string value of an XPath expression over FILE, e.g. 'count(//testcase)'.
+xml_value() {
+  xmllint --xpath "$2" "$1"
+}
+
+# assert_schema SCHEMA FILE...: the files are valid against docs/schemas/SCHEMA (test/tools/helpers/json-schema.ts).
+assert_schema() {
+  local schema="$1"
+  shift
+  (cd "$REPO" && node --import tsx test/tools/helpers/json-schema.ts "docs/schemas/$schema" "$@")
+}

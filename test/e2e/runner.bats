@@ -100,6 +100,13 @@ teardown() {
   local named='^regression against baseline smoke-sim: (load|readwrite) [^ ]+ [^ ]+ (p50|p95|p99|throughput) [0-9.]+ -> [0-9.]+'
   [[ "$(json_get "$dir/run.json" j.reason)" =~ $named ]]
   [ "$(json_get "$dir/run.json" 'j.phases.map((p) => p.exitCode).join()')" = "0,0" ]
+  # junit.xml: one test case per comparison row, a failure for each row that regressed
+  assert_junit_shape "$dir/junit.xml"
+  [ "$(xml_value "$dir/junit.xml" 'count(//testsuite[@name="baseline smoke-sim"]/testcase)')" = "$(json_get "$dir/baseline-comparison.json" j.rows.length)" ]
+  [ "$(xml_value "$dir/junit.xml" 'count(//testsuite[@name="baseline smoke-sim"]/testcase[failure])')" = \
+    "$(json_get "$dir/baseline-comparison.json" 'j.rows.filter((r) => r.metrics.some((m) => m.verdict === "regression")).length')" ]
+  [[ "$(xml_value "$dir/junit.xml" 'string(//testsuite[@name="baseline smoke-sim"]/testcase[failure][1]/failure/@message)')" =~ ^(load|readwrite)\ .+\ regressed:\ (p50|p95|p99|throughput|errorRate)\  ]]
+  grep -q '^### Baseline `smoke-sim`: \*\*[0-9]* regression(s)\*\*$' "$dir/summary.md"
 }
 
 @test "--target dms (the stand-in as DMS): client setup saves the client, the next run reuses it, the secret never shows" {

@@ -129,4 +129,11 @@ assert_all_ended() {
   # what the runner had recorded before it was killed is kept: the load phase had finished (exit 0)
   [ "$(json_get "$dir/run.json" 'j.phases[0].name + ":" + j.phases[0].exitCode')" = "load:0" ]
   [ "$(cat "$dir/exit-status")" = 137 ]
+  # junit.xml (written by the watchdog last): the run is not green in CI
+  tries=300
+  until [[ -s "$dir/junit.xml" ]]; do
+    ((tries-- > 0)) || { ls -la "$dir"; false; }
+    sleep 0.1
+  done
+  [[ "$(xml_value "$dir/junit.xml" 'string(//testcase[@name="verdict"]/failure/@message)')" == "the run failed (exit code 137): the runner was killed"* ]]
 }

@@ -238,7 +238,7 @@ test('model helpers: metric names, zero-sample rows, threshold order, downsampli
   assert.deepEqual(downsample([1, 2], 4), [1, 2]);
 });
 
-// A hand-made results folder with the fields of issue 9 (CONTRACTS.md): outcome metrics, problems, retries
+// A hand-made results folder with the verdict fields: outcome metrics, problems, retries
 // by reason, dropped iterations, an open-model readwrite phase, a two-sample load phase, and a baseline
 // comparison whose rows carry effect / interval / p-value fields.
 const OUTCOMES = join(ROOT, 'test/tools/fixtures/outcomes');

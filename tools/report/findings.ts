@@ -44,7 +44,7 @@ export interface FailureRow {
   statuses: string[];
 }
 
-/** One problem as the runner merges it into summary.json (`problems`, CONTRACTS.md), with its phase. */
+/** One problem as the runner merges it into summary.json (`problems`), with its phase. */
 export interface ProblemRow {
   phase: string;
   resource: string;

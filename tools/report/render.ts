@@ -438,6 +438,13 @@ export function renderReport(view: ReportView, chartJs: string, generatedAt: Dat
         'They check the suite itself; they say nothing about DMS performance.</div>',
     );
   }
+  if (view.metrics) {
+    const m = view.metrics;
+    const links = [m.prometheus ? `<a href="${esc(m.prometheus)}">Prometheus</a>` : '', m.grafana ? `<a href="${esc(m.grafana)}">Grafana</a>` : ''].filter(Boolean).join(' · ');
+    body.push(
+      `<p id="metrics-links">Metrics of this run (labels <code>${esc(m.selector)}</code>, ${esc(new Date(m.fromMs).toISOString())} to ${esc(new Date(m.toMs).toISOString())}): ${links || 'in the Prometheus the run wrote to'}</p>`,
+    );
+  }
   if (view.warnings.length > 0) body.push(`<div class="warnings"><strong>Notes on the results folder</strong><ul>${view.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></div>`);
   if (view.phases.length > 1) body.push(overview(view));
   if (view.comparison) body.push(comparisonSection(view.comparison));

@@ -23,6 +23,8 @@ export interface RunInfo {
   versions?: Record<string, string>;
   config?: Record<string, ConfigValue>;
   phases?: Array<{ name: string; exitCode?: number; dir?: string }>;
+  /** Where the run streamed its metrics with --prometheus (tools/prometheus/links.ts reads it). */
+  prometheus?: unknown;
 }
 
 export interface PhaseResults {
@@ -91,6 +93,7 @@ function toRunInfo(raw: unknown): RunInfo | undefined {
     exitCode: num(r.exitCode),
     status: str(r.status),
     reason: str(r.reason) || undefined,
+    prometheus: r.prometheus,
   };
   if (r.versions && typeof r.versions === 'object') {
     info.versions = {};

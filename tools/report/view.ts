@@ -21,6 +21,7 @@ import {
   type Totals,
 } from './model.ts';
 import type { ConfigValue, ResultsFolder } from './results.ts';
+import { prometheusLinks, type PrometheusLinks } from '../prometheus/links.ts';
 
 export interface PhaseView {
   name: string;
@@ -74,6 +75,8 @@ export interface ReportView {
   comparison?: Comparison;
   /** The answer first: verdict, reasons, slowest pairs, failures, retries, caps, baseline. */
   findings: Findings;
+  /** Where the run's metrics are, when it streamed them with --prometheus. */
+  metrics?: PrometheusLinks;
   warnings: string[];
 }
 
@@ -185,6 +188,7 @@ export function buildView(results: ResultsFolder): ReportView {
     broker: results.brokerStats,
     comparison,
     findings: buildFindings({ results, status, comparison }),
+    metrics: prometheusLinks(run),
     warnings,
   };
 }

@@ -59,6 +59,7 @@ export const SETTINGS: Setting[] = [
   { name: 'THRESHOLD_CHECKS_RATE', kind: 'fraction', def: '0.99', help: 'lowest allowed rate of passing checks' },
   { name: 'TOKEN_REFRESH_MARGIN_SECONDS', kind: 'int', min: 0, def: '60', help: 'refresh the shared token this long before expiry' },
   { name: 'RESULTS_ROOT', kind: 'text', def: '', help: 'where run folders go (default: results/ in the project)' },
+  { name: 'GRAFANA_DASHBOARD_URL', kind: 'url', def: '', help: "with --prometheus: a Grafana dashboard URL; the report links it with the run's time range and var-testid=<run id>" },
   { name: 'SIM_PORT', kind: 'int', min: 0, max: 65535, def: '0', help: 'stand-in port (0 = any free port); also --sim-port' },
   { name: 'SIM_DMS_VERSION', kind: 'choice', choices: ['8.0', '8.1'], def: '8.1', help: 'stand-in: the DMS line it answers like, 8.0 or 8.1 (docs/dms-sim.md)' },
 ];

@@ -25,6 +25,9 @@ import { isMainModule } from './main-module.ts';
 
 export const MASK = '********';
 
+/** Version of run.json's layout and of docs/schemas/run.schema.json and summary.schema.json that describe it. */
+export const RESULTS_SCHEMA_VERSION = 1;
+
 export { EXIT_DISK_FULL, writeWhole } from './write-whole.ts';
 /** A name with one of these endings holds a URL, a time or a number, never a secret (SIM_TOKEN_CAP). */
 const NOT_SECRET_SUFFIX = /_(URL|SECONDS|MS|CAP|COUNT|LIMIT|PERMITS)$/;
@@ -136,7 +139,8 @@ function runJson(file: string): number {
   for (const { name, source, value } of readTriples()) config[name] = { value: shown(name, value), source };
   const phases = phasesFromEnv();
   const exitCode = Number(env.RUN_EXIT_CODE ?? '1');
-  const run = {
+  const run: Record<string, unknown> = {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
     runId: env.RUN_ID,
     profile: env.RUN_PROFILE,
     phase: env.RUN_PHASE,
@@ -155,6 +159,13 @@ function runJson(file: string): number {
     config,
     phases,
   };
+  if (env.RUN_PROMETHEUS_URL) {
+    // --prometheus: where the phases streamed their metrics, with the labels on every series (phase: its name).
+    run.prometheus = {
+      remoteWriteUrl: env.RUN_PROMETHEUS_URL.replace(/^(\w+:\/\/[^:/@\s]+):[^@/\s]*@/, `$1:${MASK}@`),
+      labels: { testid: env.RUN_ID, profile: env.RUN_PROFILE, target: env.RUN_TARGET },
+    };
+  }
   writeWhole(file, `${JSON.stringify(run, null, 2)}\n`);
   return 0;
 }
@@ -181,6 +192,7 @@ function killedRunJson(file: string): number {
     if (existsSync(join(dir, name, 'summary.json')) && !phases.some((p) => p.name === name)) phases.push({ name, exitCode: null, dir: name });
   }
   const killed = {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
     ...run,
     runId: run.runId ?? basename(dir),
     finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
