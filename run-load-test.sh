@@ -244,7 +244,7 @@ after_phases() {
     if ((compared == 1 && run_exit == 0)); then
       run_exit="$EXIT_REGRESSION"
       RUN_REASON="regression against baseline $OPT_BASELINE"
-      regressions="$(node "$LIB_DIR/js/results.mjs" regressions "$RUN_DIR/baseline-comparison.json")"
+      regressions="$(node_helper results regressions "$RUN_DIR/baseline-comparison.json")"
       RUN_REASON+="${regressions:+: $regressions}"
     elif ((compared == 2 && run_exit == 0)); then
       run_exit="$EXIT_BASELINE_UNUSABLE"
@@ -276,6 +276,12 @@ main() {
     *) PHASES=("$OPT_PHASE") ;;
   esac
   preflight_require_node
+  if ((OPT_DRY_RUN == 1)) && ! runner_helpers_ready --no-install; then
+    log_error "the project's dependencies are not installed, and a dry run installs nothing"
+    log_hint "Install them: (cd '$ROOT' && npm ci), then run the dry run again."
+    exit "$EXIT_PREFLIGHT"
+  fi
+  runner_helpers_ready
   RUN_TMP="$(mktemp -d "${TMPDIR:-/tmp}/dms-load-test.XXXXXX")"
   trap on_exit EXIT
   trap 'on_error "$?" "$LINENO" "$BASH_COMMAND"' ERR

@@ -35,6 +35,7 @@ main() {
   npx tsc --noEmit -p .
   npx tsc --noEmit -p sim/tsconfig.json
   node build.mjs
+  node build.mjs --runner
 
   step "shellcheck"
   shellcheck -x run-load-test.sh scripts/*.sh scripts/lib/*.sh test/run-all.sh .ci/run test/bats/helpers.bash test/bats/fixtures/fake-k6

@@ -70,8 +70,10 @@ Exit codes:
 
 Settings (environment variables or NAME=value lines in the files):
 USAGE
-  if command -v node >/dev/null 2>&1; then
-    node "$LIB_DIR/js/config.mjs" describe | while IFS=$'\t' read -r name default help; do
+  if ! command -v node >/dev/null 2>&1 || ! runner_helpers_ready --no-install 2>/dev/null; then
+    printf '  (the list needs Node.js 20 and the dependencies: npm ci, then --help again)\n'
+  else
+    node_helper config describe | while IFS=$'\t' read -r name default help; do
       printf '  %-30s %s%s\n' "$name" "$help" "${default:+ [default: $default]}"
     done
   fi

@@ -82,7 +82,7 @@ broker_start() {
 
 broker_save_stats() {
   if [[ -n "$BROKER_PID" && -n "$BROKER_URL" && -n "$RUN_DIR" ]] && kill -0 "$BROKER_PID" 2>/dev/null; then
-    if BROKER_KEY="$BROKER_KEY" shielded node "$LIB_DIR/js/net.mjs" get-json "$BROKER_URL/stats" "$RUN_DIR/broker-stats.json" 5; then
+    if BROKER_KEY="$BROKER_KEY" shielded node_helper net get-json "$BROKER_URL/stats" "$RUN_DIR/broker-stats.json" 5; then
       broker_report_slow_endpoint "$RUN_DIR/broker-stats.json"
     else
       log_warn "could not save the token broker's statistics (broker-stats.json)"

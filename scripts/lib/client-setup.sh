@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # CLIENT_JUST_CREATED is read by run-load-test.sh
-# API client setup through the Configuration Service (scripts/lib/js/cms.mjs does the HTTP): with no
+# API client setup through the Configuration Service (scripts/lib/node/cms.ts does the HTTP): with no
 # CLIENT_ID/CLIENT_SECRET, create a vendor and an application and use their key and secret.
 # --target dms: saved into the env file (backup kept, other lines untouched, mode 600) and reused next run;
 # with no env file (everything from the shell, the CI case) kept in memory for this run, and said so.
@@ -25,7 +25,7 @@ _client_setup_exec() {
   export EDUCATION_ORGANIZATION_IDS="$CLIENT_EDUCATION_ORGANIZATION_IDS"
   export NAMESPACE_PREFIXES="$CLIENT_NAMESPACE_PREFIXES"
   export APPLICATION_NAME="DMS Load Test $RUN_ID"
-  exec node "$LIB_DIR/js/cms.mjs"
+  exec node "$RUNNER_JS/cms.mjs"
 }
 
 client_setup() {
@@ -81,7 +81,7 @@ client_setup() {
   fi
   rc=0
   backup="$(ENVFILE_CLIENT_ID="$key" ENVFILE_CLIENT_SECRET="$secret" \
-    node "$LIB_DIR/js/env-update.mjs" "$ENV_FILE" CLIENT_ID CLIENT_SECRET)" || rc=$?
+    node_helper env-update "$ENV_FILE" CLIENT_ID CLIENT_SECRET)" || rc=$?
   if ((rc != 0)); then
     log_warn "client $key was created, but $ENV_FILE_LABEL could not be updated: this run uses it without saving it"
     log_hint "Make $ENV_FILE_LABEL writable so the next run reuses a client instead of creating another."

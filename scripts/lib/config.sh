@@ -1,13 +1,13 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # TARGET_REASON is read by run-load-test.sh
 # Configuration: one precedence, shell > .env.profiles/<profile>.env > env file > built-in default,
-# resolved and validated by scripts/lib/js/config.mjs. Values live in CFG, their sources in CFG_SRC,
+# resolved and validated by scripts/lib/node/config.ts. Values live in CFG, their sources in CFG_SRC,
 # the order in CFG_KEYS. Invalid values exit with EXIT_USAGE before anything starts.
 
 declare -A CFG=()
 declare -A CFG_SRC=()
 CFG_KEYS=()
-CFG_SECRET_NAMES=() # the settings that hold secrets: decided by scripts/lib/js/results.mjs, the one rule
+CFG_SECRET_NAMES=() # the settings that hold secrets: decided by scripts/lib/node/results.ts, the one rule
 ENV_FILE=""       # absolute path of the env file
 ENV_FILE_LABEL="" # as shown to the user
 PROFILE_FILE=""
@@ -38,9 +38,9 @@ config_load() {
     ENV_FILE="$ROOT/.env.load-test"
     ENV_FILE_LABEL=".env.load-test"
   fi
-  node "$LIB_DIR/js/config.mjs" resolve \
-    --profile-file "$PROFILE_FILE" --profile-label ".env.profiles/$OPT_PROFILE.env" \
-    --dotenv "$ENV_FILE" --dotenv-label "$ENV_FILE_LABEL" >"$out" || rc=$?
+  node_helper config resolve \
+    --profile-file="$PROFILE_FILE" --profile-label=".env.profiles/$OPT_PROFILE.env" \
+    --dotenv="$ENV_FILE" --dotenv-label="$ENV_FILE_LABEL" >"$out" || rc=$?
   if ((rc != 0)); then
     rm -f "$out"
     exit "$EXIT_USAGE"
@@ -57,7 +57,7 @@ config_load() {
   else
     CFG[RESULTS_ROOT]="$(absolute_path "${CFG[RESULTS_ROOT]}")"
   fi
-  secret_names="$(node "$LIB_DIR/js/results.mjs" secret-names "${CFG_KEYS[@]}")"
+  secret_names="$(node_helper results secret-names "${CFG_KEYS[@]}")"
   CFG_SECRET_NAMES=()
   if [[ -n "$secret_names" ]]; then mapfile -t CFG_SECRET_NAMES <<<"$secret_names"; fi
 }
@@ -142,7 +142,7 @@ config_check_dms() {
   fi
 }
 
-# NAME\0SOURCE\0VALUE\0 for every setting, for scripts/lib/js/results.mjs (which masks secrets).
+# NAME\0SOURCE\0VALUE\0 for every setting, for scripts/lib/node/results.ts (which masks secrets).
 config_dump() {
   local name
   for name in "${CFG_KEYS[@]}"; do
@@ -151,7 +151,7 @@ config_dump() {
 }
 
 config_print() {
-  config_dump | node "$LIB_DIR/js/results.mjs" config-table
+  config_dump | node_helper results config-table
 }
 
 # Exports every setting with a value, except the ones named in the arguments.

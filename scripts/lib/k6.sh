@@ -23,8 +23,8 @@ k6_command() {
   K6_CMD=("${K6:-k6}" run --address "127.0.0.1:$port")
   if progress_available; then K6_CMD+=(--quiet); fi
   if ((${#K6_OUTPUTS[@]} > 0)); then
-    mapfile -d '' -t placed < <(node "$LIB_DIR/js/outputs.mjs" place --dir "$phase_dir" "${extra[@]}" \
-      --source "$K6_OUTPUTS_SOURCE" --csv-default "$(k6_setting K6_CSV_FILENAME)" -- "${K6_OUTPUTS[@]}")
+    mapfile -d '' -t placed < <(node_helper outputs place --dir="$phase_dir" "${extra[@]}" \
+      --source="$K6_OUTPUTS_SOURCE" --csv-default="$(k6_setting K6_CSV_FILENAME)" -- "${K6_OUTPUTS[@]}")
     for output in "${placed[@]}"; do K6_CMD+=(--out "$output"); done
   fi
   K6_CMD+=("dist/$phase.js")
@@ -69,12 +69,12 @@ k6_outputs_resolve() {
       log_info "K6_OUT ($(k6_setting_source K6_OUT)) is not used: --out replaces it, as in k6"
     fi
   elif [[ -n "$k6_out" ]]; then
-    mapfile -d '' -t K6_OUTPUTS < <(node "$LIB_DIR/js/outputs.mjs" split "$k6_out")
+    mapfile -d '' -t K6_OUTPUTS < <(node_helper outputs split "$k6_out")
     K6_OUTPUTS_SOURCE="K6_OUT, $(k6_setting_source K6_OUT)"
   fi
   ((${#K6_OUTPUTS[@]} > 0)) || return 0
-  if ! err="$(node "$LIB_DIR/js/outputs.mjs" check --source "$K6_OUTPUTS_SOURCE" \
-    --csv-default "$(k6_setting K6_CSV_FILENAME)" -- "${K6_OUTPUTS[@]}" 2>&1)"; then
+  if ! err="$(node_helper outputs check --source="$K6_OUTPUTS_SOURCE" \
+    --csv-default="$(k6_setting K6_CSV_FILENAME)" -- "${K6_OUTPUTS[@]}" 2>&1)"; then
     usage_error "${err%%$'\n'*}" "${err#*$'\n'}"
   fi
 }
@@ -117,7 +117,7 @@ k6_check_env() {
 k6_run_phase() {
   local phase="$1" phase_dir="$RUN_DIR/$1" port
   mkdir -p "$phase_dir"
-  port="$(node "$LIB_DIR/js/net.mjs" free-port)"
+  port="$(node_helper net free-port)"
   k6_command "$phase" "$port" "$phase_dir" --mkdir
   log_step "phase $phase: $(k6_command_text "$phase" "$port" "$phase_dir")"
   log_info "k6 REST API (live status): http://127.0.0.1:$port/v1/status; results: $phase_dir"
@@ -158,7 +158,7 @@ k6_run_phase() {
 k6_save_problems() {
   local phase="$1" dir="$2" out rc=0 line
   [[ -n "$BROKER_URL" ]] || return 0
-  out="$(BROKER_KEY="$BROKER_KEY" node "$LIB_DIR/js/problems.mjs" merge "$BROKER_URL" "$phase" "$dir/summary.json" 2>&1)" || rc=$?
+  out="$(BROKER_KEY="$BROKER_KEY" node_helper problems merge "$BROKER_URL" "$phase" "$dir/summary.json" 2>&1)" || rc=$?
   case "$rc" in
     0)
       if [[ -n "$out" ]]; then
@@ -209,7 +209,7 @@ k6_explain_exit() {
     99)
       log_fail "phase $phase" "k6 exit code 99: thresholds failed"
       if [[ -f "$dir/summary.json" ]]; then
-        failed="$(node "$LIB_DIR/js/results.mjs" failed-thresholds "$dir/summary.json" || true)"
+        failed="$(node_helper results failed-thresholds "$dir/summary.json" || true)"
       fi
       if [[ -n "$failed" ]]; then
         while IFS= read -r line; do
@@ -227,7 +227,7 @@ k6_explain_exit() {
     108)
       log_fail "phase $phase" "k6 exit code 108: the scenario aborted the test"
       # The scenario reported its reason as a problem of kind 'abort' (merged into summary.json).
-      if [[ -f "$dir/summary.json" ]]; then line="$(node "$LIB_DIR/js/results.mjs" abort-reason "$dir/summary.json")"; fi
+      if [[ -f "$dir/summary.json" ]]; then line="$(node_helper results abort-reason "$dir/summary.json")"; fi
       if [[ -n "$line" ]]; then
         log_info "          reason: $line"
         PHASE_REASON+=", the scenario aborted the test: $line"

@@ -3,7 +3,18 @@
 # Output for people: plain info lines, PASS/FAIL check lines, warnings and errors with a fix.
 # Colours only when stdout is a terminal and NO_COLOR is not set (https://no-color.org).
 # Secret values are never passed to these functions; masking of configuration values happens in
-# scripts/lib/js/results.mjs, the one place that knows which names are secret.
+# scripts/lib/node/results.ts, the one place that knows which names are secret.
+
+# The runner's Node helpers: scripts/lib/node/<name>.ts, bundled into dist/runner/<name>.mjs by
+# `node build.mjs --runner` (preflight.sh's runner_helpers_ready builds them when stale).
+RUNNER_JS="$ROOT/dist/runner"
+
+# Runs one of the runner's Node helpers: node_helper NAME [ARGS...].
+node_helper() {
+  local name="$1"
+  shift
+  node "$RUNNER_JS/$name.mjs" "$@"
+}
 
 C_RED=''
 C_GREEN=''

@@ -23,6 +23,26 @@ preflight_require_node() {
   fi
 }
 
+# The runner's Node helpers are TypeScript (scripts/lib/node/*.ts) that build.mjs --runner bundles into
+# dist/runner/ when their sources are newer. Building needs the project's dependencies, so they come first:
+# a fresh clone gets `npm ci` here (the same step as the pre-flight's), unless $1 is --no-install (the dry
+# run and --help install nothing); returns 1 then.
+runner_helpers_ready() {
+  local out rc=0
+  if ! node "$LIB_DIR/deps.mjs" "$ROOT" >/dev/null 2>&1; then
+    if [[ "${1:-}" == --no-install ]]; then return 1; fi
+    log_step "dependencies (needed before anything else)"
+    preflight_deps
+  fi
+  out="$(cd "$ROOT" && node build.mjs --runner --if-stale 2>&1)" || rc=$?
+  if ((rc != 0)); then
+    log_error "the runner's helpers did not build (node build.mjs --runner)"
+    printf '%s\n' "$out" | tail -n 20 | log_indent
+    log_hint "Fix the error above (npm run typecheck shows type errors), then run again."
+    exit "$EXIT_PREFLIGHT"
+  fi
+}
+
 preflight_k6() {
   local rc=0 out
   out="$("$ROOT/scripts/install-k6.sh" --quiet)" || rc=$?
@@ -51,7 +71,7 @@ preflight_node() {
 
 preflight_deps() {
   local rc=0 why
-  why="$(node "$LIB_DIR/js/deps.mjs" "$ROOT" 2>&1)" || rc=$?
+  why="$(node "$LIB_DIR/deps.mjs" "$ROOT" 2>&1)" || rc=$?
   if ((rc == 0)); then
     log_pass "dependencies" "node_modules matches package-lock.json"
     return 0
@@ -59,7 +79,7 @@ preflight_deps() {
   log_info "  ....  dependencies           ${why%%$'\n'*}: installing with npm ci (package-lock.json)"
   rc=0
   (cd "$ROOT" && npm ci --no-audit --no-fund) || rc=$?
-  if ((rc != 0)) || ! node "$LIB_DIR/js/deps.mjs" "$ROOT" >/dev/null 2>&1; then
+  if ((rc != 0)) || ! node "$LIB_DIR/deps.mjs" "$ROOT" >/dev/null 2>&1; then
     log_fail "dependencies" "npm ci failed (exit $rc)"
     log_hint "Run it yourself to see why: (cd '$ROOT' && npm ci)" \
       "It needs the npm registry (or your npm mirror) and Node.js 20 or newer."
@@ -94,7 +114,7 @@ preflight_bundle() {
 # DATA_API_URL) unless DATA_API_URL is configured.
 preflight_dms() {
   local base="${CFG[API_BASE_URL]}" rc=0 out err_file="$RUN_TMP/discovery.err" oauth data_api description
-  out="$(node "$LIB_DIR/js/net.mjs" discovery "$base" "$DISCOVERY_TIMEOUT_SECONDS" 2>"$err_file")" || rc=$?
+  out="$(node_helper net discovery "$base" "$DISCOVERY_TIMEOUT_SECONDS" 2>"$err_file")" || rc=$?
   if ((rc != 0)); then
     if ((rc == 1)); then
       # net.mjs says what happened: refused, no answer within the timeout, unknown host ...
@@ -135,7 +155,7 @@ preflight_dms() {
 # cannot use them (token from another issuer, claim set, no or unknown data store) fails here, not in every VU.
 preflight_data_access() {
   local rc=0 out err_file="$RUN_TMP/data-access.err" url retried=""
-  out="$(BROKER_KEY="$BROKER_KEY" node "$LIB_DIR/js/net.mjs" data-access "${CFG[DATA_API_URL]}" "$BROKER_URL" \
+  out="$(BROKER_KEY="$BROKER_KEY" node_helper net data-access "${CFG[DATA_API_URL]}" "$BROKER_URL" \
     "$DISCOVERY_TIMEOUT_SECONDS" 2>"$err_file")" || rc=$?
   url="${out%%$'\n'*}"
   url="${url#GET }"

@@ -158,7 +158,7 @@ results_write_run_json() {
   RUN_ID="$RUN_ID" RUN_PROFILE="$OPT_PROFILE" RUN_PHASE="$OPT_PHASE" RUN_TARGET="$TARGET" \
     RUN_STARTED_AT="$RUN_STARTED_AT" RUN_FINISHED_AT="$(utc_now)" RUN_EXIT_CODE="$code" RUN_REASON="$RUN_REASON" \
     RUN_K6_VERSION="$K6_VERSION" RUN_NPM_VERSION="$NPM_VERSION" RUN_SUITE_VERSION="${SUITE_VERSION:-$(suite_version)}" \
-    RUN_PHASES="$phases" shielded node "$LIB_DIR/js/results.mjs" run-json "$RUN_DIR/run.json" < <(config_dump) || rc=$?
+    RUN_PHASES="$phases" shielded node_helper results run-json "$RUN_DIR/run.json" < <(config_dump) || rc=$?
   results_note_write_failure "$rc" run.json
 }
 
@@ -206,7 +206,7 @@ RESULTS_EXIT=0
 results_finalize() {
   local code="$1" status="FAIL" rc=0
   if ((code != 0)) && [[ -z "$RUN_REASON" ]]; then RUN_REASON="$(results_default_reason "$code")"; fi
-  shielded node "$LIB_DIR/js/results.mjs" config-env "$RUN_DIR/config.env" < <(config_dump) || rc=$?
+  shielded node_helper results config-env "$RUN_DIR/config.env" < <(config_dump) || rc=$?
   results_note_write_failure "$rc" config.env
   results_write_run_json "$code"
   if ((RESULTS_DISK_FULL == 1)); then
@@ -235,7 +235,7 @@ results_finalize() {
   fi
   results_stop_log
   # The secret settings' values arrive on stdin (never argv); the broker key through the environment.
-  BROKER_KEY="$BROKER_KEY" shielded node "$LIB_DIR/js/results.mjs" scrub "$RUN_DIR" BROKER_KEY < <(config_dump) 2>/dev/null || true
+  BROKER_KEY="$BROKER_KEY" shielded node_helper results scrub "$RUN_DIR" BROKER_KEY < <(config_dump) 2>/dev/null || true
 }
 
 target_label() {

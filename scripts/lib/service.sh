@@ -76,7 +76,7 @@ _svc_watchdog() {
   while IFS= read -r pid; do kill -TERM "$pid" 2>/dev/null || true; done <"$registry"
   sleep 2
   while IFS= read -r pid; do kill -KILL "$pid" 2>/dev/null || true; done <"$registry"
-  RUN_PHASES="$(paste -sd, "$tmp_dir/phases" 2>/dev/null || true)" node "$LIB_DIR/js/results.mjs" killed-run-json "$run_dir/run.json" || true
+  RUN_PHASES="$(paste -sd, "$tmp_dir/phases" 2>/dev/null || true)" node_helper results killed-run-json "$run_dir/run.json" || true
   printf '137\n' >"$run_dir/exit-status.tmp" && mv -f "$run_dir/exit-status.tmp" "$run_dir/exit-status"
   rm -rf "$tmp_dir"
 }

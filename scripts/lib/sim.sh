@@ -28,7 +28,7 @@ sim_start() {
     log_hint "The stand-in is part of the project; update your clone, or use --target dms with a real DMS."
     exit "$EXIT_PREFLIGHT"
   fi
-  if [[ "$port" != 0 ]] && ! node "$LIB_DIR/js/net.mjs" port-free "$port" 2>/dev/null; then
+  if [[ "$port" != 0 ]] && ! node_helper net port-free "$port" 2>/dev/null; then
     log_fail "stand-in" "port $port on 127.0.0.1 is already in use (${CFG_SRC[SIM_PORT]})"
     log_hint "Choose another port with --sim-port PORT (or SIM_PORT), or 0 for any free port." \
       "To see what holds it: ss -ltnp 'sport = :$port'"
@@ -61,7 +61,7 @@ sim_start() {
 
 sim_save_stats() {
   if [[ -n "$SIM_PID" && -n "$SIM_URL" && -n "$RUN_DIR" ]] && kill -0 "$SIM_PID" 2>/dev/null; then
-    shielded node "$LIB_DIR/js/net.mjs" get-json "$SIM_URL/_sim/stats" "$RUN_DIR/sim-stats.json" 5 ||
+    shielded node_helper net get-json "$SIM_URL/_sim/stats" "$RUN_DIR/sim-stats.json" 5 ||
       log_warn "could not save the stand-in's statistics (sim-stats.json)"
   fi
 }

@@ -220,7 +220,7 @@ ENV
     const { readEnvFile } = await import(process.argv[1]);
     const { values } = readEnvFile(process.argv[2]);
     const out = {}; for (const n of process.argv.slice(3)) out[n] = values.get(n)?.value ?? null;
-    console.log(JSON.stringify(out))' "$REPO/scripts/lib/js/envfile.mjs" "$file" "${names[@]}"
+    console.log(JSON.stringify(out))' "$REPO/dist/runner/envfile.mjs" "$file" "${names[@]}"
   assert_status 0
   [ "$output" = "$expected" ] || { echo "dotenv-cli: $expected"; echo "ours:       $output"; false; }
 }

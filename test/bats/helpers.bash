@@ -7,6 +7,8 @@
 # shell settings never leak into a test.
 
 REPO="$(cd "$BATS_TEST_DIRNAME/../.." && pwd -P)"
+# The runner's Node helpers (scripts/lib/node/*.ts) as the runner runs them: bundled into dist/runner/.
+(cd "$REPO" && node build.mjs --runner --if-stale >/dev/null)
 
 setup_project() {
   local item name
@@ -20,7 +22,7 @@ setup_project() {
   # A clean environment: none of the runner's settings from the developer's shell.
   while IFS=$'\t' read -r name _; do
     unset "$name"
-  done < <(node "$REPO/scripts/lib/js/config.mjs" describe)
+  done < <(node "$REPO/dist/runner/config.mjs" describe)
   for name in $(compgen -e); do
     if [[ "$name" == SIM_* ]]; then unset "$name"; fi
   done
@@ -48,7 +50,7 @@ write_env_file() {
 }
 
 free_port() {
-  node "$REPO/scripts/lib/js/net.mjs" free-port
+  node "$REPO/dist/runner/net.mjs" free-port
 }
 
 # Starts a stand-in of our own (for --target dms tests and busy ports); SIM_URL, SIM_TEST_PORT. Called again,
@@ -112,7 +114,7 @@ create_test_client() {
     const app = { vendorId, applicationName: `bats ${Date.now()}`, claimSetName: "EdFiSandbox", educationOrganizationIds: [777000] };
     if (stores !== "") app.dataStoreIds = JSON.parse(stores);
     const { key, secret } = await (await call("/v3/applications", json(app))).json();
-    console.log(`${key}\n${secret}`);' "$1" "${2-[1]}" "$REPO/scripts/lib/js/http-client.mjs")" || return 1
+    console.log(`${key}\n${secret}`);' "$1" "${2-[1]}" "$REPO/dist/runner/http-client.mjs")" || return 1
   TEST_CLIENT_ID="${out%%$'\n'*}"
   TEST_CLIENT_SECRET="${out#*$'\n'}"
 }
@@ -145,7 +147,7 @@ sim_data() {
     const { access_token: token } = await (await fetch(`${base}/oauth/token`, form)).json();
     const res = await fetch(`${base}/data/${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body || undefined });
     if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status}`);
-    console.log(await res.text());' "$SIM_URL" "$TEST_CLIENT_ID" "$TEST_CLIENT_SECRET" "$1" "$2" "${3:-}" "$REPO/scripts/lib/js/http-client.mjs"
+    console.log(await res.text());' "$SIM_URL" "$TEST_CLIENT_ID" "$TEST_CLIENT_SECRET" "$1" "$2" "${3:-}" "$REPO/dist/runner/http-client.mjs"
 }
 
 # The stand-in's stats file: the one given, else a fresh copy of $SIM_URL/_sim/stats.
@@ -153,7 +155,7 @@ sim_stats_file() {
   local file="${1:-}"
   if [[ -z "$file" ]]; then
     file="$BATS_TEST_TMPDIR/stats.json"
-    node "$REPO/scripts/lib/js/net.mjs" get-json "$SIM_URL/_sim/stats" "$file"
+    node "$REPO/dist/runner/net.mjs" get-json "$SIM_URL/_sim/stats" "$file"
   fi
   printf '%s' "$file"
 }

@@ -207,7 +207,7 @@ teardown() {
   printf 'bin\0Bearer 0123456789abcdefghij' >"$dir/blob.bin"
   cp "$dir/blob.bin" "$BATS_TEST_TMPDIR/blob.orig"
   printf 'CLIENT_SECRET\0shell\0Sup3r-Secret-Value\0CLIENT_ID\0shell\0visible-client-id\0' |
-    BROKER_KEY=broker-key-0123456789 node "$REPO/scripts/lib/js/results.mjs" scrub "$dir" BROKER_KEY
+    BROKER_KEY=broker-key-0123456789 node "$REPO/dist/runner/results.mjs" scrub "$dir" BROKER_KEY
   [ "$(cat "$dir/console.log")" = "$(printf '%s\n' 'Authorization: Bearer ********' 'authorization: basic ********' \
     'Basic authentication stays readable' 'the secret is ********' 'client visible-client-id')" ]
   [ "$(cat "$dir/load/summary.json")" = '{"access_token":"********","expires_in":1800}' ]

@@ -40,7 +40,7 @@ teardown() {
 @test "a DMS on a port that browsers' fetch refuses (10080, 6666 ...) is reachable, as it is for k6" {
   local port="" candidate
   for candidate in 10080 6666 6667 6668 6669 6000 4045; do
-    if node "$REPO/scripts/lib/js/net.mjs" port-free "$candidate" 2>/dev/null; then port="$candidate"; break; fi
+    if node "$REPO/dist/runner/net.mjs" port-free "$candidate" 2>/dev/null; then port="$candidate"; break; fi
   done
   [ -n "$port" ] || { echo "none of the WHATWG bad ports is free on this machine"; false; }
   start_test_sim "$port"
@@ -268,7 +268,7 @@ teardown() {
   local file="$BATS_TEST_TMPDIR/my.env" backups
   printf '# my settings\nAPI_BASE_URL=http://dms:8080\nexport CLIENT_ID=old-key\n\n# scale\nVUS_LOAD_PHASE=4\nCLIENT_SECRET=old\n' >"$file"
   cp "$file" "$BATS_TEST_TMPDIR/original.env"
-  ENVFILE_CLIENT_ID=new-key ENVFILE_CLIENT_SECRET='n3w$ecret#!' run node "$REPO/scripts/lib/js/env-update.mjs" "$file" CLIENT_ID CLIENT_SECRET
+  ENVFILE_CLIENT_ID=new-key ENVFILE_CLIENT_SECRET='n3w$ecret#!' run node "$REPO/dist/runner/env-update.mjs" "$file" CLIENT_ID CLIENT_SECRET
   assert_status 0
   [ "$(cat "$file")" = "$(printf "# my settings\nAPI_BASE_URL=http://dms:8080\nexport CLIENT_ID='new-key'\n\n# scale\nVUS_LOAD_PHASE=4\nCLIENT_SECRET='n3w\$ecret#!'")" ]
   [ "$(stat -c %a "$file")" = 600 ]
@@ -286,7 +286,7 @@ teardown() {
 @test "the env-file update appends missing names and keeps CRLF line endings" {
   local file="$BATS_TEST_TMPDIR/crlf.env"
   printf 'API_BASE_URL=http://dms:8080\r\nVUS_LOAD_PHASE=4\r\n' >"$file"
-  ENVFILE_CLIENT_ID=k ENVFILE_CLIENT_SECRET=s run node "$REPO/scripts/lib/js/env-update.mjs" "$file" CLIENT_ID CLIENT_SECRET
+  ENVFILE_CLIENT_ID=k ENVFILE_CLIENT_SECRET=s run node "$REPO/dist/runner/env-update.mjs" "$file" CLIENT_ID CLIENT_SECRET
   assert_status 0
   [ "$(cat "$file")" = "$(printf "API_BASE_URL=http://dms:8080\r\nVUS_LOAD_PHASE=4\r\nCLIENT_ID='k'\r\nCLIENT_SECRET='s'\r")" ]
 }
@@ -297,7 +297,7 @@ teardown() {
   printf 'API_BASE_URL=http://dms:8080\nCLIENT_ID=old\n' >"$secrets/dms.env"
   cp "$secrets/dms.env" "$BATS_TEST_TMPDIR/original.env"
   ln -s secrets/dms.env "$link"
-  ENVFILE_CLIENT_ID=new-key ENVFILE_CLIENT_SECRET=s3cret run node "$REPO/scripts/lib/js/env-update.mjs" "$link" CLIENT_ID CLIENT_SECRET
+  ENVFILE_CLIENT_ID=new-key ENVFILE_CLIENT_SECRET=s3cret run node "$REPO/dist/runner/env-update.mjs" "$link" CLIENT_ID CLIENT_SECRET
   assert_status 0
   [ -L "$link" ]
   [ "$(readlink "$link")" = secrets/dms.env ]
@@ -310,7 +310,7 @@ teardown() {
   refute compgen -G "$BATS_TEST_TMPDIR/.env.load-test.bak*"
   # a link whose target does not exist yet: the target is created, the link kept
   ln -s secrets/new.env "$BATS_TEST_TMPDIR/dangling.env"
-  ENVFILE_CLIENT_ID=k run node "$REPO/scripts/lib/js/env-update.mjs" "$BATS_TEST_TMPDIR/dangling.env" CLIENT_ID
+  ENVFILE_CLIENT_ID=k run node "$REPO/dist/runner/env-update.mjs" "$BATS_TEST_TMPDIR/dangling.env" CLIENT_ID
   assert_status 0
   [ -L "$BATS_TEST_TMPDIR/dangling.env" ]
   [ "$(cat "$secrets/new.env")" = "CLIENT_ID='k'" ]
@@ -320,7 +320,7 @@ teardown() {
   local file="$BATS_TEST_TMPDIR/multi.env"
   printf '%s\n' 'NOTE="first line' 'CLIENT_ID=not-a-setting' 'last line"' 'CLIENT_SECRET="old' 'secret"' \
     'BROKEN="never closed' 'CLIENT_ID=old-key' >"$file"
-  ENVFILE_CLIENT_ID=new-key ENVFILE_CLIENT_SECRET=new-secret run node "$REPO/scripts/lib/js/env-update.mjs" "$file" CLIENT_ID CLIENT_SECRET
+  ENVFILE_CLIENT_ID=new-key ENVFILE_CLIENT_SECRET=new-secret run node "$REPO/dist/runner/env-update.mjs" "$file" CLIENT_ID CLIENT_SECRET
   assert_status 0
   [ "$(cat "$file")" = "$(printf '%s\n' 'NOTE="first line' 'CLIENT_ID=not-a-setting' 'last line"' "CLIENT_SECRET='new-secret'" \
     'BROKEN="never closed' "CLIENT_ID='new-key'")" ]
@@ -328,7 +328,7 @@ teardown() {
   run node --input-type=module -e '
     const { readEnvFile } = await import(process.argv[1]);
     const { values } = readEnvFile(process.argv[2]);
-    console.log(["NOTE", "CLIENT_ID", "CLIENT_SECRET"].map((n) => values.get(n).value).join("|"))' "$REPO/scripts/lib/js/envfile.mjs" "$file"
+    console.log(["NOTE", "CLIENT_ID", "CLIENT_SECRET"].map((n) => values.get(n).value).join("|"))' "$REPO/dist/runner/envfile.mjs" "$file"
   [ "$output" = "$(printf 'first line\nCLIENT_ID=not-a-setting\nlast line|new-key|new-secret')" ]
 }
 

@@ -127,7 +127,7 @@ teardown() {
   grep -qx 'VUS_LOAD_PHASE=2' "$env_file"
   grep -qx '# scale' "$env_file"
   grep -q "^CLIENT_ID='" "$env_file"
-  secret="$(node --input-type=module -e 'const { readEnvFile } = await import(process.argv[1]); console.log(readEnvFile(process.argv[2]).values.get("CLIENT_SECRET").value)' "$REPO/scripts/lib/js/envfile.mjs" "$env_file")"
+  secret="$(node --input-type=module -e 'const { readEnvFile } = await import(process.argv[1]); console.log(readEnvFile(process.argv[2]).values.get("CLIENT_SECRET").value)' "$REPO/dist/runner/envfile.mjs" "$env_file")"
   [ "${#secret}" -ge 16 ]
   assert_output_lacks "$secret"
   [ "$(sim_count 'POST /v3/applications 201')" = "$apps" ]

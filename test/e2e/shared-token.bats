@@ -59,7 +59,7 @@ summary_count() {
   [ "$run_status" = 0 ] || { cat "$log"; false; }
   local dir unauthorized
   dir="$(run_dir)"
-  node "$REPO/scripts/lib/js/net.mjs" get-json "$SIM_URL/_sim/stats" "$BATS_TEST_TMPDIR/stats.json"
+  node "$REPO/dist/runner/net.mjs" get-json "$SIM_URL/_sim/stats" "$BATS_TEST_TMPDIR/stats.json"
   [ "$(client_tokens "$BATS_TEST_TMPDIR/stats.json")" = 2 ]
   unauthorized="$(data_calls_with "$BATS_TEST_TMPDIR/stats.json" 401)"
   echo "401 answers: $unauthorized"

@@ -90,7 +90,7 @@ use_test_sim_as_dms() {
   grep -q "the load stops: schools create answered 409" "$RESULTS_ROOT/latest/report.html"
   # no waiting on the missing school: today every document of school 1 waited 13 times on a 409
   local stats="$BATS_TEST_TMPDIR/stats.json" conflicts
-  node "$REPO/scripts/lib/js/net.mjs" get-json "$SIM_URL/_sim/stats" "$stats"
+  node "$REPO/dist/runner/net.mjs" get-json "$SIM_URL/_sim/stats" "$stats"
   conflicts="$(data_calls_with "$stats" 409)"
   echo "409 answers: $conflicts"
   [ "$conflicts" -le 8 ]

@@ -1,14 +1,12 @@
-// The runner (scripts/lib/js/config.mjs) and the k6 scenarios (src/config.ts) each know the built-in
+// The runner (scripts/lib/node/config.ts) and the k6 scenarios (src/config.ts) each know the built-in
 // defaults: the runner to print and validate them, k6 to run bare. This keeps the two lists in step.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/config.ts';
 
-interface Setting { name: string; def: string }
-const runnerConfig = '../../scripts/lib/js/config.mjs';
+import { SETTINGS } from '../../scripts/lib/node/config.ts';
 
 test('the runner and the k6 config have the same built-in defaults', async () => {
-  const { SETTINGS } = (await import(runnerConfig)) as { SETTINGS: Setting[] };
   const fromRunnerDefaults: Record<string, string> = { API_BASE_URL: 'http://dms.example' };
   for (const setting of SETTINGS) {
     if (setting.def !== '' && setting.name !== 'API_BASE_URL') fromRunnerDefaults[setting.name] = setting.def;

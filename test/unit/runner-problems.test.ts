@@ -1,18 +1,19 @@
-// The runner's step after each phase: the broker's problems into <phase>/summary.json (scripts/lib/js/problems.mjs).
+// The runner's step after each phase: the broker's problems into <phase>/summary.json (scripts/lib/node/problems.ts,
+// run as the runner runs it: bundled into dist/runner/problems.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-const helper = new URL('../../scripts/lib/js/problems.mjs', import.meta.url).pathname;
-const { problemLines, withProblems } = (await import(helper)) as {
-  problemLines(p: unknown[]): string[];
-  withProblems(summary: unknown, problems: unknown): Record<string, unknown>;
-};
+import { problemLines, withProblems } from '../../scripts/lib/node/problems.ts';
+
+const root = new URL('../..', import.meta.url).pathname;
+execFileSync(process.execPath, ['build.mjs', '--runner', '--if-stale'], { cwd: root });
+const helper = join(root, 'dist/runner/problems.mjs');
 
 const conflict = { phase: 'load', resource: 'schools', op: 'create', status: 409, kind: 'status', problemType: 'urn:ed-fi:api:identity-conflict', contentType: 'application/problem+json', count: 2 };
 const loginPage = { phase: 'readwrite', resource: 'students', op: 'read', status: 200, kind: 'wrong-body', problemType: '', contentType: 'text/html', count: 7 };

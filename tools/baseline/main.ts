@@ -5,7 +5,7 @@
 //   list                                     -> the saved baselines
 // Exit codes: 0 fine / no regression, 1 regression (named), 2 bad input or the comparison cannot be made
 // (unknown, unreadable or corrupt baseline, unreadable folder, another profile, nothing in common).
-import { writeWhole } from '../../scripts/lib/js/write-whole.mjs';
+import { writeWhole } from '../../scripts/lib/node/write-whole.ts';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readResults, ResultsError } from '../report/results.ts';

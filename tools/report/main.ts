@@ -2,7 +2,7 @@
 // --answer also prints the answer first (verdict, reasons, slowest pairs, failures after retries, retries,
 // what capped throughput, baseline) as text lines: the runner's last console lines (scripts/lib/results.sh).
 // Exit codes: 0 written, 2 bad input (missing or unreadable results folder), 1 anything unexpected.
-import { writeWhole } from '../../scripts/lib/js/write-whole.mjs';
+import { writeWhole } from '../../scripts/lib/node/write-whole.ts';
 import { join } from 'node:path';
 import { chartJsSource } from './chartjs.ts';
 import { renderReport } from './render.ts';

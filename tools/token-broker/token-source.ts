@@ -3,7 +3,7 @@
 // never stalls the VUs), and never runs two fetches at once, so a crowd of VUs asking together causes a
 // single request to the token endpoint.
 import { backoffMs, brokerShouldRefresh, effectiveMarginMs, parseRetryAfter } from '../../src/auth/token-timing.ts';
-import { httpRequest, networkReason, type HttpAnswer } from '../../scripts/lib/js/http-client.mjs';
+import { httpRequest, networkReason, type HttpAnswer } from '../../scripts/lib/node/http-client.ts';
 
 export interface Token {
   accessToken: string;
@@ -20,7 +20,7 @@ export interface TokenSourceOptions {
   /** Extra tries for a 401 on the very first request (a client created seconds ago may not be usable yet). */
   initialRetries?: number;
   now?: () => number;
-  /** The token request; default: node:http(s) (scripts/lib/js/http-client.mjs), as fetch refuses some ports. */
+  /** The token request; default: node:http(s) (scripts/lib/node/http-client.ts), as fetch refuses some ports. */
   fetchImpl?: (url: string, init: { method: string; headers: Record<string, string>; body: string; timeoutMs: number }) => Promise<HttpAnswer | Response>;
   sleep?: (ms: number) => Promise<void>;
 }

@@ -14,19 +14,37 @@
 // --csv-default), web-dashboard=export=FILE&... . Any other output (a URL, an extension) is passed on as it is.
 import { mkdirSync } from 'node:fs';
 import { isAbsolute, posix } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { isMainModule } from './main-module.ts';
 
 /** Files the runner itself writes into a phase folder: an output must not take their names. */
 export const RUNNER_FILES = ['summary.json', 'timeseries.ndjson', 'dashboard.html'];
 
 export class OutputError extends Error {}
 
+/** The file names an output writes and how to rebuild the output with other names. */
+interface FileSlots {
+  names: string[];
+  rebuild(placed: string[]): string;
+}
+
+export interface PlaceOptions {
+  /** The phase folder the files go into. */
+  dir: string;
+  /** Where the outputs came from, for messages: '--out' or 'K6_OUT (shell)'. */
+  source?: string;
+  /** k6's default csv file name (file.csv, or K6_CSV_FILENAME). */
+  csvDefault?: string;
+  /** Create the folders of the files (k6 does not). */
+  mkdir?: boolean;
+}
+
 /** Outputs of a K6_OUT value: k6 splits the variable on commas (envconfig), empty entries dropped. */
-export function splitK6Out(value) {
+export function splitK6Out(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-function typeAndArg(output) {
+function typeAndArg(output: string): { type: string; arg: string | undefined } {
   const eq = output.indexOf('=');
   return eq < 0 ? { type: output, arg: undefined } : { type: output.slice(0, eq), arg: output.slice(eq + 1) };
 }
@@ -35,25 +53,25 @@ function typeAndArg(output) {
  * The file names an output writes, as the user gave them, with a function that rebuilds the output from
  * replacement names; undefined for outputs that write no file (stdout, a URL, an extension).
  */
-function fileSlots(output, csvDefault) {
+function fileSlots(output: string, csvDefault: string): FileSlots | undefined {
   const { type, arg } = typeAndArg(output);
   if (type === 'json') {
     if (arg === undefined || arg === '' || arg === '-') return undefined;
-    return { names: [arg], rebuild: ([name]) => `json=${name}` };
+    return { names: [arg], rebuild: ([name]: string[]) => `json=${name}` };
   }
   if (type === 'csv') {
-    if (arg === undefined || arg === '') return { names: [csvDefault], rebuild: ([name]) => `csv=${name}` };
-    if (!arg.includes('=')) return { names: [arg], rebuild: ([name]) => `csv=${name}` };
-    const pairs = arg.split(',').map((pair) => {
+    if (arg === undefined || arg === '') return { names: [csvDefault], rebuild: ([name]: string[]) => `csv=${name}` };
+    if (!arg.includes('=')) return { names: [arg], rebuild: ([name]: string[]) => `csv=${name}` };
+    const pairs = arg.split(',').map((pair): [string, string | undefined] => {
       const eq = pair.indexOf('=');
       return eq < 0 ? [pair, undefined] : [pair.slice(0, eq), pair.slice(eq + 1)];
     });
     const at = pairs.findIndex(([key]) => key === 'fileName');
-    const name = at >= 0 ? pairs[at][1] ?? '' : csvDefault;
+    const name = at >= 0 ? (pairs[at][1] ?? '') : csvDefault;
     return {
       names: [name],
-      rebuild: ([placed]) => {
-        const out = pairs.map(([k, v]) => (k === 'fileName' ? ['fileName', placed] : [k, v]));
+      rebuild: ([placed]: string[]) => {
+        const out = pairs.map(([k, v]): [string, string | undefined] => (k === 'fileName' ? ['fileName', placed] : [k, v]));
         if (at < 0) out.unshift(['fileName', placed]);
         return `csv=${out.map(([k, v]) => (v === undefined ? k : `${k}=${v}`)).join(',')}`;
       },
@@ -65,7 +83,7 @@ function fileSlots(output, csvDefault) {
     if (!name) return undefined;
     return {
       names: [name],
-      rebuild: ([placed]) => {
+      rebuild: ([placed]: string[]) => {
         params.set('export', placed);
         // k6 reads this with url.ParseQuery: keep '/' readable, it needs no escaping there.
         return `web-dashboard=${params.toString().replace(/%2F/gi, '/')}`;
@@ -76,7 +94,7 @@ function fileSlots(output, csvDefault) {
 }
 
 /** The path inside the phase folder for a file name; throws OutputError for names that would leave it. */
-export function relativeName(name, output, source) {
+export function relativeName(name: string, output: string, source: string): string {
   const where = `output '${output}' (${source})`;
   if (name === '') throw new OutputError(`${where} names no file`);
   if (isAbsolute(name) || /^[A-Za-z]:[\\/]/.test(name)) {
@@ -99,8 +117,8 @@ export function relativeName(name, output, source) {
  * Rewrites the outputs for one phase: each file name becomes `${dir}/${name}`. Throws OutputError on a bad
  * name or when two outputs would write the same file.
  */
-export function placeOutputs(outputs, { dir, source = '--out', csvDefault = 'file.csv', mkdir = false }) {
-  const seen = new Map();
+export function placeOutputs(outputs: string[], { dir, source = '--out', csvDefault = 'file.csv', mkdir = false }: PlaceOptions): string[] {
+  const seen = new Map<string, string>();
   return outputs.map((output) => {
     const slots = fileSlots(output, csvDefault);
     if (!slots) return output;
@@ -118,33 +136,24 @@ export function placeOutputs(outputs, { dir, source = '--out', csvDefault = 'fil
   });
 }
 
-function options(args) {
-  const out = { rest: [] };
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--') {
-      out.rest = args.slice(i + 1);
-      break;
-    }
-    if (args[i] === '--mkdir') out.mkdir = true;
-    else out[args[i].replace(/^--/, '')] = args[++i];
-  }
-  return out;
-}
-
-function main(argv) {
+function main(argv: string[]): number {
   const [command, ...args] = argv;
-  const opts = options(args);
+  const { values: opts, positionals: rest } = parseArgs({
+    args,
+    options: { source: { type: 'string' }, 'csv-default': { type: 'string' }, dir: { type: 'string' }, mkdir: { type: 'boolean' } },
+    allowPositionals: true,
+  });
   try {
     if (command === 'split') {
-      for (const output of splitK6Out(args[0] ?? '')) process.stdout.write(`${output}\0`);
+      for (const output of splitK6Out(rest[0] ?? '')) process.stdout.write(`${output}\0`);
       return 0;
     }
     if (command === 'check') {
-      placeOutputs(opts.rest, { dir: '<phase>', source: opts.source ?? '--out', csvDefault: opts['csv-default'] || undefined });
+      placeOutputs(rest, { dir: '<phase>', source: opts.source ?? '--out', csvDefault: opts['csv-default'] || undefined });
       return 0;
     }
-    if (command === 'place') {
-      const placed = placeOutputs(opts.rest, { dir: opts.dir, source: opts.source ?? '--out', csvDefault: opts['csv-default'] || undefined, mkdir: opts.mkdir });
+    if (command === 'place' && opts.dir !== undefined) {
+      const placed = placeOutputs(rest, { dir: opts.dir, source: opts.source ?? '--out', csvDefault: opts['csv-default'] || undefined, mkdir: opts.mkdir });
       for (const output of placed) {
         process.stdout.write(`${output}\0`);
       }
@@ -162,4 +171,4 @@ function main(argv) {
 }
 
 // Run as a command, not when imported.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = main(process.argv.slice(2));
+if (isMainModule(import.meta.url)) process.exitCode = main(process.argv.slice(2));

@@ -9,13 +9,25 @@
 //     -> stderr: warnings; on invalid values the list of problems, exit 2
 //   node config.mjs describe    -> the settings table (name, default, meaning) for --help and docs
 import { existsSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-import { EnvFileEncodingError, readEnvFile } from './envfile.mjs';
+import { parseArgs } from 'node:util';
+import { EnvFileEncodingError, readEnvFile, type EnvEntry } from './envfile.ts';
+import { isMainModule } from './main-module.ts';
 
 const DURATION = /^(\d+h)?(\d+m)?(\d+(\.\d+)?s)?$/;
 
 /** kind decides validation; min is the lowest whole number allowed, choices the values a 'choice' takes. Defaults match src/config.ts. */
-export const SETTINGS = [
+/** One setting: its name, how its value is checked (kind, min, max, choices), its default and meaning. */
+export interface Setting {
+  name: string;
+  kind: 'url' | 'text' | 'word' | 'int' | 'fraction' | 'duration' | 'mix' | 'choice';
+  def: string;
+  help: string;
+  min?: number;
+  max?: number;
+  choices?: string[];
+}
+
+export const SETTINGS: Setting[] = [
   { name: 'API_BASE_URL', kind: 'url', def: '', help: 'DMS base URL (discovery document at /); unset = run against the bundled stand-in' },
   { name: 'OAUTH_TOKEN_URL', kind: 'url', def: '', help: 'token endpoint; default: urls.oauth from the discovery document' },
   { name: 'DATA_API_URL', kind: 'url', def: '', help: 'data API base (.../data); default: urls.dataManagementApi from the discovery document' },
@@ -57,7 +69,7 @@ const KNOWN = new Set(SETTINGS.map((s) => s.name));
 const PASSTHROUGH = /^(SIM|K6)_[A-Z0-9_]+$/;
 
 /** Returns an error text for a bad value, or null. Empty values never get here. */
-export function checkValue(setting, value) {
+export function checkValue(setting: Setting, value: string): string | null {
   switch (setting.kind) {
     case 'url':
       return /^https?:\/\/[^\s/]+\S*$/.test(value) ? null : 'must be a URL starting with http:// or https://, e.g. http://localhost:8080';
@@ -78,10 +90,10 @@ export function checkValue(setting, value) {
       return match && seconds > 0 ? null : 'must be a duration such as 30s, 5m or 1h30m (units h, m, s; no spaces)';
     }
     case 'mix': {
-      const parts = value.split(',').map((p) => p.trim()).filter(Boolean);
+      const parts = value.split(',').map((p: string) => p.trim()).filter(Boolean);
       let total = 0;
       for (const part of parts) {
-        const [op, weight, extra] = part.split('=').map((s) => s.trim());
+        const [op, weight, extra] = part.split('=').map((s: string) => s.trim());
         if (!OPERATIONS.includes(op) || !/^\d+$/.test(weight ?? '') || extra !== undefined) {
           return `must be op=weight pairs separated by commas, op one of ${OPERATIONS.join(', ')}; '${part}' is not`;
         }
@@ -92,14 +104,14 @@ export function checkValue(setting, value) {
     case 'word':
       return /^\S+$/.test(value) ? null : 'must not contain spaces';
     case 'choice':
-      return setting.choices.includes(value) ? null : `must be one of ${setting.choices.join(', ')}`;
+      return (setting.choices ?? []).includes(value) ? null : `must be one of ${(setting.choices ?? []).join(', ')}`;
     default:
       return null;
   }
 }
 
 /** A valid value to show in a fix suggestion: the default when there is one. */
-function example(setting) {
+function example(setting: Setting): string {
   if (setting.def) return setting.def;
   switch (setting.kind) {
     case 'int': return String(Math.max(setting.min ?? 0, 1));
@@ -108,22 +120,40 @@ function example(setting) {
   }
 }
 
-function argValue(args, flag) {
-  const i = args.indexOf(flag);
-  return i >= 0 ? args[i + 1] : undefined;
+/** The settings of one file (profile or env file), with the label messages use for it. */
+interface Layer {
+  label: string;
+  path?: string;
+  values: Map<string, EnvEntry>;
+  warnings: string[];
 }
 
-function loadLayer(path, label) {
+export interface ResolveInput {
+  env: Record<string, string | undefined>;
+  profileFile?: string;
+  profileLabel: string;
+  envFile?: string;
+  envLabel: string;
+}
+
+/** Every setting as [name, source ('not set', 'default', 'shell' or a file's label), value]. */
+export interface Resolved {
+  resolved: [string, string, string][];
+  problems: string[];
+  warnings: string[];
+}
+
+function loadLayer(path: string | undefined, label: string): Layer {
   if (!path || !existsSync(path)) return { label, values: new Map(), warnings: [] };
   const { values, warnings } = readEnvFile(path);
   return { label, path, values, warnings };
 }
 
-export function resolve({ env, profileFile, profileLabel, envFile, envLabel }) {
+export function resolve({ env, profileFile, profileLabel, envFile, envLabel }: ResolveInput): Resolved {
   const profile = loadLayer(profileFile, profileLabel);
   const envLayer = loadLayer(envFile, envLabel);
   const layers = [profile, envLayer];
-  const warnings = [];
+  const warnings: string[] = [];
   for (const layer of layers) {
     for (const w of layer.warnings) warnings.push(`${layer.label}: ${w}`);
     for (const [name, { line }] of layer.values) {
@@ -133,15 +163,15 @@ export function resolve({ env, profileFile, profileLabel, envFile, envLabel }) {
     }
   }
   const names = [...SETTINGS.map((s) => s.name)];
-  const extra = new Set();
+  const extra = new Set<string>();
   for (const name of Object.keys(env)) if (/^SIM_[A-Z0-9_]+$/.test(name)) extra.add(name);
   for (const layer of layers) for (const name of layer.values.keys()) if (PASSTHROUGH.test(name) && !KNOWN.has(name)) extra.add(name);
   names.push(...[...extra].filter((n) => !KNOWN.has(n)).sort());
 
-  const resolved = [];
-  const problems = [];
+  const resolved: [string, string, string][] = [];
+  const problems: string[] = [];
   for (const name of names) {
-    const setting = SETTINGS.find((s) => s.name === name) ?? { name, kind: 'text', def: '' };
+    const setting: Setting = SETTINGS.find((s) => s.name === name) ?? { name, kind: 'text', def: '', help: '' };
     let value = setting.def;
     let source = 'default';
     let where = 'the built-in default';
@@ -173,7 +203,7 @@ export function resolve({ env, profileFile, profileLabel, envFile, envLabel }) {
   return { resolved, problems, warnings };
 }
 
-function main(argv) {
+function main(argv: string[]): number {
   const [command, ...args] = argv;
   if (command === 'describe') {
     for (const s of SETTINGS) process.stdout.write(`${s.name}\t${s.def}\t${s.help}\n`);
@@ -183,14 +213,18 @@ function main(argv) {
     process.stderr.write('usage: config.mjs resolve|describe ...\n');
     return 2;
   }
-  let result;
+  const { values: opts } = parseArgs({
+    args,
+    options: { 'profile-file': { type: 'string' }, 'profile-label': { type: 'string' }, dotenv: { type: 'string' }, 'dotenv-label': { type: 'string' } },
+  });
+  let result: Resolved;
   try {
     result = resolve({
       env: process.env,
-      profileFile: argValue(args, '--profile-file'),
-      profileLabel: argValue(args, '--profile-label') ?? 'profile',
-      envFile: argValue(args, '--dotenv'),
-      envLabel: argValue(args, '--dotenv-label') ?? 'env file',
+      profileFile: opts['profile-file'],
+      profileLabel: opts['profile-label'] ?? 'profile',
+      envFile: opts.dotenv,
+      envLabel: opts['dotenv-label'] ?? 'env file',
     });
   } catch (error) {
     if (!(error instanceof EnvFileEncodingError)) throw error;
@@ -210,4 +244,4 @@ function main(argv) {
 }
 
 // Run as a command, not when imported (the unit tests import SETTINGS).
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = main(process.argv.slice(2));
+if (isMainModule(import.meta.url)) process.exitCode = main(process.argv.slice(2));

@@ -11,14 +11,15 @@ export const EXIT_DISK_FULL = 7;
  * interruption never leaves a truncated file. A full file system (ENOSPC, EDQUOT) ends the process with
  * EXIT_DISK_FULL after saying so with the path; other errors are thrown (the temporary file is removed).
  */
-export function writeWhole(file, text) {
+export function writeWhole(file: string, text: string | Uint8Array): void {
   const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
   try {
     writeFileSync(tmp, text);
     renameSync(tmp, file);
   } catch (error) {
     rmSync(tmp, { force: true });
-    if (error.code === 'ENOSPC' || error.code === 'EDQUOT') {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') {
       process.stderr.write(`no space left on the device of ${file}: it was not written (free some space, or set RESULTS_ROOT to another file system)\n`);
       process.exit(EXIT_DISK_FULL);
     }

@@ -7,24 +7,38 @@
 //      EDUCATION_ORGANIZATION_IDS (comma list), NAMESPACE_PREFIXES, APPLICATION_NAME, CMS_TIMEOUT_SECONDS
 // exit: 0 created; 1 CMS unreachable; 2 admin credentials refused; 3 CMS refused a request or answered
 //       something unexpected; 4 CMS failed (HTTP 5xx); 5 bad input
-import { httpRequest, networkReason } from './http-client.mjs';
+import { httpRequest, networkReason, type HttpAnswer } from './http-client.ts';
 
 const env = process.env;
 const base = (env.CMS_BASE_URL ?? '').replace(/\/+$/, '');
 const timeoutMs = Number(env.CMS_TIMEOUT_SECONDS ?? '10') * 1000;
 
+/** A failure with the exit code it ends the process with (see the header). */
 class Stop extends Error {
-  constructor(code, message) {
+  readonly code: number;
+
+  constructor(code: number, message: string) {
     super(message);
     this.code = code;
   }
 }
 
-function say(line) {
+/** What a Configuration Service call answered: status, headers and the body's text. */
+interface CmsAnswer {
+  status: number;
+  headers: HttpAnswer['headers'];
+  text: string;
+}
+
+/** The fields of a JSON answer this client reads; anything may be missing. */
+// `any` on purpose: every field this client reads is checked with typeof before it is used.
+type JsonObject = Record<string, any>;
+
+function say(line: string): void {
   process.stderr.write(`        ${line}\n`);
 }
 
-function problem(text) {
+function problem(text: string): string {
   try {
     const body = JSON.parse(text);
     const parts = [body.title, body.detail, ...(Array.isArray(body.errors) ? body.errors : [])].filter(Boolean);
@@ -37,10 +51,10 @@ function problem(text) {
   return oneLine === '' ? '(empty body)' : oneLine.slice(0, 300);
 }
 
-async function call(method, path, { token, json, form } = {}) {
+async function call(method: string, path: string, { token, json, form }: { token?: string; json?: unknown; form?: Record<string, string> } = {}): Promise<CmsAnswer> {
   const url = `${base}${path}`;
-  const headers = { accept: 'application/json' };
-  let body;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  let body: string | undefined;
   if (token) headers.authorization = `Bearer ${token}`;
   if (json !== undefined) {
     headers['content-type'] = 'application/json';
@@ -50,7 +64,7 @@ async function call(method, path, { token, json, form } = {}) {
     headers['content-type'] = 'application/x-www-form-urlencoded';
     body = new URLSearchParams(form).toString();
   }
-  let response;
+  let response: HttpAnswer;
   try {
     response = await httpRequest(url, { method, headers, body, timeoutMs });
   } catch (error) {
@@ -64,7 +78,7 @@ async function call(method, path, { token, json, form } = {}) {
   return { status: response.status, headers: response.headers, text };
 }
 
-function parse(res, what) {
+function parse(res: CmsAnswer, what: string): JsonObject {
   try {
     return JSON.parse(res.text);
   } catch {
@@ -72,11 +86,11 @@ function parse(res, what) {
   }
 }
 
-async function adminToken() {
+async function adminToken(): Promise<string> {
   const res = await call('POST', '/connect/token', {
     form: {
-      client_id: env.CMS_ADMIN_CLIENT_ID,
-      client_secret: env.CMS_ADMIN_CLIENT_SECRET,
+      client_id: env.CMS_ADMIN_CLIENT_ID ?? '',
+      client_secret: env.CMS_ADMIN_CLIENT_SECRET ?? '',
       grant_type: 'client_credentials',
       scope: 'edfi_admin_api/full_access',
     },
@@ -91,7 +105,7 @@ async function adminToken() {
   return token;
 }
 
-async function dataStoreId(token) {
+async function dataStoreId(token: string): Promise<number> {
   if (env.DATA_STORE_ID) {
     say(`  data store ${env.DATA_STORE_ID} (DATA_STORE_ID)`);
     return Number(env.DATA_STORE_ID);
@@ -106,7 +120,7 @@ async function dataStoreId(token) {
   return stores[0].id;
 }
 
-function idFrom(res) {
+function idFrom(res: CmsAnswer): number | undefined {
   const location = res.headers.get('location') ?? '';
   const fromLocation = /\/(\d+)\/?$/.exec(location);
   if (fromLocation) return Number(fromLocation[1]);
@@ -125,11 +139,11 @@ const VENDOR_COMPANY = 'DMS Load Test';
  * The suite's vendor: looked up by company first (GET /v3/vendors?company=...), created only when absent,
  * because DMS 8.1's POST /v3/vendors refuses an existing company with 400 (8.0 updated it and said 200).
  */
-async function vendor(token) {
+async function vendor(token: string): Promise<number> {
   const found = await call('GET', `/v3/vendors?company=${encodeURIComponent(VENDOR_COMPANY)}`, { token });
   if (found.status !== 200) throw new Stop(3, `GET /v3/vendors?company=... answered HTTP ${found.status}: ${problem(found.text)}`);
   const vendors = parse(found, 'GET /v3/vendors');
-  const existing = Array.isArray(vendors) ? vendors.find((v) => v && v.company === VENDOR_COMPANY && typeof v.id === 'number') : undefined;
+  const existing = Array.isArray(vendors) ? vendors.find((v: JsonObject) => v && v.company === VENDOR_COMPANY && typeof v.id === 'number') : undefined;
   if (existing) {
     say(`  vendor ${existing.id} reused (${VENDOR_COMPANY})`);
     return existing.id;
@@ -150,7 +164,7 @@ async function vendor(token) {
   return id;
 }
 
-async function application(token, vendorId, storeId) {
+async function application(token: string, vendorId: number, storeId: number): Promise<{ key: string; secret: string }> {
   const edOrgs = (env.EDUCATION_ORGANIZATION_IDS || '777000').split(',').map((s) => Number(s.trim()));
   const res = await call('POST', '/v3/applications', {
     token,
@@ -172,10 +186,10 @@ async function application(token, vendorId, storeId) {
   }
   if (/[\r\n]/.test(body.key + body.secret)) throw new Stop(3, 'POST /v3/applications returned a key or secret with a line break');
   say(`  application ${body.id ?? '?'} created: claim set ${env.CLAIM_SET_NAME || 'EdFiSandbox'}, education organizations ${edOrgs.join(',')}, data store ${storeId}`);
-  return body;
+  return { key: body.key, secret: body.secret };
 }
 
-async function main() {
+async function main(): Promise<void> {
   for (const name of ['CMS_BASE_URL', 'CMS_ADMIN_CLIENT_ID', 'CMS_ADMIN_CLIENT_SECRET']) {
     if (!env[name]) throw new Stop(5, `${name} is not set`);
   }
@@ -193,7 +207,7 @@ try {
     say(error.message);
     process.exitCode = error.code;
   } else {
-    say(`client setup failed: ${error.message}`);
+    say(`client setup failed: ${(error as Error).message}`);
     process.exitCode = 3;
   }
 }

@@ -1,10 +1,30 @@
-// Reading and updating dotenv files. No dependencies, so the runner can read its configuration before
-// `npm ci` has run. Parsing follows the `dotenv` library that dotenv-cli uses (test/bats/config.bats
+// Reading and updating dotenv files, with Node's built-ins only. Parsing follows the `dotenv` library that dotenv-cli uses (test/bats/config.bats
 // compares the two): `#` starts a comment, an unquoted value ends at the first `#`, single quotes keep the
 // value literal, double quotes turn \n into a newline, and a later line for the same name wins.
 // Values are taken literally: no ${VAR} expansion (generated client secrets may contain `$`).
 import { chmodSync, copyFileSync, existsSync, lstatSync, readFileSync, readlinkSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+
+/** One assignment (name set) or one malformed line (warning only); start..end are 0-based line indexes. */
+interface ScannedLine {
+  name?: string;
+  value?: string;
+  exportPrefix?: string;
+  start: number;
+  end: number;
+  warning?: string;
+}
+
+/** A setting's value in an env file and the (1-based) line it is on. */
+export interface EnvEntry {
+  value: string;
+  line: number;
+}
+
+export interface ParsedEnv {
+  values: Map<string, EnvEntry>;
+  warnings: string[];
+}
 
 const ASSIGNMENT = /^\s*(export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/;
 
@@ -13,8 +33,8 @@ const ASSIGNMENT = /^\s*(export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/;
  * (0-based, inclusive) are the lines it spans (a quoted value may span lines), or { start, end: start,
  * warning } for a line that is not NAME=value. Blank lines and comments are left out.
  */
-function scanLines(lines) {
-  const entries = [];
+function scanLines(lines: string[]): ScannedLine[] {
+  const entries: ScannedLine[] = [];
   for (let i = 0; i < lines.length; i++) {
     const trimmed = lines[i].trim();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
@@ -25,8 +45,8 @@ function scanLines(lines) {
     }
     const [, exportPrefix, name, rest] = match;
     const start = i;
-    let value;
-    let warning;
+    let value: string;
+    let warning: string | undefined;
     const quote = rest[0];
     if (quote === "'" || quote === '"' || quote === '`') {
       // A quoted value may span lines; it ends at the next unescaped matching quote.
@@ -60,17 +80,17 @@ function scanLines(lines) {
  * Parses dotenv text into { values: Map<name, {value, line}>, warnings: string[] }.
  * Line numbers are 1-based so messages can point at them.
  */
-export function parseEnv(text) {
-  const values = new Map();
-  const warnings = [];
+export function parseEnv(text: string): ParsedEnv {
+  const values = new Map<string, EnvEntry>();
+  const warnings: string[] = [];
   for (const entry of scanLines(text.replace(/^\uFEFF/, '').split(/\r?\n/))) {
     if (entry.warning) warnings.push(entry.warning);
-    if (entry.name !== undefined) values.set(entry.name, { value: entry.value, line: entry.start + 1 });
+    if (entry.name !== undefined) values.set(entry.name, { value: entry.value ?? '', line: entry.start + 1 });
   }
   return { values, warnings };
 }
 
-function closingQuote(body, quote) {
+function closingQuote(body: string, quote: string): number {
   for (let i = 0; i < body.length; i++) {
     if (body[i] === '\\' && body[i + 1] === quote) {
       i++;
@@ -85,7 +105,7 @@ function closingQuote(body, quote) {
  * The warning for a line that is not NAME=value. The line itself is never shown: it is most likely a setting
  * written wrongly (`CLIENT_SECRET: abc`), and its value may be a secret. The name it seems to set is shown.
  */
-function malformedLineWarning(lineNumber, trimmed) {
+function malformedLineWarning(lineNumber: number, trimmed: string): string {
   // `NAME: value` (YAML habit), or `NAME value` for a name in capitals (a forgotten `=`).
   const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*:/.exec(trimmed) ?? /^(?:export\s+)?([A-Z][A-Z0-9_]*)\s/.exec(trimmed);
   const name = match?.[1];
@@ -102,7 +122,7 @@ export class EnvFileEncodingError extends Error {}
  * than read wrongly: a secret with `é` would otherwise become U+FFFD and be refused later as "wrong
  * credentials", and UTF-16 would read as NUL bytes and half values. Throws EnvFileEncodingError.
  */
-export function decodeEnvBytes(bytes, path) {
+export function decodeEnvBytes(bytes: Uint8Array, path: string): string {
   const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || bytes.includes(0);
   if (utf16) {
     throw new EnvFileEncodingError(`${path} is saved as UTF-16 (or holds NUL bytes); save it as UTF-8 (in Notepad: Save As, Encoding: UTF-8; or: iconv -f UTF-16 -t UTF-8)`);
@@ -120,7 +140,7 @@ export function decodeEnvBytes(bytes, path) {
 }
 
 /** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
-function firstInvalidUtf8(bytes) {
+function firstInvalidUtf8(bytes: Uint8Array): number {
   for (let i = 0; i < bytes.length; ) {
     const b = bytes[i];
     const length = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
@@ -131,12 +151,12 @@ function firstInvalidUtf8(bytes) {
   return 0;
 }
 
-export function readEnvFile(path) {
+export function readEnvFile(path: string): ParsedEnv {
   return parseEnv(decodeEnvBytes(readFileSync(path), path));
 }
 
 /** A value written so that dotenv reads it back unchanged. */
-export function quoteValue(value) {
+export function quoteValue(value: string): string {
   if (value.includes('\n')) throw new Error('values with line breaks are not supported');
   if (!value.includes("'")) return `'${value}'`;
   if (!value.includes('"') && !value.includes('\\n')) return `"${value}"`;
@@ -149,20 +169,20 @@ export function quoteValue(value) {
  * comments, order, other lines (including the continuation lines of other multi-line values, even when
  * they look like NAME=value) and line endings stay.
  */
-export function setInText(text, updates) {
+export function setInText(text: string, updates: Record<string, string>): string {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
   const lines = text === '' ? [] : text.slice(bom.length).split(/\r?\n/);
   const trailingNewline = lines.length > 0 && lines[lines.length - 1] === '';
   if (trailingNewline) lines.pop();
-  const replaced = new Map(); // first line of an assignment -> { end, text }
-  const seen = new Set();
+  const replaced = new Map<number, { end: number; text: string }>(); // first line of an assignment -> { end, text }
+  const seen = new Set<string>();
   for (const entry of scanLines(lines)) {
     if (entry.name === undefined || !Object.hasOwn(updates, entry.name)) continue;
     seen.add(entry.name);
     replaced.set(entry.start, { end: entry.end, text: `${entry.exportPrefix}${entry.name}=${quoteValue(updates[entry.name])}` });
   }
-  const out = [];
+  const out: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     const replacement = replaced.get(i);
     if (replacement) {
@@ -178,7 +198,7 @@ export function setInText(text, updates) {
   return bom + out.join(eol) + eol;
 }
 
-function utcStamp(date = new Date()) {
+function utcStamp(date = new Date()): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
@@ -186,7 +206,7 @@ function utcStamp(date = new Date()) {
  * The file a path names: a symlink (or a chain of them) is followed to its target, which need not exist
  * yet, so that an update changes the real file and keeps the link.
  */
-export function realFile(path) {
+export function realFile(path: string): string {
   let current = resolve(path);
   for (let hops = 0; hops < 40; hops++) {
     let stat;
@@ -207,11 +227,11 @@ export function realFile(path) {
  * .env.load-test -> ~/secrets/dms.env), the link's target is updated and the link stays; the backup is
  * made next to the target. Returns the backup path or null.
  */
-export function updateEnvFile(path, updates) {
+export function updateEnvFile(path: string, updates: Record<string, string>): string | null {
   const file = realFile(path);
   const exists = existsSync(file);
   const original = exists ? decodeEnvBytes(readFileSync(file), path) : '';
-  let backup = null;
+  let backup: string | null = null;
   if (exists) {
     backup = `${file}.bak.${utcStamp()}`;
     for (let n = 2; existsSync(backup); n++) backup = `${file}.bak.${utcStamp()}-${n}`;
@@ -225,7 +245,7 @@ export function updateEnvFile(path, updates) {
   return backup;
 }
 
-export function fileMode(path) {
+export function fileMode(path: string): number {
   return statSync(path).mode & 0o777;
 }
 

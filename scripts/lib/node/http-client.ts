@@ -5,6 +5,32 @@
 import http from 'node:http';
 import https from 'node:https';
 
+/** A fetch-like answer, whatever its status. */
+export interface HttpAnswer {
+  status: number;
+  ok: boolean;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+}
+
+export interface HttpRequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer | URLSearchParams;
+  timeoutMs?: number;
+}
+
+/** Node's network error fields, as far as networkReason reads them. */
+interface NetworkErrorFields {
+  code?: string;
+  message?: string;
+  address?: string;
+  port?: number;
+  hostname?: string;
+  cause?: NetworkErrorFields;
+}
+
 /**
  * One request. `options`: method (default GET), headers, body (string, Buffer or URLSearchParams, sent as a
  * form when no content-type is given), timeoutMs (default 30 000: the whole answer must arrive by then).
@@ -12,27 +38,27 @@ import https from 'node:https';
  * redirects are not followed. Rejects with an Error whose `code` is Node's (ECONNREFUSED, ENOTFOUND,
  * ECONNRESET, ERR_INVALID_URL ...) or 'TIMEOUT', with `address`/`port`/`hostname` where Node gives them.
  */
-export function httpRequest(url, options = {}) {
+export function httpRequest(url: string, options: HttpRequestOptions = {}): Promise<HttpAnswer> {
   const { method = 'GET', headers = {}, timeoutMs = 30_000 } = options;
-  let { body } = options;
+  let body: string | Buffer | undefined = options.body instanceof URLSearchParams ? undefined : options.body;
   return new Promise((resolve, reject) => {
-    let target;
+    let target: URL;
     try {
       target = new URL(url);
     } catch {
       reject(Object.assign(new Error(`not a URL: ${url}`), { code: 'ERR_INVALID_URL' }));
       return;
     }
-    const sent = { ...headers };
-    if (body instanceof URLSearchParams) {
+    const sent: Record<string, string> = { ...headers };
+    if (options.body instanceof URLSearchParams) {
       if (!Object.keys(sent).some((h) => h.toLowerCase() === 'content-type')) sent['content-type'] = 'application/x-www-form-urlencoded';
-      body = body.toString();
+      body = options.body.toString();
     }
     if (body !== undefined) sent['content-length'] = String(Buffer.byteLength(body));
     const client = target.protocol === 'https:' ? https : http;
     const req = client.request(target, { method, headers: sent }, (res) => {
-      const chunks = [];
-      res.on('data', (chunk) => chunks.push(chunk));
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
@@ -40,7 +66,7 @@ export function httpRequest(url, options = {}) {
         resolve({
           status,
           ok: status >= 200 && status < 300,
-          headers: { get: (name) => headerText(res.headers[name.toLowerCase()]) },
+          headers: { get: (name: string) => headerText(res.headers[name.toLowerCase()]) },
           text: async () => text,
           json: async () => JSON.parse(text),
         });
@@ -53,17 +79,18 @@ export function httpRequest(url, options = {}) {
   });
 }
 
-function headerText(value) {
+function headerText(value: string | string[] | undefined): string | null {
   if (value === undefined) return null;
   return Array.isArray(value) ? value.join(', ') : String(value);
 }
 
 /** A network failure in words a person can act on: what happened, not only Node's error code. */
-export function networkReason(error) {
-  const cause = error?.cause ?? error ?? {};
+export function networkReason(error: unknown): string {
+  const fields = (error ?? {}) as NetworkErrorFields;
+  const cause: NetworkErrorFields = fields.cause ?? fields;
   switch (cause.code) {
     case 'TIMEOUT':
-      return cause.message;
+      return cause.message ?? 'no answer in time';
     case 'ECONNREFUSED':
       return `connection refused: nothing listens at ${cause.address ?? ''}${cause.port ? `:${cause.port}` : ''} (ECONNREFUSED)`;
     case 'ENOTFOUND':

@@ -19,18 +19,18 @@
 //                                   and anything that looks like a credential (Bearer/Basic, *_token
 //                                   fields); strips colour codes from console.log
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { writeWhole } from './write-whole.mjs';
+import { writeWhole } from './write-whole.ts';
 import { basename, dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { isMainModule } from './main-module.ts';
 
 export const MASK = '********';
 
-export { EXIT_DISK_FULL, writeWhole } from './write-whole.mjs';
+export { EXIT_DISK_FULL, writeWhole } from './write-whole.ts';
 /** A name with one of these endings holds a URL, a time or a number, never a secret (SIM_TOKEN_CAP). */
 const NOT_SECRET_SUFFIX = /_(URL|SECONDS|MS|CAP|COUNT|LIMIT|PERMITS)$/;
 
 /** Secret: *SECRET*, *PASSWORD*, *CREDENTIAL*, *_KEY (BROKER_KEY), and *TOKEN* unless a URL/time/number. */
-export function isSecretName(name) {
+export function isSecretName(name: string): boolean {
   if (/SECRET|PASSWORD|PASSWD|CREDENTIAL|(^|_)KEY$/i.test(name)) return true;
   return /TOKEN/i.test(name) && !NOT_SECRET_SUFFIX.test(name);
 }
@@ -39,27 +39,42 @@ export function isSecretName(name) {
  * Masks what looks like a credential, whoever wrote it (k6 with --http-debug, a proxy's error page, a
  * stack trace): `Bearer <token>`, `Basic <base64 of user:password>`, and access/refresh/id token fields.
  */
-export function maskCredentials(text) {
+export function maskCredentials(text: string): string {
   return text
     .replace(/\b(bearer\s+)[A-Za-z0-9._~+/-]{16,}=*/gi, `$1${MASK}`)
-    .replace(/\b(basic\s+)([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])/gi, (all, prefix, b64) =>
+    .replace(/\b(basic\s+)([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])/gi, (all: string, prefix: string, b64: string) =>
       Buffer.from(b64, 'base64').toString('latin1').includes(':') ? `${prefix}${MASK}` : all)
     .replace(/(["']?\b(?:access|refresh|id)_token["']?\s*[:=]\s*["']?)[A-Za-z0-9._~+/-]{8,}=*/gi, `$1${MASK}`);
 }
 
-export function shown(name, value) {
+/** The value as shown and saved: a secret's value masked, an empty value empty. */
+export function shown(name: string, value: string): string {
   if (value === '') return '';
   return isSecretName(name) ? MASK : value;
 }
 
-function readTriples() {
+/** One setting as the runner passes it on stdin (NAME\0SOURCE\0VALUE\0). */
+interface ConfigRow {
+  name: string;
+  source: string;
+  value: string;
+}
+
+/** A phase as run.json lists it: its k6 exit code (null: not run or unknown) and its folder. */
+interface PhaseRecord {
+  name: string;
+  exitCode: number | null;
+  dir: string;
+}
+
+function readTriples(): ConfigRow[] {
   const parts = readFileSync(0, 'utf8').split('\0');
-  const rows = [];
+  const rows: ConfigRow[] = [];
   for (let i = 0; i + 2 < parts.length; i += 3) rows.push({ name: parts[i], source: parts[i + 1], value: parts[i + 2] });
   return rows;
 }
 
-function configTable() {
+function configTable(): number {
   const rows = readTriples();
   const width = Math.max(...rows.map((r) => r.name.length));
   const valueWidth = Math.min(48, Math.max(...rows.map((r) => shown(r.name, r.value).length), 5));
@@ -67,19 +82,21 @@ function configTable() {
     const v = value === '' ? '-' : shown(name, value);
     process.stdout.write(`  ${name.padEnd(width)}  ${v.padEnd(valueWidth)}  ${source}\n`);
   }
+  return 0;
 }
 
-function configEnv(file) {
+function configEnv(file: string): number {
   const lines = ['# Effective configuration of this run: secrets masked, source of each value in the comment.',
     '# Precedence: shell > .env.profiles/<profile>.env > env file > default.'];
   for (const { name, source, value } of readTriples()) {
     lines.push(`${name}='${shown(name, value).replace(/'/g, "'\\''")}'  # ${source}`);
   }
   writeWhole(file, `${lines.join('\n')}\n`);
+  return 0;
 }
 
 /** What a run's exit code means, for a failed run whose runner gave no reason of its own. */
-export const EXIT_MEANINGS = {
+export const EXIT_MEANINGS: Record<number, string> = {
   1: 'internal error of the runner',
   2: 'usage or configuration error',
   3: 'pre-flight failed',
@@ -99,20 +116,25 @@ export const EXIT_MEANINGS = {
 };
 
 /** run.json's reason: the runner's, else the exit code's meaning; none for a PASS. */
-export function runReason(exitCode, given) {
+export function runReason(exitCode: number, given: string | undefined): string | undefined {
   if (exitCode === 0) return undefined;
   if (given) return given;
   return `exit code ${exitCode}${EXIT_MEANINGS[exitCode] ? `: ${EXIT_MEANINGS[exitCode]}` : ''}`;
 }
 
-function runJson(file) {
-  const env = process.env;
-  const config = {};
-  for (const { name, source, value } of readTriples()) config[name] = { value: shown(name, value), source };
-  const phases = (env.RUN_PHASES ?? '').split(',').filter(Boolean).map((entry) => {
-    const [name, exitCode, dir] = entry.split(':');
+/** The phases of RUN_PHASES (name:exitCode:dir, comma-separated; an empty code: not run). */
+function phasesFromEnv(): PhaseRecord[] {
+  return (process.env.RUN_PHASES ?? '').split(',').filter(Boolean).map((entry) => {
+    const [name = '', exitCode = '', dir = ''] = entry.split(':');
     return { name, exitCode: exitCode === '' ? null : Number(exitCode), dir };
   });
+}
+
+function runJson(file: string): number {
+  const env = process.env;
+  const config: Record<string, { value: string; source: string }> = {};
+  for (const { name, source, value } of readTriples()) config[name] = { value: shown(name, value), source };
+  const phases = phasesFromEnv();
   const exitCode = Number(env.RUN_EXIT_CODE ?? '1');
   const run = {
     runId: env.RUN_ID,
@@ -134,6 +156,7 @@ function runJson(file) {
     phases,
   };
   writeWhole(file, `${JSON.stringify(run, null, 2)}\n`);
+  return 0;
 }
 
 /**
@@ -141,8 +164,8 @@ function runJson(file) {
  * an earlier run.json says (the runner writes one before a baseline comparison), else starts from the
  * folder; lists each phase folder that has a summary.json.
  */
-function killedRunJson(file) {
-  let run = {};
+function killedRunJson(file: string): number {
+  let run: Record<string, unknown> = {};
   if (existsSync(file)) {
     try {
       run = JSON.parse(readFileSync(file, 'utf8'));
@@ -153,10 +176,7 @@ function killedRunJson(file) {
   const dir = dirname(file);
   // The phases the runner recorded before it was killed (RUN_PHASES, name:code:dir), then any other phase
   // folder with a summary (the one under way when it was killed: its code is unknown).
-  const phases = (process.env.RUN_PHASES ?? '').split(',').filter(Boolean).map((entry) => {
-    const [name, exitCode, phaseDir] = entry.split(':');
-    return { name, exitCode: exitCode === '' ? null : Number(exitCode), dir: phaseDir };
-  });
+  const phases = phasesFromEnv();
   for (const name of readdirSync(dir)) {
     if (existsSync(join(dir, name, 'summary.json')) && !phases.some((p) => p.name === name)) phases.push({ name, exitCode: null, dir: name });
   }
@@ -173,10 +193,10 @@ function killedRunJson(file) {
   return 0;
 }
 
-function abortReason(summaryFile) {
+function abortReason(summaryFile: string): number {
   try {
     const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
-    const abort = (Array.isArray(summary.problems) ? summary.problems : []).find((p) => p && p.kind === 'abort');
+    const abort = (Array.isArray(summary.problems) ? summary.problems : []).find((p: { kind?: unknown } | null) => p && p.kind === 'abort');
     const text = typeof abort?.message === 'string' ? abort.message.replace(/\s+/g, ' ').trim() : '';
     if (text) process.stdout.write(text.length > 400 ? `${text.slice(0, 400)}…` : text);
   } catch {
@@ -185,12 +205,12 @@ function abortReason(summaryFile) {
   return 0;
 }
 
-function failedThresholds(summaryFile) {
-  let summary;
+function failedThresholds(summaryFile: string): number {
+  let summary: { metrics?: Record<string, { thresholds?: Record<string, { ok?: boolean }> }> };
   try {
     summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
   } catch (error) {
-    process.stderr.write(`cannot read ${summaryFile}: ${error.message}\n`);
+    process.stderr.write(`cannot read ${summaryFile}: ${(error as Error).message}\n`);
     return 1;
   }
   for (const [metric, data] of Object.entries(summary.metrics ?? {})) {
@@ -201,12 +221,22 @@ function failedThresholds(summaryFile) {
   return 0;
 }
 
-const UNITS = { p50: ' ms', p95: ' ms', p99: ' ms', throughput: ' req/s' };
+const UNITS: Record<string, string> = { p50: ' ms', p95: ' ms', p99: ' ms', throughput: ' req/s' };
 
 /** One line naming the first three regressions of a baseline comparison, then "and N more". */
-export function regressionsLine(comparison, max = 3) {
-  const list = Array.isArray(comparison?.regressions) ? comparison.regressions : [];
-  const round = (v) => (typeof v === 'number' ? String(Math.round(v * 100) / 100) : '?');
+/** One regression row of baseline-comparison.json, as far as the line reads it. */
+interface RegressionRow {
+  phase: string;
+  resource: string;
+  op: string;
+  metric: string;
+  baseline?: number;
+  current?: number;
+}
+
+export function regressionsLine(comparison: { regressions?: RegressionRow[] } | null | undefined, max = 3): string {
+  const list: RegressionRow[] = Array.isArray(comparison?.regressions) ? comparison.regressions : [];
+  const round = (v: unknown): string => (typeof v === 'number' ? String(Math.round(v * 100) / 100) : '?');
   const named = list.slice(0, max).map((r) => {
     const unit = UNITS[r.metric] ?? '';
     const what = r.metric === 'errorRate' ? 'error rate' : r.metric;
@@ -215,7 +245,7 @@ export function regressionsLine(comparison, max = 3) {
   return `${named.join('; ')}${list.length > max ? ` and ${list.length - max} more` : ''}`;
 }
 
-function regressions(file) {
+function regressions(file: string): number {
   try {
     process.stdout.write(regressionsLine(JSON.parse(readFileSync(file, 'utf8'))));
   } catch {
@@ -224,7 +254,7 @@ function regressions(file) {
   return 0;
 }
 
-function* files(dir) {
+function* files(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     const st = statSync(path, { throwIfNoEntry: false });
@@ -234,15 +264,15 @@ function* files(dir) {
   }
 }
 
-function secretNames(...names) {
+function secretNames(...names: string[]): number {
   for (const name of names) if (isSecretName(name)) process.stdout.write(`${name}\n`);
   return 0;
 }
 
-function scrub(dir, ...names) {
+function scrub(dir: string, ...names: string[]): number {
   const fromConfig = process.stdin.isTTY ? [] : readTriples().filter((r) => isSecretName(r.name)).map((r) => r.value);
   const secrets = [...fromConfig, ...names.map((n) => process.env[n])]
-    .filter((v) => typeof v === 'string' && v.length >= 4)
+    .filter((v): v is string => typeof v === 'string' && v.length >= 4)
     .sort((a, b) => b.length - a.length); // a secret that contains another is masked whole
   for (const path of files(dir)) {
     const bytes = readFileSync(path);
@@ -257,25 +287,26 @@ function scrub(dir, ...names) {
   return 0;
 }
 
-function main(argv) {
+function main(argv: string[]): number {
   const [command, ...args] = argv;
-  if (!commands[command]) {
+  if (command === undefined || !Object.hasOwn(commands, command)) {
     process.stderr.write(`usage: results.mjs ${Object.keys(commands).join('|')} ...\n`);
     return 2;
   }
-  return commands[command](...args) ?? 0;
+  return commands[command](...args);
 }
 
-const commands = {
+/** Each command takes its arguments as strings and returns the exit code. */
+const commands: Record<string, (...args: string[]) => number> = {
   'config-table': configTable,
-  'config-env': configEnv,
-  'run-json': runJson,
-  'killed-run-json': killedRunJson,
-  'failed-thresholds': failedThresholds,
-  'abort-reason': abortReason,
-  regressions,
+  'config-env': (file) => configEnv(file),
+  'run-json': (file) => runJson(file),
+  'killed-run-json': (file) => killedRunJson(file),
+  'failed-thresholds': (file) => failedThresholds(file),
+  'abort-reason': (file) => abortReason(file),
+  regressions: (file) => regressions(file),
   'secret-names': secretNames,
   scrub,
 };
 // Run as a command, not when imported.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = main(process.argv.slice(2));
+if (isMainModule(import.meta.url)) process.exitCode = main(process.argv.slice(2));

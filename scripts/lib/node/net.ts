@@ -21,11 +21,19 @@
 //                                              15 any other answer; 16 HTTP 403 authorization-denied (no
 //                                              data store ids at all); 17 HTTP 500 security configuration
 //                                              (a claim set this DMS does not have; not retried)
-import { createServer } from 'node:net';
-import { writeWhole } from './results.mjs';
-import { httpRequest, networkReason as reason } from './http-client.mjs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { writeWhole } from './write-whole.ts';
+import { httpRequest, networkReason as reason, type HttpAnswer } from './http-client.ts';
 
-function listen(port, host) {
+/** Discovery document fields read here (Ed-Fi API root, GET /). */
+interface DiscoveryDocument {
+  applicationName?: string;
+  version?: string;
+  urls?: { oauth?: unknown; dataManagementApi?: unknown };
+  dataModels?: { name?: string; version?: string }[];
+}
+
+function listen(port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -33,29 +41,29 @@ function listen(port, host) {
   });
 }
 
-async function freePort() {
+async function freePort(): Promise<number> {
   const server = await listen(0, '127.0.0.1');
-  const { port } = server.address();
-  await new Promise((r) => server.close(r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(() => r(undefined)));
   process.stdout.write(`${port}\n`);
   return 0;
 }
 
-async function portFree(port, host = '127.0.0.1') {
+async function portFree(port: string, host = '127.0.0.1'): Promise<number> {
   try {
     const server = await listen(Number(port), host);
-    await new Promise((r) => server.close(r));
+    await new Promise((r) => server.close(() => r(undefined)));
     return 0;
   } catch (error) {
-    process.stderr.write(`${host}:${port}: ${error.code ?? error.message}\n`);
+    process.stderr.write(`${host}:${port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
     return 1;
   }
 }
 
-async function discovery(baseUrl, seconds) {
+async function discovery(baseUrl: string, seconds: string): Promise<number> {
   const url = `${baseUrl.replace(/\/+$/, '')}/`;
-  let response;
-  let text;
+  let response: HttpAnswer;
+  let text: string;
   try {
     response = await httpRequest(url, { headers: { accept: 'application/json' }, timeoutMs: Number(seconds) * 1000 });
     text = await response.text();
@@ -63,9 +71,9 @@ async function discovery(baseUrl, seconds) {
     process.stderr.write(`${reason(error)}\n`);
     return 1;
   }
-  let doc;
+  let doc: DiscoveryDocument;
   try {
-    doc = JSON.parse(text);
+    doc = JSON.parse(text) as DiscoveryDocument;
   } catch {
     process.stderr.write(`GET ${url} answered HTTP ${response.status} but not with JSON: this is not an Ed-Fi API discovery document\n`);
     return 2;
@@ -77,14 +85,14 @@ async function discovery(baseUrl, seconds) {
   }
   const models = doc.dataModels.map((m) => `${m.name} ${m.version}`).join(', ');
   const name = `${doc.applicationName ?? 'Ed-Fi API'} ${doc.version ?? ''}`.trim();
-  const oneLine = (value) => (typeof value === 'string' ? value.replace(/[\r\n]/g, '') : '');
+  const oneLine = (value: unknown): string => (typeof value === 'string' ? value.replace(/[\r\n]/g, '') : '');
   process.stdout.write(`${oneLine(urls.oauth)}\n${oneLine(urls.dataManagementApi)}\n${name}; data models: ${models || 'none listed'}\n`);
   return 0;
 }
 
-async function getJson(url, file, seconds = '5') {
+async function getJson(url: string, file: string, seconds = '5'): Promise<number> {
   try {
-    const headers = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json' };
     if (process.env.BROKER_KEY) headers['x-broker-key'] = process.env.BROKER_KEY;
     const response = await httpRequest(url, { headers, timeoutMs: Number(seconds) * 1000 });
     const body = await response.text();
@@ -98,10 +106,10 @@ async function getJson(url, file, seconds = '5') {
 }
 
 /** One line of an Ed-Fi problem document (type, detail, errors), or the start of a body that is not one. */
-function problemText(text) {
+function problemText(text: string): { type: string; text: string } {
   try {
     const body = JSON.parse(text);
-    const parts = [body.type, body.detail ?? body.title, ...(Array.isArray(body.errors) ? body.errors : [])].filter((p) => typeof p === 'string' && p !== '');
+    const parts = [body.type, body.detail ?? body.title, ...(Array.isArray(body.errors) ? body.errors : [])].filter((p: unknown) => typeof p === 'string' && p !== '');
     if (parts.length > 0) return { type: typeof body.type === 'string' ? body.type : '', text: parts.join(' | ').slice(0, 300) };
   } catch {
     // not JSON
@@ -111,13 +119,13 @@ function problemText(text) {
 }
 
 /** DMS's 500 for a claim set it does not have (ResourceActionAuthorizationMiddleware.cs): permanent, not transient. */
-function isSecurityConfiguration(status, text) {
+function isSecurityConfiguration(status: number, text: string): boolean {
   return status === 500 && problemText(text).type === 'urn:ed-fi:api:system:configuration:security';
 }
 
-async function dataAccess(dataApiUrl, brokerUrl, seconds = '10') {
+async function dataAccess(dataApiUrl: string, brokerUrl: string, seconds = '10'): Promise<number> {
   const timeoutMs = Number(seconds) * 1000;
-  let token;
+  let token: unknown;
   try {
     const response = await httpRequest(`${brokerUrl.replace(/\/+$/, '')}/token?peek=1`, {
       headers: { accept: 'application/json', 'x-broker-key': process.env.BROKER_KEY ?? '' },
@@ -137,9 +145,9 @@ async function dataAccess(dataApiUrl, brokerUrl, seconds = '10') {
   // check is about, so those are retried (1, 2, 4, 8 s apart, or Retry-After up to 10 s).
   const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
   const NOT_TRANSIENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL', 'CERT_HAS_EXPIRED']);
-  const retried = [];
-  let response;
-  let text;
+  const retried: string[] = [];
+  let response: HttpAnswer;
+  let text: string;
   for (let attempt = 0; ; attempt++) {
     let wait = 1000 * 2 ** attempt;
     try {
@@ -150,7 +158,8 @@ async function dataAccess(dataApiUrl, brokerUrl, seconds = '10') {
       if (Number.isFinite(retryAfter) && retryAfter > 0) wait = Math.min(retryAfter, 10) * 1000;
       retried.push(`HTTP ${response.status}`);
     } catch (error) {
-      const code = (error.cause ?? error).code;
+      const fields = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+      const code = (fields.cause ?? fields).code ?? '';
       if (NOT_TRANSIENT.has(code) || attempt === 4) {
         process.stderr.write(`GET ${url} failed: ${reason(error)}${retried.length > 0 ? ` (after ${retried.join(', ')})` : ''}\n`);
         return 11;
@@ -161,7 +170,7 @@ async function dataAccess(dataApiUrl, brokerUrl, seconds = '10') {
   }
   if (retried.length > 0) process.stdout.write(`retried after: ${retried.join(', ')}\n`);
   // A DMS never echoes the token, but a proxy's error page might: keep it out of every message.
-  const problem = problemText(text.split(token).join('********'));
+  const problem = problemText(text.split(token as string).join('********'));
   if (response.ok) return 0;
   process.stderr.write(`GET ${url} answered HTTP ${response.status}: ${problem.text}${retried.length > 0 ? ` (retried after ${retried.join(', ')})` : ''}\n`);
   if (response.status === 401) return 12;
@@ -174,8 +183,14 @@ async function dataAccess(dataApiUrl, brokerUrl, seconds = '10') {
 }
 
 const [command, ...args] = process.argv.slice(2);
-const commands = { 'free-port': freePort, 'port-free': portFree, discovery, 'get-json': getJson, 'data-access': dataAccess };
-if (!commands[command]) {
+const commands: Record<string, (...args: string[]) => Promise<number>> = {
+  'free-port': freePort,
+  'port-free': (port, host) => portFree(port, host),
+  discovery,
+  'get-json': getJson,
+  'data-access': dataAccess,
+};
+if (command === undefined || !Object.hasOwn(commands, command)) {
   process.stderr.write(`usage: net.mjs ${Object.keys(commands).join('|')} ...\n`);
   process.exitCode = 2;
 } else {
