@@ -33,6 +33,9 @@ export function unitAndRange(setting: Setting): string {
   return range === '' ? typeAndUnit(setting) : `${typeAndUnit(setting)}, ${range}`;
 }
 
+/** A character no description holds: a space that wrap() must not break at. */
+const KEEP = '\u0001';
+
 /** Words of `text` in lines of at most `width` characters (a longer word gets a line of its own). */
 export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
@@ -59,10 +62,11 @@ export function helpLines(settings: readonly Setting[] = SETTINGS, width = 110):
   const out: string[] = [];
   for (const setting of settings.filter((s) => s.origin !== 'runner')) {
     const notes = [unitAndRange(setting)];
-    if (setting.default !== undefined && setting.default !== '') notes.push(`default: ${setting.default}`);
+    // "default: X" stays on one line: its space is a placeholder while the text is wrapped.
+    if (setting.default !== undefined && setting.default !== '') notes.push(`default:${KEEP}${setting.default}`);
     if (setting.secret) notes.push('secret');
     if (setting.origin === 'shell') notes.push('shell only');
-    const lines = wrap(`${setting.description} [${notes.join('; ')}]`, width - indent.length);
+    const lines = wrap(`${setting.description} [${notes.join('; ')}]`, width - indent.length).map((line) => line.split(KEEP).join(' '));
     out.push(`  ${setting.name.padEnd(30)} ${lines[0]}`, ...lines.slice(1).map((line) => indent + line));
   }
   return out;

@@ -362,7 +362,7 @@ export function check(setting: Setting, value: string): string | null {
       const seconds = parseDuration(value);
       const max = setting.max ?? GO_DURATION_MAX_SECONDS;
       if (seconds === undefined) return 'must be a duration such as 30s, 5m or 1h30m (units h, m, s; no spaces)';
-      if (seconds <= 0) return 'must be a duration above 0, such as 30s, 5m or 1h30m';
+      if (seconds <= 0) return 'must be a duration such as 30s, 5m or 1h30m, above 0';
       return seconds <= max ? null : `must be a duration of at most ${durationText(max)}`;
     }
     case 'mix': {

@@ -19,6 +19,7 @@ import {
   rangeText,
   type Setting,
 } from '../../src/settings/table.ts';
+import { resolve } from '../../scripts/lib/node/config.ts';
 import { DEFAULT_OPTIONS, ENV_SETTINGS, SimConfigError, optionsFromEnv } from '../../sim/options.ts';
 import { DEFAULT_TOLERANCES, TOLERANCE_ENV, ToleranceError, tolerancesFromEnv } from '../../tools/baseline/tolerances.ts';
 
@@ -116,6 +117,27 @@ test('k6 applies the table to every setting it reads, with the same rule and a m
     for (const value of values) {
       assert.equal(k6Accepts(s.name, value), check(s, value) === null, `${s.name}='${value}'`);
     }
+  }
+});
+
+/** Whether the runner's resolver accepts NAME=value from the shell (its problems name the setting first). */
+function runnerAccepts(name: string, value: string): boolean {
+  const { problems } = resolve({ env: { [name]: value }, profileLabel: 'profile', envLabel: 'env file' });
+  assert.ok(problems.every((p) => p.startsWith(`${name}=`) && p.includes('set in: your shell environment')), problems.join('\n'));
+  return problems.length === 0;
+}
+
+test('the runner refuses exactly what the table refuses, for every setting a person gives (SCHOOL_YEAR=2100 too)', () => {
+  for (const s of SETTINGS.filter((setting) => setting.origin !== 'runner')) {
+    const values = [...probes(s), '30s', '0s', '5 minutes', 'http://h', 'localhost:1', 'read=1', 'reed=1', 'a b', '0.5', '1.', '8.0', 'on'];
+    for (const value of values) assert.equal(runnerAccepts(s.name, value), check(s, value) === null, `${s.name}='${value}'`);
+  }
+  assert.equal(runnerAccepts('SCHOOL_YEAR', '2100'), false);
+  assert.equal(runnerAccepts('STUDENT_COUNT', '10000000'), false);
+  const { resolved } = resolve({ env: {}, profileLabel: 'profile', envLabel: 'env file' });
+  for (const s of SETTINGS.filter((setting) => setting.origin !== 'runner')) {
+    const row = resolved.find(([name]) => name === s.name);
+    assert.deepEqual(row, [s.name, s.default === undefined ? 'not set' : 'default', s.default ?? ''], `${s.name}: the runner's default is the table's`);
   }
 });
 
