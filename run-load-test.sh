@@ -21,9 +21,6 @@ readonly EXIT_CLIENT_SETUP=4
 readonly EXIT_REGRESSION=5
 readonly EXIT_BASELINE_UNUSABLE=6 # --baseline given, but the comparison could not be made
 readonly EXIT_INTERRUPTED=130 # Ctrl-C (SIGINT); SIGTERM gives 143, SIGHUP 129
-readonly DISCOVERY_TIMEOUT_SECONDS="${DISCOVERY_TIMEOUT_SECONDS:-10}"
-# How long an exiting runner waits for k6 after its SIGINT: k6's gracefulStop (30 s), then teardown and summary.
-readonly K6_STOP_WAIT_SECONDS="${K6_STOP_WAIT_SECONDS:-35}"
 
 # shellcheck source=scripts/lib/log.sh
 source "$LIB_DIR/log.sh"
@@ -178,7 +175,7 @@ dry_run() {
     log_info "  $((step++)). DMS reachable: GET <stand-in>/"
     log_info "  $((step++)). client setup on the stand-in: vendor + application (claim set ${CFG[CLAIM_SET_NAME]}), kept in memory"
   else
-    log_info "  $((step++)). DMS reachable: GET ${CFG[API_BASE_URL]%/}/ within ${DISCOVERY_TIMEOUT_SECONDS} s"
+    log_info "  $((step++)). DMS reachable: GET ${CFG[API_BASE_URL]%/}/ within ${CFG[DISCOVERY_TIMEOUT_SECONDS]} s"
     if client_setup_needed && [[ -f "$ENV_FILE" ]]; then
       log_info "  $((step++)). client setup at ${CFG[CMS_BASE_URL]}: vendor + application (claim set ${CFG[CLAIM_SET_NAME]}), saved to $ENV_FILE_LABEL"
     elif client_setup_needed; then

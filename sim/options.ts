@@ -1,8 +1,9 @@
 // Stand-in settings: defaults, SIM_* environment variables and CLI flags, each value validated with a
-// message that says what is wrong, where it came from and how to fix it.
+// message that says what is wrong, where it came from and how to fix it. Names, defaults, ranges and help
+// come from the suite's settings table (src/settings/table.ts), which the runner checks them with too.
+import { DMS_VERSIONS, check, setting, type Setting } from '../src/settings/table.ts';
 
-/** The DMS release lines the stand-in can model (docs/dms-sim.md, "DMS versions"). */
-export const DMS_VERSIONS = ['8.0', '8.1'] as const;
+export { DMS_VERSIONS };
 export type DmsVersion = (typeof DMS_VERSIONS)[number];
 
 export interface SimOptions {
@@ -43,25 +44,48 @@ export interface SimOptions {
   clock: () => number;
 }
 
+/** The SIM_* setting of the table behind each option (every option but the clock has one). */
+const ENV_NAMES: Readonly<Record<Exclude<keyof SimOptions, 'clock'>, string>> = {
+  port: 'SIM_PORT',
+  host: 'SIM_HOST',
+  dmsVersion: 'SIM_DMS_VERSION',
+  authorization: 'SIM_AUTHORIZATION',
+  adminClientId: 'SIM_ADMIN_CLIENT_ID',
+  adminClientSecret: 'SIM_ADMIN_CLIENT_SECRET',
+  tokenLifetimeSeconds: 'SIM_TOKEN_LIFETIME_SECONDS',
+  tokenCap: 'SIM_TOKEN_CAP',
+  rateLimitPermits: 'SIM_RATE_LIMIT_PERMITS',
+  rateLimitWindowSeconds: 'SIM_RATE_LIMIT_WINDOW_SECONDS',
+  rateLimitStyle: 'SIM_RATE_LIMIT_STYLE',
+  latencyMs: 'SIM_LATENCY_MS',
+  latencyJitterMs: 'SIM_LATENCY_JITTER_MS',
+  errorRate: 'SIM_ERROR_RATE',
+  breaker: 'SIM_BREAKER',
+  dropRate: 'SIM_DROP_RATE',
+  nonJsonRate: 'SIM_NON_JSON_RATE',
+  tokenLatencyMs: 'SIM_TOKEN_LATENCY_MS',
+};
+const ENV_KEYS = Object.entries(ENV_NAMES).map(([key, name]) => [name, key]) as Array<[string, Exclude<keyof SimOptions, 'clock'>]>;
+
+const NUMERIC_KINDS: ReadonlySet<string> = new Set(['int', 'decimal', 'fraction']);
+
+/** A value of the setting, checked with the table's rule: a number for numeric kinds, else the text. */
+function typed(entry: Setting, raw: string): number | string {
+  if (raw === '') throw new Error('must not be empty');
+  const problem = check(entry, raw);
+  if (problem !== null) throw new Error(problem);
+  return NUMERIC_KINDS.has(entry.kind) ? Number(raw) : raw;
+}
+
+/** The table's default of a setting, typed; every SIM_* setting has one. */
+function defaultFor(name: string): number | string {
+  const entry = setting(name);
+  if (entry.default === undefined) throw new Error(`settings table: ${name} needs a default for the stand-in`);
+  return typed(entry, entry.default);
+}
+
 export const DEFAULT_OPTIONS: SimOptions = {
-  port: 0,
-  host: '127.0.0.1',
-  dmsVersion: '8.1',
-  authorization: 'none',
-  adminClientId: 'DmsConfigurationService',
-  adminClientSecret: 'ValidClientSecret1234567890!Abcd',
-  tokenLifetimeSeconds: 1800,
-  tokenCap: 15,
-  rateLimitPermits: 20000,
-  rateLimitWindowSeconds: 10,
-  rateLimitStyle: 'current',
-  latencyMs: 0,
-  latencyJitterMs: 0,
-  errorRate: 0,
-  breaker: 'off',
-  dropRate: 0,
-  nonJsonRate: 0,
-  tokenLatencyMs: 0,
+  ...(Object.fromEntries(ENV_KEYS.map(([name, key]) => [key, defaultFor(name)])) as unknown as Omit<SimOptions, 'clock'>),
   clock: Date.now,
 };
 
@@ -73,59 +97,20 @@ export class SimConfigError extends Error {}
 
 type Parser = (raw: string) => number | string;
 
-function integer(min: number, max: number, hint: string): Parser {
-  return (raw) => {
-    const n = Number(raw.trim());
-    if (raw.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
-      throw new Error(`must be a whole number from ${min} to ${max}${hint}`);
-    }
-    return n;
-  };
+/** Help of a setting: the table's description, its range and its default. */
+function helpOf(entry: Setting): string {
+  const parts = [entry.description.replace(/\.$/, '')];
+  if (entry.default !== undefined) parts.push(`default ${entry.default}`);
+  return parts.join('; ');
 }
-
-function fraction(raw: string): number {
-  const n = Number(raw.trim());
-  if (raw.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) {
-    throw new Error('must be a fraction from 0 to 1 (e.g. 0.05 for 5%)');
-  }
-  return n;
-}
-
-function oneOf(...values: string[]): Parser {
-  return (raw) => {
-    if (!values.includes(raw.trim())) throw new Error(`must be one of ${values.join(', ')}`);
-    return raw.trim();
-  };
-}
-
-function text(raw: string): string {
-  if (raw.trim() === '') throw new Error('must not be empty');
-  return raw;
-}
-
-const MAX_MS = 600_000;
 
 /** Every setting that can come from the environment, with its parser and help line. */
-export const ENV_SETTINGS: ReadonlyArray<{ env: string; key: keyof SimOptions; parse: Parser; help: string }> = [
-  { env: 'SIM_PORT', key: 'port', parse: integer(0, 65535, ' (0 picks a free port)'), help: 'port to listen on; CLI default 8080, 0 picks a free port' },
-  { env: 'SIM_HOST', key: 'host', parse: text, help: 'address to bind; default 127.0.0.1, loopback only' },
-  { env: 'SIM_DMS_VERSION', key: 'dmsVersion', parse: oneOf(...DMS_VERSIONS), help: 'DMS line to model: 8.0 or 8.1 (main, the pre images); default 8.1; also --dms-version' },
-  { env: 'SIM_AUTHORIZATION', key: 'authorization', parse: oneOf('none', 'claim-sets'), help: "'claim-sets': authorize data calls by the application's claim set (EdFiSandbox, SISVendor) as DMS does; 'none': any valid token may do anything; default none" },
-  { env: 'SIM_ADMIN_CLIENT_ID', key: 'adminClientId', parse: text, help: 'Configuration Service admin client id; default DmsConfigurationService' },
-  { env: 'SIM_ADMIN_CLIENT_SECRET', key: 'adminClientSecret', parse: text, help: 'admin client secret; default ValidClientSecret1234567890!Abcd' },
-  { env: 'SIM_TOKEN_LIFETIME_SECONDS', key: 'tokenLifetimeSeconds', parse: integer(1, 86400, ''), help: 'token lifetime (expires_in); default 1800' },
-  { env: 'SIM_TOKEN_CAP', key: 'tokenCap', parse: integer(0, 1_000_000, ' (0 turns the cap off)'), help: 'active tokens per client before 429 too-many-tokens; default 15; 0 = no cap' },
-  { env: 'SIM_RATE_LIMIT_PERMITS', key: 'rateLimitPermits', parse: integer(0, 1_000_000_000, ' (0 turns the limiter off)'), help: 'requests per window per Host header; default 20000; 0 = off' },
-  { env: 'SIM_RATE_LIMIT_WINDOW_SECONDS', key: 'rateLimitWindowSeconds', parse: integer(1, 3600, ''), help: 'rate-limit window in seconds; default 10' },
-  { env: 'SIM_RATE_LIMIT_STYLE', key: 'rateLimitStyle', parse: oneOf('current', 'v8.0'), help: "429 answer of the limiter: 'current' (problem JSON + Retry-After) or 'v8.0' (empty, no Retry-After, as DMS 8.0.0); default current" },
-  { env: 'SIM_LATENCY_MS', key: 'latencyMs', parse: integer(0, MAX_MS, ''), help: 'added latency on data requests; default 0' },
-  { env: 'SIM_LATENCY_JITTER_MS', key: 'latencyJitterMs', parse: integer(0, MAX_MS, ''), help: 'extra random latency 0..N ms on data requests; default 0' },
-  { env: 'SIM_ERROR_RATE', key: 'errorRate', parse: fraction, help: 'share of data requests answered 500/503 with Retry-After; default 0' },
-  { env: 'SIM_BREAKER', key: 'breaker', parse: oneOf('off', 'on'), help: "'on': DMS's circuit breaker (10% failures of >= 20 data calls in 120 s open it; then 503 with Retry-After: 30 for 30 s); default off" },
-  { env: 'SIM_DROP_RATE', key: 'dropRate', parse: fraction, help: 'share of data requests whose connection is dropped; default 0' },
-  { env: 'SIM_NON_JSON_RATE', key: 'nonJsonRate', parse: fraction, help: 'share of data GETs answered 200 text/html (a login page), every 1/rate-th GET; default 0' },
-  { env: 'SIM_TOKEN_LATENCY_MS', key: 'tokenLatencyMs', parse: integer(0, MAX_MS, ''), help: 'added latency on the token endpoints; default 0' },
-];
+export const ENV_SETTINGS: ReadonlyArray<{ env: string; key: keyof SimOptions; parse: Parser; help: string }> = ENV_KEYS.map(
+  ([name, key]) => {
+    const entry = setting(name);
+    return { env: name, key, parse: (raw: string) => typed(entry, raw), help: helpOf(entry) };
+  },
+);
 
 /** Settings changeable at runtime through /_sim/faults, validated with the same parsers. */
 export const FAULT_KEYS = [

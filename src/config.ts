@@ -1,8 +1,18 @@
 // __ENV -> one typed, validated config object. Pure: no k6 imports, so it is unit-tested under Node.
+// Defaults, ranges and checks come from the settings table (src/settings/table.ts), the same rules the
+// runner applies before anything starts: k6 run by hand gets the same messages.
 import type { DataProfile } from './data/profile.ts';
+import {
+  OPERATIONS,
+  check,
+  parseDuration,
+  parseMix as parseMixWeights,
+  problemOf,
+  setting,
+  type Operation,
+} from './settings/table.ts';
 
-export type Operation = 'read' | 'query' | 'update' | 'create' | 'delete';
-export const OPERATIONS: readonly Operation[] = ['read', 'query', 'update', 'create', 'delete'];
+export { OPERATIONS, type Operation };
 
 export interface Thresholds {
   p95MsLoad: number;
@@ -43,105 +53,85 @@ export type Env = Record<string, string | undefined>;
 
 export class ConfigError extends Error {}
 
-const DURATION = /^(\d+h)?(\d+m)?(\d+(\.\d+)?s)?$/;
-
-function text(env: Env, name: string, fallback: string): string {
+/**
+ * The value of a setting (src/settings/table.ts) from the environment, checked with the table's rule, or its
+ * built-in default when unset or empty; `fallback` when it has neither. Throws ConfigError naming the setting.
+ */
+function text(env: Env, name: string, fallback = ''): string {
+  const entry = setting(name);
   const value = env[name];
-  return value === undefined || value === '' ? fallback : value.trim();
+  if (value === undefined || value === '') return entry.default ?? fallback;
+  const problem = problemOf(entry, value);
+  if (problem !== null) throw new ConfigError(problem);
+  return entry.kind === 'text' ? value.trim() : value;
 }
 
-function integer(env: Env, name: string, fallback: number, min: number): number {
-  const raw = text(env, name, String(fallback));
-  if (!/^\d+$/.test(raw) || Number(raw) < min) {
-    throw new ConfigError(`${name}='${raw}' must be a whole number >= ${min}`);
-  }
-  return Number(raw);
+function number(env: Env, name: string): number {
+  return Number(text(env, name));
 }
 
-function fraction(env: Env, name: string, fallback: number): number {
-  const raw = text(env, name, String(fallback));
-  const value = Number(raw);
-  if (!/^\d*\.?\d+$/.test(raw) || value > 1) {
-    throw new ConfigError(`${name}='${raw}' must be a number between 0 and 1`);
-  }
-  return value;
+/** A setting with no default: undefined when unset. */
+function optionalNumber(env: Env, name: string): number | undefined {
+  const value = text(env, name);
+  return value === '' ? undefined : Number(value);
 }
 
-function duration(env: Env, name: string, fallback: string): string {
-  const raw = text(env, name, fallback);
-  if (raw === '' || !DURATION.test(raw)) {
-    throw new ConfigError(`${name}='${raw}' is not a duration; use forms like 30s, 5m, 1h30m`);
-  }
-  return raw;
-}
-
-/** Parses 'read=35,query=20,...' into weights; unknown operations or non-numbers are errors. */
-export function parseMix(raw: string): Record<Operation, number> {
-  const mix: Record<Operation, number> = { read: 0, query: 0, update: 0, create: 0, delete: 0 };
-  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const [name, weight] = part.split('=').map((s) => s.trim());
-    if (!(OPERATIONS as readonly string[]).includes(name) || !/^\d+$/.test(weight ?? '')) {
-      throw new ConfigError(
-        `READWRITE_MIX part '${part}' is invalid; use op=weight with op one of ${OPERATIONS.join(', ')}`,
-      );
-    }
-    mix[name as Operation] = Number(weight);
-  }
-  if (OPERATIONS.every((op) => mix[op] === 0)) {
-    throw new ConfigError('READWRITE_MIX gives every operation weight 0');
-  }
+/** Parses 'read=35,query=20,...' into weights; unknown operations, non-numbers or all zero are errors. */
+export function parseMix(value: string): Record<Operation, number> {
+  const problem = check(setting('READWRITE_MIX'), value);
+  const mix = parseMixWeights(value);
+  if (problem !== null || mix === undefined) throw new ConfigError(`READWRITE_MIX='${value}' ${problem ?? 'is invalid'}`);
   return mix;
 }
 
 /** Seconds of a k6 duration string such as '1h30m' or '45s'. */
 export function durationSeconds(value: string): number {
-  const match = DURATION.exec(value);
-  if (!match) throw new ConfigError(`'${value}' is not a duration`);
-  const [, h, m, s] = match;
-  return (h ? parseInt(h, 10) * 3600 : 0) + (m ? parseInt(m, 10) * 60 : 0) + (s ? parseFloat(s) : 0);
+  const seconds = parseDuration(value);
+  if (seconds === undefined) throw new ConfigError(`'${value}' is not a duration`);
+  return seconds;
 }
 
 export function loadConfig(env: Env): SuiteConfig {
-  const apiBaseUrl = text(env, 'API_BASE_URL', '').replace(/\/+$/, '');
-  if (!/^https?:\/\/\S+$/.test(apiBaseUrl)) {
-    throw new ConfigError(`API_BASE_URL='${apiBaseUrl}' must be an http(s) URL of the DMS, e.g. http://localhost:8080`);
+  const apiBaseUrl = text(env, 'API_BASE_URL').replace(/\/+$/, '');
+  if (apiBaseUrl === '') {
+    throw new ConfigError('API_BASE_URL is not set: k6 needs the DMS base URL, e.g. http://localhost:8080 (the runner sets it)');
   }
   const data: DataProfile = {
-    schoolCount: integer(env, 'SCHOOL_COUNT', 2, 1),
-    studentCount: integer(env, 'STUDENT_COUNT', 2, 1),
-    staffCount: integer(env, 'STAFF_COUNT', 2, 0),
-    coursesPerSchool: integer(env, 'COURSES_PER_SCHOOL', 1, 1),
-    sectionsPerCourse: integer(env, 'SECTIONS_PER_COURSE', 1, 1),
-    sectionsPerStudent: integer(env, 'SECTIONS_PER_STUDENT', 1, 0),
-    schoolYear: integer(env, 'SCHOOL_YEAR', 2026, 1991),
+    schoolCount: number(env, 'SCHOOL_COUNT'),
+    studentCount: number(env, 'STUDENT_COUNT'),
+    staffCount: number(env, 'STAFF_COUNT'),
+    coursesPerSchool: number(env, 'COURSES_PER_SCHOOL'),
+    sectionsPerCourse: number(env, 'SECTIONS_PER_COURSE'),
+    sectionsPerStudent: number(env, 'SECTIONS_PER_STUDENT'),
+    schoolYear: number(env, 'SCHOOL_YEAR'),
   };
-  const errorRate = fraction(env, 'THRESHOLD_ERROR_RATE', 0.01);
+  const errorRate = number(env, 'THRESHOLD_ERROR_RATE');
   return {
     apiBaseUrl,
     dataApiUrl: text(env, 'DATA_API_URL', `${apiBaseUrl}/data`).replace(/\/+$/, ''),
     oauthTokenUrl: text(env, 'OAUTH_TOKEN_URL', `${apiBaseUrl}/oauth/token`),
-    clientId: text(env, 'CLIENT_ID', ''),
-    clientSecret: text(env, 'CLIENT_SECRET', ''),
-    tokenBrokerUrl: text(env, 'TOKEN_BROKER_URL', '').replace(/\/+$/, ''),
-    tokenBrokerKey: text(env, 'TOKEN_BROKER_KEY', ''),
-    tokenRefreshMarginSeconds: integer(env, 'TOKEN_REFRESH_MARGIN_SECONDS', 60, 0),
-    profileName: text(env, 'PROFILE', 'custom'),
+    clientId: text(env, 'CLIENT_ID'),
+    clientSecret: text(env, 'CLIENT_SECRET'),
+    tokenBrokerUrl: text(env, 'TOKEN_BROKER_URL').replace(/\/+$/, ''),
+    tokenBrokerKey: text(env, 'TOKEN_BROKER_KEY'),
+    tokenRefreshMarginSeconds: number(env, 'TOKEN_REFRESH_MARGIN_SECONDS'),
+    profileName: text(env, 'PROFILE'),
     data,
-    vusLoad: integer(env, 'VUS_LOAD_PHASE', 2, 1),
-    vusReadwrite: integer(env, 'VUS_READWRITE_PHASE', 2, 1),
-    durationLoad: duration(env, 'DURATION_LOAD_PHASE', '10m'),
-    durationReadwrite: duration(env, 'DURATION_READWRITE_PHASE', '1m'),
-    readwriteRate: integer(env, 'READWRITE_RATE', 0, 0),
-    readwriteMix: parseMix(text(env, 'READWRITE_MIX', 'read=35,query=20,update=20,create=15,delete=10')),
+    vusLoad: number(env, 'VUS_LOAD_PHASE'),
+    vusReadwrite: number(env, 'VUS_READWRITE_PHASE'),
+    durationLoad: text(env, 'DURATION_LOAD_PHASE'),
+    durationReadwrite: text(env, 'DURATION_READWRITE_PHASE'),
+    readwriteRate: number(env, 'READWRITE_RATE'),
+    readwriteMix: parseMix(text(env, 'READWRITE_MIX')),
     thresholds: {
-      p95MsLoad: integer(env, 'THRESHOLD_P95_MS_LOAD', 1000, 1),
-      p95MsReadwrite: integer(env, 'THRESHOLD_P95_MS_READWRITE', 500, 1),
+      p95MsLoad: number(env, 'THRESHOLD_P95_MS_LOAD'),
+      p95MsReadwrite: number(env, 'THRESHOLD_P95_MS_READWRITE'),
       errorRate,
-      operationErrorRate: fraction(env, 'THRESHOLD_OPERATION_ERROR_RATE', errorRate),
-      attemptErrorRate: text(env, 'THRESHOLD_ATTEMPT_ERROR_RATE', '') === '' ? undefined : fraction(env, 'THRESHOLD_ATTEMPT_ERROR_RATE', 0),
-      checksRate: fraction(env, 'THRESHOLD_CHECKS_RATE', 0.99),
+      operationErrorRate: optionalNumber(env, 'THRESHOLD_OPERATION_ERROR_RATE') ?? errorRate,
+      attemptErrorRate: optionalNumber(env, 'THRESHOLD_ATTEMPT_ERROR_RATE'),
+      checksRate: number(env, 'THRESHOLD_CHECKS_RATE'),
     },
-    resultsDir: text(env, 'RESULTS_DIR', ''),
-    runId: text(env, 'RUN_ID', 'adhoc'),
+    resultsDir: text(env, 'RESULTS_DIR'),
+    runId: text(env, 'RUN_ID'),
   };
 }

@@ -77,11 +77,9 @@ USAGE
   if ! command -v node >/dev/null 2>&1 || ! runner_helpers_ready --no-install 2>/dev/null; then
     printf '  (the list needs Node.js 20 and the dependencies: npm ci, then --help again)\n'
   else
-    node_helper config describe | while IFS=$'\t' read -r name default help; do
-      printf '  %-30s %s%s\n' "$name" "$help" "${default:+ [default: $default]}"
-    done
+    node_helper config help
   fi
-  printf '  %-30s %s\n' "SIM_*" "passed to the stand-in (e.g. SIM_TOKEN_LIFETIME_SECONDS)"
+  printf '  %-30s %s\n' "other SIM_*, K6_*" "passed on as they are, to the stand-in and to k6 (a misspelt setting gets a warning)"
   printf '\nDocumentation: docs/load-test-guide.md, docs/troubleshooting.md\n'
 }
 

@@ -1,13 +1,13 @@
 # shellcheck shell=bash
 # Baselines (tools/baseline): --baseline NAME compares the run with a saved baseline after the phases
 # (a regression makes a passing run fail with EXIT_REGRESSION, 5); --save-baseline NAME saves a passing
-# run as one. Baselines live in ${BASELINE_DIR:-baselines} in the project folder.
+# run as one. Baselines live in BASELINE_DIR (default: baselines/ in the project folder).
 # Fail closed: when the comparison the user asked for cannot be made (baseline missing, unreadable or
 # corrupt, another profile, no phase or operation in common) the run is not PASS but EXIT_BASELINE_UNUSABLE
 # (6), with the reason; --baseline-optional turns that into a warning.
 
 baseline_dir() {
-  local dir="${BASELINE_DIR:-}"
+  local dir="${CFG[BASELINE_DIR]}"
   if [[ -z "$dir" ]]; then
     printf '%s/baselines' "$ROOT"
   else
@@ -68,6 +68,10 @@ baseline_check() {
 }
 
 _baseline_exec() {
+  local name
+  for name in "${CFG_KEYS[@]}"; do
+    if [[ "$name" == BASELINE_* && -n "${CFG[$name]}" ]]; then export "$name=${CFG[$name]}"; fi
+  done
   export BASELINE_DIR
   BASELINE_DIR="$(baseline_dir)"
   cd "$ROOT" || exit "$EXIT_INTERNAL"

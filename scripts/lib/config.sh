@@ -97,10 +97,14 @@ config_resolve_target() {
     config_set CMS_BASE_URL "" "stand-in (set at start)"
     config_set CLIENT_ID "" "stand-in (client setup)"
     config_set CLIENT_SECRET "" "stand-in (client setup)"
-    config_set CMS_ADMIN_CLIENT_ID "${SIM_ADMIN_CLIENT_ID_DEFAULT}" "stand-in"
-    config_set CMS_ADMIN_CLIENT_SECRET "${SIM_ADMIN_CLIENT_SECRET_DEFAULT}" "stand-in"
-    if [[ -n "${CFG[SIM_ADMIN_CLIENT_ID]-}" ]]; then config_set CMS_ADMIN_CLIENT_ID "${CFG[SIM_ADMIN_CLIENT_ID]}" "SIM_ADMIN_CLIENT_ID"; fi
-    if [[ -n "${CFG[SIM_ADMIN_CLIENT_SECRET]-}" ]]; then config_set CMS_ADMIN_CLIENT_SECRET "${CFG[SIM_ADMIN_CLIENT_SECRET]}" "SIM_ADMIN_CLIENT_SECRET"; fi
+    # The stand-in's admin client: its SIM_ADMIN_CLIENT_* settings (the table's defaults unless set).
+    for name in ID SECRET; do
+      if [[ "${CFG_SRC[SIM_ADMIN_CLIENT_$name]}" == default ]]; then
+        config_set "CMS_ADMIN_CLIENT_$name" "${CFG[SIM_ADMIN_CLIENT_$name]}" "stand-in"
+      else
+        config_set "CMS_ADMIN_CLIENT_$name" "${CFG[SIM_ADMIN_CLIENT_$name]}" "SIM_ADMIN_CLIENT_$name"
+      fi
+    done
     return 0
   fi
   config_check_dms

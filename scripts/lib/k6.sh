@@ -184,9 +184,9 @@ k6_stop() {
       kill -INT "$K6_PID" 2>/dev/null
       K6_INT_SENT=1
     fi
-    log_warn "waiting up to $K6_STOP_WAIT_SECONDS s for k6 to stop and write its summary (Ctrl-C: stop it at once)"
+    log_warn "waiting up to ${CFG[K6_STOP_WAIT_SECONDS]} s for k6 to stop and write its summary (Ctrl-C: stop it at once)"
     trap 'SIGNALS_SEEN=$((SIGNALS_SEEN + 1))' INT TERM
-    tries=$((K6_STOP_WAIT_SECONDS * 10))
+    tries=$((CFG[K6_STOP_WAIT_SECONDS] * 10))
     while ((tries-- > 0 && SIGNALS_SEEN == seen)) && kill -0 "$K6_PID" 2>/dev/null; do
       sleep 0.1
     done

@@ -114,7 +114,7 @@ preflight_bundle() {
 # DATA_API_URL) unless DATA_API_URL is configured.
 preflight_dms() {
   local base="${CFG[API_BASE_URL]}" rc=0 out err_file="$RUN_TMP/discovery.err" oauth data_api description
-  out="$(node_helper net discovery "$base" "$DISCOVERY_TIMEOUT_SECONDS" 2>"$err_file")" || rc=$?
+  out="$(node_helper net discovery "$base" "${CFG[DISCOVERY_TIMEOUT_SECONDS]}" 2>"$err_file")" || rc=$?
   if ((rc != 0)); then
     if ((rc == 1)); then
       # net.mjs says what happened: refused, no answer within the timeout, unknown host ...
@@ -156,7 +156,7 @@ preflight_dms() {
 preflight_data_access() {
   local rc=0 out err_file="$RUN_TMP/data-access.err" url retried=""
   out="$(BROKER_KEY="$BROKER_KEY" node_helper net data-access "${CFG[DATA_API_URL]}" "$BROKER_URL" \
-    "$DISCOVERY_TIMEOUT_SECONDS" 2>"$err_file")" || rc=$?
+    "${CFG[DISCOVERY_TIMEOUT_SECONDS]}" 2>"$err_file")" || rc=$?
   url="${out%%$'\n'*}"
   url="${url#GET }"
   if [[ "$out" == *$'\n'"retried after: "* ]]; then retried="${out##*$'\n'retried after: }"; fi

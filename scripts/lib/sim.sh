@@ -1,12 +1,9 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2034 # the admin defaults are read by config.sh
 # The bundled DMS stand-in (sim/): started on loopback for --target sim, every SIM_* setting passed on in
 # its environment; it is DMS and Configuration Service on one URL. Stopped by the runner's exit trap.
 
 SIM_PID=""
 SIM_URL=""
-SIM_ADMIN_CLIENT_ID_DEFAULT="DmsConfigurationService"
-SIM_ADMIN_CLIENT_SECRET_DEFAULT="ValidClientSecret1234567890!Abcd"
 
 # Runs in the background subshell: environment, then exec.
 _sim_exec() {

@@ -1,6 +1,7 @@
 // The shape of a data set. Everything in src/data is a pure function of a DataProfile and an index:
 // no module-level mutable state, no arrays of entities, no k6 or Node imports (bundled for k6 and
 // imported by Node tools and tests alike).
+import { check, setting } from '../settings/table.ts';
 
 export interface DataProfile {
   schoolCount: number;
@@ -19,29 +20,47 @@ export interface ResourceDoc {
   body: Doc;
 }
 
-/** Upper bounds that keep every identity inside its fixed-width / int32 id space. */
-export const PROFILE_LIMITS = {
-  schoolCount: 999_999, // schoolId = 777000001 + s stays < 778000000 < 2^31
-  studentCount: 9_999_999, // 'LTS' + 7 digits
-  staffCount: 9_999_999, // 'LTE' + 7 digits
-  coursesPerSchool: 999, // course codes carry a 3-digit sequence
-  sectionsPerCourse: 99, // section identifiers carry a 2-digit sequence
-  sectionsPerStudent: 1_000,
-} as const;
+/** The setting (src/settings/table.ts) each field of a profile comes from: its range is the field's. */
+export const PROFILE_SETTINGS: Readonly<Record<keyof DataProfile, string>> = {
+  schoolCount: 'SCHOOL_COUNT',
+  studentCount: 'STUDENT_COUNT',
+  staffCount: 'STAFF_COUNT',
+  coursesPerSchool: 'COURSES_PER_SCHOOL',
+  sectionsPerCourse: 'SECTIONS_PER_COURSE',
+  sectionsPerStudent: 'SECTIONS_PER_STUDENT',
+  schoolYear: 'SCHOOL_YEAR',
+};
 
-function checkCount(name: string, value: unknown, min: number, max: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`data profile: ${name} must be an integer in ${min}..${max}, got ${String(value)}`);
-  }
+function maxOf(field: keyof DataProfile): number {
+  const max = setting(PROFILE_SETTINGS[field]).max;
+  if (max === undefined) throw new Error(`settings table: ${PROFILE_SETTINGS[field]} needs a max`);
+  return max;
 }
 
-/** Throws a readable Error when a profile cannot produce a valid data set. */
+/**
+ * Upper bounds that keep every identity inside its fixed-width / int32 id space: the settings table's
+ * maxima (the reasons are there, as rangeReason).
+ */
+export const PROFILE_LIMITS = {
+  schoolCount: maxOf('schoolCount'),
+  studentCount: maxOf('studentCount'),
+  staffCount: maxOf('staffCount'),
+  coursesPerSchool: maxOf('coursesPerSchool'),
+  sectionsPerCourse: maxOf('sectionsPerCourse'),
+  sectionsPerStudent: maxOf('sectionsPerStudent'),
+} as const;
+
+/**
+ * Throws a readable Error when a profile cannot produce a valid data set: each field is checked with its
+ * setting's rule from the settings table, the same the runner and src/config.ts apply, and the message
+ * names both (e.g. "data profile: schoolYear (SCHOOL_YEAR) must be a whole number from 1991 to 2099, got 2100").
+ */
 export function validateProfile(p: DataProfile): void {
-  checkCount('schoolCount', p.schoolCount, 1, PROFILE_LIMITS.schoolCount);
-  checkCount('studentCount', p.studentCount, 0, PROFILE_LIMITS.studentCount);
-  checkCount('staffCount', p.staffCount, 0, PROFILE_LIMITS.staffCount);
-  checkCount('coursesPerSchool', p.coursesPerSchool, 0, PROFILE_LIMITS.coursesPerSchool);
-  checkCount('sectionsPerCourse', p.sectionsPerCourse, 0, PROFILE_LIMITS.sectionsPerCourse);
-  checkCount('sectionsPerStudent', p.sectionsPerStudent, 0, PROFILE_LIMITS.sectionsPerStudent);
-  checkCount('schoolYear', p.schoolYear, 1991, 2099);
+  for (const field of Object.keys(PROFILE_SETTINGS) as Array<keyof DataProfile>) {
+    const value: unknown = p[field];
+    const problem = typeof value === 'number' ? check(setting(PROFILE_SETTINGS[field]), String(value)) : 'must be a number';
+    if (problem !== null) {
+      throw new Error(`data profile: ${field} (${PROFILE_SETTINGS[field]}) ${problem}, got ${String(value)}`);
+    }
+  }
 }

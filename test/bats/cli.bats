@@ -25,6 +25,20 @@ teardown() {
   assert_output_has "CMS_ADMIN_CLIENT_SECRET"
 }
 
+@test "--help shows each setting's unit and range, and a default only where there is one" {
+  # It used to show the description as the default of each setting without one (API_BASE_URL [default: DMS base URL ...]).
+  run "$RUNNER" --help
+  assert_status 0
+  local api vus
+  api="$(printf '%s\n' "$output" | sed -n '/^  API_BASE_URL /,/^  [A-Z]/p' | sed '$d')"
+  vus="$(printf '%s\n' "$output" | sed -n '/^  VUS_LOAD_PHASE /,/^  [A-Z]/p' | sed '$d')"
+  [[ "$api" == *"[URL]"* ]]
+  [[ "$api" != *default* ]]
+  [[ "$vus" == *"[whole number, VUs, >= 1; default: 2]"* ]]
+  assert_output_has "BASELINE_P95_TOLERANCE"
+  assert_output_has "DISCOVERY_TIMEOUT_SECONDS"
+}
+
 @test "--list-profiles lists the shipped profiles and a custom one" {
   printf '# nightly: our own scale\nSCHOOL_COUNT=3\nSTUDENT_COUNT=30\n' >"$PROJECT/.env.profiles/nightly.env"
   run "$RUNNER" --list-profiles

@@ -62,8 +62,8 @@ teardown() {
   write_env_file "STAFF_COUNT=-1" "STUDENT_COUNT=2.5"
   run "$RUNNER" --profile bare --dry-run
   assert_status 2
-  assert_output_has "STAFF_COUNT='-1' must be a whole number >= 0"
-  assert_output_has "STUDENT_COUNT='2.5' must be a whole number >= 1"
+  assert_output_has "STAFF_COUNT='-1' must be a whole number from 0 to 9999999"
+  assert_output_has "STUDENT_COUNT='2.5' must be a whole number from 1 to 9999999"
   assert_output_has "set in: .env.load-test, line 1"
   assert_output_has "set in: .env.load-test, line 2"
 }
@@ -74,6 +74,53 @@ teardown() {
   assert_status 2
   assert_output_has "STUDENT_COUNT='many'"
   assert_output_has "set in: .env.profiles/broken.env, line 3"
+}
+
+@test "a value k6 would refuse is refused before anything starts, naming its place: shell, profile and line, env file and line" {
+  # Before the settings table, SCHOOL_YEAR=2100 and STUDENT_COUNT=10000000 passed the runner and then
+  # killed k6's init (the data profile's own range); a zero duration reached k6 too.
+  printf '# big\nSCHOOL_COUNT=2\nSTUDENT_COUNT=10000000\n' >"$PROJECT/.env.profiles/big.env"
+  write_env_file "# durations" "DURATION_READWRITE_PHASE=0s"
+  SCHOOL_YEAR=2100 run "$RUNNER" --profile big --dry-run
+  assert_status 2
+  assert_output_has "SCHOOL_YEAR='2100' must be a whole number from 1991 to 2099"
+  assert_output_has "set in: your shell environment"
+  assert_output_has "STUDENT_COUNT='10000000' must be a whole number from 1 to 9999999"
+  assert_output_has "set in: .env.profiles/big.env, line 3"
+  assert_output_has "DURATION_READWRITE_PHASE='0s' must be a duration such as 30s, 5m or 1h30m, above 0"
+  assert_output_has "set in: .env.load-test, line 2"
+  assert_output_lacks "plan (dry run"
+  [ ! -e "$RESULTS_ROOT" ]
+}
+
+@test "settings of the baseline, the pre-flight and the stand-in are read from the env file too" {
+  # BASELINE_P95_TOLERANCE and DISCOVERY_TIMEOUT_SECONDS were "unknown setting ... ignored" in the env file.
+  write_env_file "BASELINE_P95_TOLERANCE=0.25" "DISCOVERY_TIMEOUT_SECONDS=3" "SIM_BREAKER=on" "API_BASE_URL=http://dms.example" \
+    "CLIENT_ID=k" "CLIENT_SECRET=s"
+  run "$RUNNER" --dry-run
+  assert_status 0
+  assert_output_lacks "unknown setting"
+  assert_config_line BASELINE_P95_TOLERANCE 0.25 .env.load-test
+  assert_config_line DISCOVERY_TIMEOUT_SECONDS 3 .env.load-test
+  assert_config_line BASELINE_ALPHA 0.01 default
+  assert_output_has "GET http://dms.example/ within 3 s"
+  write_env_file "BASELINE_ALPHA=0.5"
+  run "$RUNNER" --dry-run
+  assert_status 2
+  assert_output_has "BASELINE_ALPHA='0.5' must be a number above 0 and below 0.5"
+}
+
+@test "a misspelt setting gets a did-you-mean; SIM_* and K6_* names of their own are passed on quietly" {
+  write_env_file "API_BASE_ULR=http://dms.example" "SIM_ERORR_RATE=0.2" "SIM_SOMETHING_ELSE=1" "K6_INFLUXDB_ORGANIZATION=o" "K6_BIN=/usr/bin/k6" "RUN_ID=x"
+  run "$RUNNER" --dry-run
+  assert_status 0
+  assert_output_has ".env.load-test line 1: unknown setting API_BASE_ULR is ignored (did you mean API_BASE_URL?)"
+  assert_output_has ".env.load-test line 2: SIM_ERORR_RATE is not a setting of the suite, passed on as it is (did you mean SIM_ERROR_RATE?)"
+  assert_output_lacks "SIM_SOMETHING_ELSE is"
+  assert_output_lacks "K6_INFLUXDB_ORGANIZATION is"
+  assert_output_has ".env.load-test line 5: K6_BIN is read from the shell only"
+  assert_output_has ".env.load-test line 6: RUN_ID is set by the runner for k6"
+  assert_config_line SIM_SOMETHING_ELSE 1 .env.load-test
 }
 
 @test "malformed durations: exit 2" {

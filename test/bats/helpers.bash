@@ -20,9 +20,9 @@ setup_project() {
     ln -s "$REPO/$item" "$PROJECT/$item"
   done
   # A clean environment: none of the runner's settings from the developer's shell.
-  while IFS=$'\t' read -r name _; do
+  while IFS= read -r name; do
     unset "$name"
-  done < <(node "$REPO/dist/runner/config.mjs" describe)
+  done < <(node "$REPO/dist/runner/config.mjs" names)
   for name in $(compgen -e); do
     if [[ "$name" == SIM_* ]]; then unset "$name"; fi
   done

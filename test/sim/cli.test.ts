@@ -136,7 +136,7 @@ describe('sim/main.ts (npm run dms-sim)', () => {
   });
 
   it('a bad SIM_* value: exit 2 naming the variable, the value and the fix', async () => {
-    assertBadInput(await runCli(['--port', '0'], { SIM_ERROR_RATE: '2' }), /SIM_ERROR_RATE="2" is invalid/, /fraction from 0 to 1/, /Fix or unset SIM_ERROR_RATE/);
+    assertBadInput(await runCli(['--port', '0'], { SIM_ERROR_RATE: '2' }), /SIM_ERROR_RATE="2" is invalid/, /number from 0 to 1/, /Fix or unset SIM_ERROR_RATE/);
     assertBadInput(await runCli(['--port', '0'], { SIM_TOKEN_CAP: 'abc' }), /SIM_TOKEN_CAP="abc" is invalid/, /whole number/);
     assertBadInput(await runCli(['--port', '0'], { SIM_DMS_VERSION: '8' }), /SIM_DMS_VERSION="8" is invalid/, /one of 8\.0, 8\.1/);
   });

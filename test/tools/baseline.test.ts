@@ -259,7 +259,7 @@ test('bad input exits 2 with what, where and how to fix it', () => {
   assert.match(name.stderr, /baseline name '\.\.\/evil' is not valid/);
   const tol = cli(['compare', resultsFolder(ROWS), 'main'], { ...env, BASELINE_P95_TOLERANCE: 'twenty' });
   assert.equal(tol.code, 2);
-  assert.match(tol.stderr, /BASELINE_P95_TOLERANCE='twenty' must be a non-negative number/);
+  assert.match(tol.stderr, /BASELINE_P95_TOLERANCE='twenty' must be a number >= 0/);
   const usage = cli(['frobnicate'], env);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /unknown command 'frobnicate'/);

@@ -1,4 +1,5 @@
 // Tolerances of a baseline comparison, from the environment. Pure, unit-tested.
+import { defaultOf, problemOf, setting } from '../../src/settings/table.ts';
 
 export interface Tolerances {
   /** Relative growth allowed for each percentile (0.20 = may grow by 20%). */
@@ -22,21 +23,10 @@ export interface Tolerances {
   alpha: number;
 }
 
-// p50 and p95 at 10%: the significance test, the 5 ms floor and the rule that the median must move keep
-// like runs from failing, so the tolerance can be tight enough to catch a 20% slowdown reliably
-// (npm run bench:baseline; docs/reports-and-baselines.md).
-export const DEFAULT_TOLERANCES: Tolerances = {
-  p50: 0.1,
-  p95: 0.1,
-  p99: 0.3,
-  throughput: 0.2,
-  errorRate: 0.01,
-  minDeltaMs: 5,
-  minCount: 20,
-  minSeconds: 10,
-  alpha: 0.01,
-};
-
+// The defaults and ranges are the settings table's (src/settings/table.ts). p50 and p95 at 10%: the
+// significance test, the 5 ms floor and the rule that the median must move keep like runs from failing, so
+// the tolerance can be tight enough to catch a 20% slowdown reliably (npm run bench:baseline;
+// docs/reports-and-baselines.md).
 export const TOLERANCE_ENV: Record<keyof Tolerances, string> = {
   p50: 'BASELINE_P50_TOLERANCE',
   p95: 'BASELINE_P95_TOLERANCE',
@@ -49,26 +39,24 @@ export const TOLERANCE_ENV: Record<keyof Tolerances, string> = {
   alpha: 'BASELINE_ALPHA',
 };
 
+const KEYS = Object.keys(TOLERANCE_ENV) as Array<keyof Tolerances>;
+
+export const DEFAULT_TOLERANCES: Tolerances = Object.fromEntries(
+  KEYS.map((key) => [key, Number(defaultOf(TOLERANCE_ENV[key]))]),
+) as unknown as Tolerances;
+
 export class ToleranceError extends Error {}
 
+/** The tolerances from BASELINE_* variables, each checked with its setting's rule; unset or empty: the default. */
 export function tolerancesFromEnv(env: Record<string, string | undefined>): Tolerances {
   const out: Tolerances = { ...DEFAULT_TOLERANCES };
-  for (const key of Object.keys(TOLERANCE_ENV) as Array<keyof Tolerances>) {
+  for (const key of KEYS) {
     const name = TOLERANCE_ENV[key];
     const raw = env[name];
-    if (raw === undefined || raw.trim() === '') continue;
-    const value = Number(raw);
-    if (!/^\s*\d*\.?\d+\s*$/.test(raw) || !Number.isFinite(value)) {
-      throw new ToleranceError(`${name}='${raw}' must be a non-negative number (default ${DEFAULT_TOLERANCES[key]})`);
-    }
-    if (key === 'throughput' && value >= 1) {
-      throw new ToleranceError(`${name}='${raw}' must be below 1 (it is the share requests/s may drop by; 0.2 = 20%)`);
-    }
-    if (key === 'minCount' && !Number.isInteger(value)) throw new ToleranceError(`${name}='${raw}' must be a whole number`);
-    if (key === 'alpha' && (value <= 0 || value >= 0.5)) {
-      throw new ToleranceError(`${name}='${raw}' must be above 0 and below 0.5 (the significance level; 0.01 = 99% confidence)`);
-    }
-    out[key] = value;
+    if (raw === undefined || raw === '') continue;
+    const problem = problemOf(setting(name), raw);
+    if (problem !== null) throw new ToleranceError(`${problem} (default ${DEFAULT_TOLERANCES[key]})`);
+    out[key] = Number(raw);
   }
   return out;
 }

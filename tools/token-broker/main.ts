@@ -3,6 +3,7 @@
 // 5 DMS's cap of active tokens for this client reached (429 too-many-tokens).
 import { CredentialsRejected, TokenCapReached, TokenSource } from './token-source.ts';
 import { startBrokerServer } from './server.ts';
+import { defaultOf } from '../../src/settings/table.ts';
 
 function fail(code: number, message: string): never {
   process.stderr.write(`token-broker: ${message}\n`);
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
     tokenUrl: required('BROKER_TOKEN_URL'),
     clientId: required('CLIENT_ID'),
     clientSecret: required('CLIENT_SECRET'),
-    marginSeconds: wholeNumber('TOKEN_REFRESH_MARGIN_SECONDS', 60),
+    marginSeconds: wholeNumber('TOKEN_REFRESH_MARGIN_SECONDS', Number(defaultOf('TOKEN_REFRESH_MARGIN_SECONDS'))),
     initialRetries: wholeNumber('BROKER_INITIAL_RETRIES', 0),
   });
   const key = required('BROKER_KEY');

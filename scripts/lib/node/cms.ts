@@ -8,10 +8,11 @@
 // exit: 0 created; 1 CMS unreachable; 2 admin credentials refused; 3 CMS refused a request or answered
 //       something unexpected; 4 CMS failed (HTTP 5xx); 5 bad input
 import { httpRequest, networkReason, type HttpAnswer } from './http-client.ts';
+import { defaultOf } from '../../../src/settings/table.ts';
 
 const env = process.env;
 const base = (env.CMS_BASE_URL ?? '').replace(/\/+$/, '');
-const timeoutMs = Number(env.CMS_TIMEOUT_SECONDS ?? '10') * 1000;
+const timeoutMs = Number(env.CMS_TIMEOUT_SECONDS || defaultOf('CMS_TIMEOUT_SECONDS')) * 1000;
 
 /** A failure with the exit code it ends the process with (see the header). */
 class Stop extends Error {

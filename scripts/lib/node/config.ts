@@ -1,5 +1,6 @@
-// The runner's configuration: which settings exist, their built-in defaults, validation, and resolution
-// with one precedence: shell environment > .env.profiles/<profile>.env > env file (.env.load-test) > default.
+// The runner's configuration: resolution and validation of the settings of src/settings/table.ts (their
+// names, defaults and checks are declared there, once), with one precedence:
+// shell environment > .env.profiles/<profile>.env > env file (.env.load-test) > default.
 // The same order dotenv-cli gives for `dotenv -e <profile> -e <env file>` (first file wins, the shell wins
 // without -o), with one difference: an empty value counts as not set, so the next source applies.
 //
@@ -7,118 +8,39 @@
 //     (not --env-file: Node 20 takes that flag for itself even after the script name)
 //     -> stdout: NAME \0 SOURCE \0 VALUE \0 ... for every setting (known names, SIM_*, K6_*)
 //     -> stderr: warnings; on invalid values the list of problems, exit 2
-//   node config.mjs describe    -> the settings table (name, default, meaning) for --help and docs
+//   node config.mjs help        -> the settings list of --help (src/settings/render.ts)
+//   node config.mjs names       -> the names of the settings read from the shell and the files, one a line
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { helpLines } from '../../../src/settings/render.ts';
+import { SETTINGS, check, closestSetting, exampleValue, findSetting, type Setting } from '../../../src/settings/table.ts';
 import { EnvFileEncodingError, readEnvFile, type EnvEntry } from './envfile.ts';
 import { isMainModule } from './main-module.ts';
 
-const DURATION = /^(\d+h)?(\d+m)?(\d+(\.\d+)?s)?$/;
-
-/** kind decides validation; min is the lowest whole number allowed, choices the values a 'choice' takes. Defaults match src/config.ts. */
-/** One setting: its name, how its value is checked (kind, min, max, choices), its default and meaning. */
-export interface Setting {
-  name: string;
-  kind: 'url' | 'text' | 'word' | 'int' | 'fraction' | 'duration' | 'mix' | 'choice';
-  def: string;
-  help: string;
-  min?: number;
-  max?: number;
-  choices?: string[];
-}
-
-export const SETTINGS: Setting[] = [
-  { name: 'API_BASE_URL', kind: 'url', def: '', help: 'DMS base URL (discovery document at /); unset = run against the bundled stand-in' },
-  { name: 'OAUTH_TOKEN_URL', kind: 'url', def: '', help: 'token endpoint; default: urls.oauth from the discovery document' },
-  { name: 'DATA_API_URL', kind: 'url', def: '', help: 'data API base (.../data); default: urls.dataManagementApi from the discovery document' },
-  { name: 'CLIENT_ID', kind: 'text', def: '', help: 'API client key (created by client setup when empty)' },
-  { name: 'CLIENT_SECRET', kind: 'text', def: '', help: 'API client secret (secret)' },
-  { name: 'CMS_BASE_URL', kind: 'url', def: '', help: 'Configuration Service base URL, for client setup' },
-  { name: 'CMS_ADMIN_CLIENT_ID', kind: 'text', def: '', help: 'CMS system-administrator client id, for client setup' },
-  { name: 'CMS_ADMIN_CLIENT_SECRET', kind: 'text', def: '', help: 'CMS system-administrator secret (secret)' },
-  { name: 'CLAIM_SET_NAME', kind: 'word', def: 'EdFiSandbox', help: 'claim set of the created application' },
-  { name: 'DATA_STORE_ID', kind: 'int', min: 1, def: '', help: 'CMS data store id; default: the first of GET /v3/dataStores' },
-  { name: 'SCHOOL_COUNT', kind: 'int', min: 1, def: '2', help: 'schools in the data set' },
-  { name: 'STUDENT_COUNT', kind: 'int', min: 1, def: '2', help: 'students in the data set' },
-  { name: 'STAFF_COUNT', kind: 'int', min: 0, def: '2', help: 'staff in the data set' },
-  { name: 'COURSES_PER_SCHOOL', kind: 'int', min: 1, def: '1', help: 'courses (and course offerings) per school' },
-  { name: 'SECTIONS_PER_COURSE', kind: 'int', min: 1, def: '1', help: 'sections per course offering' },
-  { name: 'SECTIONS_PER_STUDENT', kind: 'int', min: 0, def: '1', help: 'section enrolments per student' },
-  { name: 'SCHOOL_YEAR', kind: 'int', min: 1991, max: 2100, def: '2026', help: 'school year of sessions and enrolments' },
-  { name: 'VUS_LOAD_PHASE', kind: 'int', min: 1, def: '2', help: 'virtual users of the load phase' },
-  { name: 'VUS_READWRITE_PHASE', kind: 'int', min: 1, def: '2', help: 'virtual users of the readwrite phase' },
-  { name: 'DURATION_LOAD_PHASE', kind: 'duration', def: '10m', help: 'time limit of the load phase' },
-  { name: 'DURATION_READWRITE_PHASE', kind: 'duration', def: '1m', help: 'length of the readwrite phase' },
-  { name: 'READWRITE_RATE', kind: 'int', min: 0, def: '0', help: 'readwrite iterations per second (open model); 0 = each VU loops without pause' },
-  { name: 'READWRITE_MIX', kind: 'mix', def: 'read=35,query=20,update=20,create=15,delete=10', help: 'readwrite operation weights' },
-  { name: 'THRESHOLD_P95_MS_LOAD', kind: 'int', min: 1, def: '1000', help: 'load phase: p95 latency limit of data calls (ms)' },
-  { name: 'THRESHOLD_P95_MS_READWRITE', kind: 'int', min: 1, def: '500', help: 'readwrite phase: p95 latency limit (ms)' },
-  { name: 'THRESHOLD_ERROR_RATE', kind: 'fraction', def: '0.01', help: 'highest allowed rate of data requests failed after their retries' },
-  { name: 'THRESHOLD_OPERATION_ERROR_RATE', kind: 'fraction', def: '', help: 'highest allowed rate of failed operations (any reason: status, wrong body, exception); default THRESHOLD_ERROR_RATE' },
-  { name: 'THRESHOLD_ATTEMPT_ERROR_RATE', kind: 'fraction', def: '', help: 'highest allowed rate of failed attempts (http_req_failed, retries included); default: not gated' },
-  { name: 'THRESHOLD_CHECKS_RATE', kind: 'fraction', def: '0.99', help: 'lowest allowed rate of passing checks' },
-  { name: 'TOKEN_REFRESH_MARGIN_SECONDS', kind: 'int', min: 0, def: '60', help: 'refresh the shared token this long before expiry' },
-  { name: 'RESULTS_ROOT', kind: 'text', def: '', help: 'where run folders go (default: results/ in the project)' },
-  { name: 'GRAFANA_DASHBOARD_URL', kind: 'url', def: '', help: "with --prometheus: a Grafana dashboard URL; the report links it with the run's time range and var-testid=<run id>" },
-  { name: 'SIM_PORT', kind: 'int', min: 0, max: 65535, def: '0', help: 'stand-in port (0 = any free port); also --sim-port' },
-  { name: 'SIM_DMS_VERSION', kind: 'choice', choices: ['8.0', '8.1'], def: '8.1', help: 'stand-in: the DMS line it answers like, 8.0 or 8.1 (docs/dms-sim.md)' },
-];
-
-const OPERATIONS = ['read', 'query', 'update', 'create', 'delete'];
-const KNOWN = new Set(SETTINGS.map((s) => s.name));
-/** Names passed on although not in SETTINGS: stand-in options and k6's own environment options. */
+/** The settings a person gives (the table's, less those the runner sets for k6), in the table's order. */
+const GIVEN = SETTINGS.filter((setting) => setting.origin !== 'runner');
+/** Names passed on although not in the table: stand-in options and k6's own environment options. */
 const PASSTHROUGH = /^(SIM|K6)_[A-Z0-9_]+$/;
 
-/** Returns an error text for a bad value, or null. Empty values never get here. */
-export function checkValue(setting: Setting, value: string): string | null {
-  switch (setting.kind) {
-    case 'url':
-      return /^https?:\/\/[^\s/]+\S*$/.test(value) ? null : 'must be a URL starting with http:// or https://, e.g. http://localhost:8080';
-    case 'int': {
-      const low = setting.min ?? 0;
-      const high = setting.max;
-      const range = high === undefined ? `>= ${low}` : `from ${low} to ${high}`;
-      if (!/^\d+$/.test(value)) return `must be a whole number ${range} (no sign, no decimals)`;
-      const n = Number(value);
-      if (n < low || (high !== undefined && n > high) || !Number.isSafeInteger(n)) return `must be a whole number ${range}`;
-      return null;
-    }
-    case 'fraction':
-      return /^\d*\.?\d+$/.test(value) && Number(value) <= 1 ? null : 'must be a number from 0 to 1, e.g. 0.01';
-    case 'duration': {
-      const match = DURATION.exec(value);
-      const seconds = match ? (parseInt(match[1] ?? '0', 10) * 3600) + (parseInt(match[2] ?? '0', 10) * 60) + parseFloat(match[3] ?? '0') : 0;
-      return match && seconds > 0 ? null : 'must be a duration such as 30s, 5m or 1h30m (units h, m, s; no spaces)';
-    }
-    case 'mix': {
-      const parts = value.split(',').map((p: string) => p.trim()).filter(Boolean);
-      let total = 0;
-      for (const part of parts) {
-        const [op, weight, extra] = part.split('=').map((s: string) => s.trim());
-        if (!OPERATIONS.includes(op) || !/^\d+$/.test(weight ?? '') || extra !== undefined) {
-          return `must be op=weight pairs separated by commas, op one of ${OPERATIONS.join(', ')}; '${part}' is not`;
-        }
-        total += Number(weight);
-      }
-      return total > 0 ? null : 'must give at least one operation a weight above 0';
-    }
-    case 'word':
-      return /^\S+$/.test(value) ? null : 'must not contain spaces';
-    case 'choice':
-      return (setting.choices ?? []).includes(value) ? null : `must be one of ${(setting.choices ?? []).join(', ')}`;
-    default:
-      return null;
-  }
+/** " (did you mean X?)" when a name looks like a misspelt setting, else ''. */
+function didYouMean(name: string, names?: readonly string[]): string {
+  const closest = closestSetting(name, names);
+  return closest ? ` (did you mean ${closest}?)` : '';
 }
 
-/** A valid value to show in a fix suggestion: the default when there is one. */
-function example(setting: Setting): string {
-  if (setting.def) return setting.def;
-  switch (setting.kind) {
-    case 'int': return String(Math.max(setting.min ?? 0, 1));
-    case 'url': return 'http://localhost:8080';
-    default: return 'value';
-  }
+/** The known settings of a pass-through family (SIM_ or K6_), the only ones a pass-through name may be a typo of. */
+function family(name: string): string[] {
+  const prefix = name.slice(0, name.indexOf('_') + 1);
+  return GIVEN.filter((setting) => setting.name.startsWith(prefix)).map((setting) => setting.name);
+}
+
+/** Why a name found in a file is not used, or undefined when it is (a setting, or a name passed on). */
+function ignoredInFile(name: string): string | undefined {
+  const setting = findSetting(name);
+  if (setting?.origin === 'shell') return `${name} is read from the shell only, before any file is read: export it instead`;
+  if (setting?.origin === 'runner') return `${name} is set by the runner for k6, not read from the files`;
+  if (setting || PASSTHROUGH.test(name)) return undefined;
+  return `unknown setting ${name} is ignored${didYouMean(name) || ' (a typo? see --help for the list)'}`;
 }
 
 /** The settings of one file (profile or env file), with the label messages use for it. */
@@ -158,22 +80,30 @@ export function resolve({ env, profileFile, profileLabel, envFile, envLabel }: R
   for (const layer of layers) {
     for (const w of layer.warnings) warnings.push(`${layer.label}: ${w}`);
     for (const [name, { line }] of layer.values) {
-      if (!KNOWN.has(name) && !PASSTHROUGH.test(name)) {
-        warnings.push(`${layer.label} line ${line}: unknown setting ${name} is ignored (a typo? see --help for the list)`);
-      }
+      const why = ignoredInFile(name);
+      if (why) warnings.push(`${layer.label} line ${line}: ${why}`);
     }
   }
-  const names = [...SETTINGS.map((s) => s.name)];
-  const extra = new Set<string>();
-  for (const name of Object.keys(env)) if (/^SIM_[A-Z0-9_]+$/.test(name)) extra.add(name);
-  for (const layer of layers) for (const name of layer.values.keys()) if (PASSTHROUGH.test(name) && !KNOWN.has(name)) extra.add(name);
-  names.push(...[...extra].filter((n) => !KNOWN.has(n)).sort());
+  // SIM_* and K6_* names the table does not have are passed on (other stand-in and k6 options); one that
+  // looks like a misspelt setting of the table gets a warning.
+  const extra = new Map<string, string>();
+  for (const name of Object.keys(env)) if (/^SIM_[A-Z0-9_]+$/.test(name) && !findSetting(name)) extra.set(name, 'the shell');
+  for (const layer of layers) {
+    for (const [name, { line }] of layer.values) {
+      if (PASSTHROUGH.test(name) && !findSetting(name) && !extra.has(name)) extra.set(name, `${layer.label} line ${line}`);
+    }
+  }
+  for (const [name, where] of extra) {
+    const hint = didYouMean(name, family(name));
+    if (hint) warnings.push(`${where}: ${name} is not a setting of the suite, passed on as it is${hint}`);
+  }
 
   const resolved: [string, string, string][] = [];
   const problems: string[] = [];
-  for (const name of names) {
-    const setting: Setting = SETTINGS.find((s) => s.name === name) ?? { name, kind: 'text', def: '', help: '' };
-    let value = setting.def;
+  const unknown: Setting = { name: '', kind: 'text', unit: 'text', secret: false, description: '', readers: ['runner'], origin: 'any' };
+  for (const name of [...GIVEN.map((s) => s.name), ...[...extra.keys()].sort()]) {
+    const setting = findSetting(name) ?? { ...unknown, name };
+    let value = setting.default ?? '';
     let source = 'default';
     let where = 'the built-in default';
     let fix = '';
@@ -182,22 +112,23 @@ export function resolve({ env, profileFile, profileLabel, envFile, envLabel }: R
       value = shellValue;
       source = 'shell';
       where = 'your shell environment';
-      fix = `export ${name}=${example(setting)}, or unset ${name}`;
-    } else {
+      fix = `export ${name}=${exampleValue(setting)}, or unset ${name}`;
+    } else if (setting.origin !== 'shell') {
       for (const layer of layers) {
         const entry = layer.values.get(name);
         if (entry && entry.value !== '') {
           value = entry.value;
           source = layer.label;
           where = `${layer.label}, line ${entry.line}`;
-          fix = `edit that line, e.g. ${name}=${example(setting)}`;
+          fix = `edit that line, e.g. ${name}=${exampleValue(setting)}`;
           break;
         }
       }
     }
     if (value !== '') {
-      const problem = checkValue(setting, value);
-      if (problem) problems.push(`${name}='${value}' ${problem}.\n      set in: ${where}\n      fix:    ${fix}`);
+      const problem = check(setting, value);
+      const shown = setting.secret ? '(secret)' : `'${value}'`;
+      if (problem) problems.push(`${name}=${shown} ${problem}.\n      set in: ${where}\n      fix:    ${fix}`);
     }
     resolved.push([name, value === '' ? 'not set' : source, value]);
   }
@@ -206,12 +137,16 @@ export function resolve({ env, profileFile, profileLabel, envFile, envLabel }: R
 
 function main(argv: string[]): number {
   const [command, ...args] = argv;
-  if (command === 'describe') {
-    for (const s of SETTINGS) process.stdout.write(`${s.name}\t${s.def}\t${s.help}\n`);
+  if (command === 'help') {
+    process.stdout.write(`${helpLines().join('\n')}\n`);
+    return 0;
+  }
+  if (command === 'names') {
+    for (const s of GIVEN) if (s.origin === 'any') process.stdout.write(`${s.name}\n`);
     return 0;
   }
   if (command !== 'resolve') {
-    process.stderr.write('usage: config.mjs resolve|describe ...\n');
+    process.stderr.write('usage: config.mjs resolve|help|names ...\n');
     return 2;
   }
   const { values: opts } = parseArgs({
@@ -244,5 +179,5 @@ function main(argv: string[]): number {
   return 0;
 }
 
-// Run as a command, not when imported (the unit tests import SETTINGS).
+// Run as a command, not when imported (the unit tests import resolve).
 if (isMainModule(import.meta.url)) process.exitCode = main(process.argv.slice(2));
