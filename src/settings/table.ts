@@ -196,6 +196,10 @@ export const SETTINGS: readonly Setting[] = [
     description: 'With --dashboard: the address the live dashboard listens on. Unset: 127.0.0.1.' }),
   s({ name: 'K6_WEB_DASHBOARD_PORT', kind: 'int', unit: 'port', min: -1, max: 65535, readers: RUNNER_K6,
     description: 'With --dashboard: the live dashboard port; -1 = no live page (the default without a terminal). Unset: 5665.' }),
+  s({ name: 'K6_PROMETHEUS_RW_TREND_STATS', kind: 'text', unit: 'k6 option', readers: RUNNER_K6,
+    description: "With --prometheus: the trend statistics k6 sends (k6's option). Unset: p(50),p(95),p(99),max." }),
+  s({ name: 'K6_SYSTEM_TAGS', kind: 'text', unit: 'k6 option', readers: RUNNER_K6,
+    description: "k6's system tags (its option). Unset with --prometheus: k6's defaults less url (document ids in URLs would make a series each)." }),
 
   // The stand-in (sim/options.ts): passed to it by the runner, read by `npm run dms-sim` too
   s({ name: 'SIM_PORT', kind: 'int', unit: 'port', min: 0, max: 65535, default: '0', readers: STAND_IN,
