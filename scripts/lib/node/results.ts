@@ -57,7 +57,7 @@ export function shown(name: string, value: string): string {
 }
 
 /** One setting as the runner passes it on stdin (NAME\0SOURCE\0VALUE\0). */
-interface ConfigRow {
+export interface ConfigRow {
   name: string;
   source: string;
   value: string;
@@ -77,14 +77,25 @@ function readTriples(): ConfigRow[] {
   return rows;
 }
 
+/**
+ * A row the console table leaves out (config.env keeps every row): a setting nobody set, or a stand-in, k6
+ * or baseline option left at its default. Those groups hold some 40 knobs; a run shows the ones in use.
+ */
+export function quietRow({ name, source }: ConfigRow): boolean {
+  return source === 'not set' || (source === 'default' && /^(SIM|K6|BASELINE)_/.test(name));
+}
+
 function configTable(): number {
-  const rows = readTriples();
+  const all = readTriples();
+  const rows = all.filter((r) => !quietRow(r));
   const width = Math.max(...rows.map((r) => r.name.length));
   const valueWidth = Math.min(48, Math.max(...rows.map((r) => shown(r.name, r.value).length), 5));
   for (const { name, source, value } of rows) {
     const v = value === '' ? '-' : shown(name, value);
     process.stdout.write(`  ${name.padEnd(width)}  ${v.padEnd(valueWidth)}  ${source}\n`);
   }
+  const hidden = all.length - rows.length;
+  if (hidden > 0) process.stdout.write(`  (${hidden} more not set, or stand-in, k6 and baseline options at their defaults: config.env lists every setting)\n`);
   return 0;
 }
 
