@@ -31,6 +31,15 @@ export interface SimOptions {
   errorRate: number;
   /** 'on': DMS's circuit breaker opens on failing data calls (sim/breaker.ts); 'off': no breaker. */
   breaker: 'off' | 'on';
+  /** Seconds the breaker stays open once it opens, and its Retry-After (DMS CircuitBreaker:BreakDurationSeconds, 30). */
+  breakerBreakSeconds: number;
+  /** Data calls answered normally before an outage starts (see outageCalls). */
+  outageAfterCalls: number;
+  /**
+   * Data calls answered 500 in a row once outageAfterCalls have been handled: a backend outage (DMS's
+   * database unreachable) that trips the breaker and then ends, counted, not drawn, so tests repeat.
+   */
+  outageCalls: number;
   /** Share (0..1) of data requests whose connection is destroyed without an answer. */
   dropRate: number;
   /**
@@ -59,6 +68,9 @@ export const DEFAULT_OPTIONS: SimOptions = {
   latencyJitterMs: 0,
   errorRate: 0,
   breaker: 'off',
+  breakerBreakSeconds: 30,
+  outageAfterCalls: 0,
+  outageCalls: 0,
   dropRate: 0,
   nonJsonRate: 0,
   tokenLatencyMs: 0,
@@ -121,7 +133,10 @@ export const ENV_SETTINGS: ReadonlyArray<{ env: string; key: keyof SimOptions; p
   { env: 'SIM_LATENCY_MS', key: 'latencyMs', parse: integer(0, MAX_MS, ''), help: 'added latency on data requests; default 0' },
   { env: 'SIM_LATENCY_JITTER_MS', key: 'latencyJitterMs', parse: integer(0, MAX_MS, ''), help: 'extra random latency 0..N ms on data requests; default 0' },
   { env: 'SIM_ERROR_RATE', key: 'errorRate', parse: fraction, help: 'share of data requests answered 500/503 with Retry-After; default 0' },
-  { env: 'SIM_BREAKER', key: 'breaker', parse: oneOf('off', 'on'), help: "'on': DMS's circuit breaker (10% failures of >= 20 data calls in 120 s open it; then 503 with Retry-After: 30 for 30 s); default off" },
+  { env: 'SIM_BREAKER', key: 'breaker', parse: oneOf('off', 'on'), help: "'on': DMS's circuit breaker (10% failures of >= 20 data calls in 120 s open it; then 503 with Retry-After for SIM_BREAKER_BREAK_SECONDS, 30 s); default off" },
+  { env: 'SIM_BREAKER_BREAK_SECONDS', key: 'breakerBreakSeconds', parse: integer(1, 86400, ''), help: "how long the breaker stays open, also its Retry-After (DMS CircuitBreaker:BreakDurationSeconds); default 30" },
+  { env: 'SIM_OUTAGE_AFTER_CALLS', key: 'outageAfterCalls', parse: integer(0, 1_000_000_000, ''), help: 'data calls handled before the outage of SIM_OUTAGE_CALLS starts; default 0' },
+  { env: 'SIM_OUTAGE_CALLS', key: 'outageCalls', parse: integer(0, 1_000_000_000, ' (0 = no outage)'), help: 'data calls answered 500 in a row (a backend outage), after SIM_OUTAGE_AFTER_CALLS; default 0' },
   { env: 'SIM_DROP_RATE', key: 'dropRate', parse: fraction, help: 'share of data requests whose connection is dropped; default 0' },
   { env: 'SIM_NON_JSON_RATE', key: 'nonJsonRate', parse: fraction, help: 'share of data GETs answered 200 text/html (a login page), every 1/rate-th GET; default 0' },
   { env: 'SIM_TOKEN_LATENCY_MS', key: 'tokenLatencyMs', parse: integer(0, MAX_MS, ''), help: 'added latency on the token endpoints; default 0' },
@@ -133,6 +148,9 @@ export const FAULT_KEYS = [
   'latencyJitterMs',
   'errorRate',
   'breaker',
+  'breakerBreakSeconds',
+  'outageAfterCalls',
+  'outageCalls',
   'dropRate',
   'nonJsonRate',
   'tokenLatencyMs',
