@@ -4,6 +4,7 @@
 # run-load-test.sh; counts come from the stand-in's counters and the phase's summary.json.
 
 load ../bats/helpers
+use_e2e_dms_version
 
 setup() {
   setup_project
