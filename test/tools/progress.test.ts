@@ -280,7 +280,10 @@ test('SIGTERM ends the poller with a valid file, and bad arguments exit 2', asyn
   writeFileSync(out, '');
   const fake = await fakeK6();
   const { child, done } = runProgress(['--address', fake.address, '--phase', 'readwrite', '--out', out, '--interval', '0.3', '--sample-interval', '0.1']);
-  await new Promise((r) => setTimeout(r, 1500));
+  // Until it has sampled twice, not a set time: on a loaded machine tsx may take longer than that to start,
+  // and a SIGTERM before the handler is installed kills it (exit code null).
+  const sampledTwice = () => readFileSync(out, 'utf8').split('\n').filter(Boolean).length >= 2;
+  for (let waited = 0; !sampledTwice() && waited < 60_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
   child.kill('SIGTERM');
   const result = await done;
   fake.server.close();
