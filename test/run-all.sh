@@ -24,7 +24,9 @@ ensure_system_tool() {
 # passes side by side: an end-to-end test mostly waits (k6 phases of a set length, Retry-After, token
 # lifetimes), so two passes on two cores take little longer than one. Each pass's TAP output is printed
 # whole once all are done (the test names say their line, e.g. "[DMS 8.0] ..."); fails if any pass failed.
-# Each pass is a session of its own (setsid), so Ctrl-C or a TERM stops all of it, not just this script.
+# Each pass is a job of its own (set -m): its own process group, which Ctrl-C or a TERM stops whole, and
+# SIGINT not ignored in it (without job control a background command ignores SIGINT, and so would every
+# runner the tests interrupt on purpose).
 E2E_PASS_PIDS=()
 stop_e2e_passes() {
   local pid
@@ -38,13 +40,14 @@ run_e2e_passes() {
   started=$SECONDS
   out="$(mktemp -d)"
   trap stop_e2e_passes INT TERM
+  set -m
   for version in "$@"; do
     outs[$version]="$out/e2e-$version.tap"
-    # a background child of a script is no process group leader: setsid makes it one without forking
-    E2E_DMS_VERSION="$version" setsid node_modules/bats/bin/bats --timing test/e2e >"${outs[$version]}" 2>&1 &
+    E2E_DMS_VERSION="$version" node_modules/bats/bin/bats --timing test/e2e >"${outs[$version]}" 2>&1 &
     pids[$version]=$!
     E2E_PASS_PIDS+=("$!")
   done
+  set +m
   for version in "$@"; do
     if wait "${pids[$version]}"; then
       printf '\n-- end-to-end tests against DMS %s: passed\n' "$version"
