@@ -99,6 +99,21 @@ use_test_sim_as_dms() {
   [ "$(json_get "$summary" "j.problems.some((p) => p.resource === 'schools' && p.op === 'create' && p.status === 409 && p.problemType === 'urn:ed-fi:api:identity-conflict' && p.detail !== '' && JSON.stringify(p.errors).includes('$school_id'))")" = true ]
 }
 
+@test "a server error on readwrite's check of the data set is retried, not taken for a missing data set" {
+  SIM_RATE_LIMIT_PERMITS=0 start_test_sim
+  use_test_sim_as_dms
+  run "$RUNNER" --profile smoke --phase load
+  assert_status 0
+  # the readwrite run's data calls: the pre-flight's data-access GET, then setup()'s look-up of the last
+  # student; that one is answered 500 (a backend outage of one call)
+  sim_faults '{"outageAfterCalls":1,"outageCalls":1}'
+  DURATION_READWRITE_PHASE=3s run "$RUNNER" --profile smoke --phase readwrite
+  assert_status 0
+  assert_output_lacks "is not in DMS"
+  [ "$(sim_count 'GET /data/ed-fi/students 500')" = 1 ]
+  [ "$(json_get "$RESULTS_ROOT/latest/readwrite/summary.json" "j.metrics['dms_retries{reason:server-error}'].values.count")" = 1 ]
+}
+
 @test "server errors in readwrite are unexpected statuses, not missing data" {
   # a fifth of the data requests answered 500 or 503; the budgets are opened so that only missing data can fail
   SIM_RATE_LIMIT_PERMITS=0 SIM_ERROR_RATE=0.2 THRESHOLD_ERROR_RATE=1 THRESHOLD_CHECKS_RATE=0 DURATION_READWRITE_PHASE=5s \
