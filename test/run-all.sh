@@ -40,6 +40,7 @@ run_e2e_passes() {
   started=$SECONDS
   out="$(mktemp -d)"
   trap stop_e2e_passes INT TERM
+  printf 'test/e2e against DMS %s side by side; each pass prints its results when all are done\n' "$*"
   set -m
   for version in "$@"; do
     outs[$version]="$out/e2e-$version.tap"
