@@ -27,6 +27,24 @@ export class EvenShare {
 }
 
 /**
+ * The outage fault: counts the data calls that reach the backend and picks those from call
+ * `after + 1` to `after + calls`, so an outage has a known start and end whatever the timing.
+ */
+export class Outage {
+  private seen = 0;
+
+  take(after: number, calls: number): boolean {
+    if (calls <= 0) return false;
+    this.seen++;
+    return this.seen > after && this.seen <= after + calls;
+  }
+
+  clear(): void {
+    this.seen = 0;
+  }
+}
+
+/**
  * What a single sign-on gateway in front of DMS answers once its session has lapsed: its login page, with
  * status 200. A client that takes every 200 for data reads this as success.
  */
@@ -35,12 +53,19 @@ export const LOGIN_PAGE =
   '<form method="post" action="/login"><input name="username"><input name="password" type="password">' +
   '<button>Sign in</button></form></body></html>';
 
-/** True when the fault answered (or dropped) the request. `nonJson` spreads the login pages over the GETs. */
-export async function applyDataFaults(ctx: Ctx, s: SimOptions, nonJson: EvenShare): Promise<boolean> {
+/**
+ * True when the fault answered (or dropped) the request. `nonJson` spreads the login pages over the GETs;
+ * `outage` counts the calls for the outage fault (a 500, as DMS answers when its database is unreachable).
+ */
+export async function applyDataFaults(ctx: Ctx, s: SimOptions, nonJson: EvenShare, outage: Outage): Promise<boolean> {
   const delay = s.latencyMs + (s.latencyJitterMs > 0 ? Math.random() * s.latencyJitterMs : 0);
   if (delay > 0) await sleep(delay);
   if (s.dropRate > 0 && Math.random() < s.dropRate) {
     dropConnection(ctx);
+    return true;
+  }
+  if (outage.take(s.outageAfterCalls, s.outageCalls)) {
+    sendProblem(ctx, problems.systemError());
     return true;
   }
   if (s.errorRate > 0 && Math.random() < s.errorRate) {

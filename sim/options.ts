@@ -32,6 +32,15 @@ export interface SimOptions {
   errorRate: number;
   /** 'on': DMS's circuit breaker opens on failing data calls (sim/breaker.ts); 'off': no breaker. */
   breaker: 'off' | 'on';
+  /** Seconds the breaker stays open once it opens, and its Retry-After (DMS CircuitBreaker:BreakDurationSeconds, 30). */
+  breakerBreakSeconds: number;
+  /** Data calls answered normally before an outage starts (see outageCalls). */
+  outageAfterCalls: number;
+  /**
+   * Data calls answered 500 in a row once outageAfterCalls have been handled: a backend outage (DMS's
+   * database unreachable) that trips the breaker and then ends, counted, not drawn, so tests repeat.
+   */
+  outageCalls: number;
   /** Share (0..1) of data requests whose connection is destroyed without an answer. */
   dropRate: number;
   /**
@@ -61,6 +70,9 @@ const ENV_NAMES: Readonly<Record<Exclude<keyof SimOptions, 'clock'>, string>> = 
   latencyJitterMs: 'SIM_LATENCY_JITTER_MS',
   errorRate: 'SIM_ERROR_RATE',
   breaker: 'SIM_BREAKER',
+  breakerBreakSeconds: 'SIM_BREAKER_BREAK_SECONDS',
+  outageAfterCalls: 'SIM_OUTAGE_AFTER_CALLS',
+  outageCalls: 'SIM_OUTAGE_CALLS',
   dropRate: 'SIM_DROP_RATE',
   nonJsonRate: 'SIM_NON_JSON_RATE',
   tokenLatencyMs: 'SIM_TOKEN_LATENCY_MS',
@@ -118,6 +130,9 @@ export const FAULT_KEYS = [
   'latencyJitterMs',
   'errorRate',
   'breaker',
+  'breakerBreakSeconds',
+  'outageAfterCalls',
+  'outageCalls',
   'dropRate',
   'nonJsonRate',
   'tokenLatencyMs',

@@ -38,10 +38,10 @@ export function createRequestHandler(state: SimState, resources: ResourceIndex):
       const breakerOn = state.settings.breaker === 'on';
       const openFor = breakerOn ? state.breaker.openRetryAfter() : 0;
       if (openFor > 0) return sendProblem(ctx, problems.serviceUnavailable(openFor));
-      const faulted = await applyDataFaults(ctx, state.settings, state.nonJson);
+      const faulted = await applyDataFaults(ctx, state.settings, state.nonJson, state.outage);
       if (!faulted) await handleData(ctx, state, resources, target);
       // An injected error is a backend failure; a dropped connection never reached the backend.
-      if (breakerOn && ctx.res.headersSent) state.breaker.record(ctx.res.statusCode >= 500);
+      if (breakerOn && ctx.res.headersSent) state.breaker.record(ctx.res.statusCode >= 500, state.settings.breakerBreakSeconds);
       return;
     }
     if (lowerPath === '/oauth/token' && ctx.method === 'POST') return handleOAuthToken(ctx, state);

@@ -11,10 +11,12 @@ export interface SimStats {
   tokens: { issuedByClient: Record<string, number>; activeByClient: Record<string, number>; active: number; rejectedByCap: number };
   requests: { total: number; byMethodRouteStatus: Record<string, number> };
   documents: Record<string, number>;
+  /** The breaker fault: how often it opened since the start or the last reset, and whether it is open now. */
+  breaker: { opened: number; open: boolean };
 }
 
 export function statsOf(state: SimState): SimStats {
-  return { tokens: state.tokens.snapshot(), requests: state.counter.snapshot(), documents: state.store.counts() };
+  return { tokens: state.tokens.snapshot(), requests: state.counter.snapshot(), documents: state.store.counts(), breaker: state.breaker.snapshot() };
 }
 
 /** Merges a validated patch; a rate-limit change starts fresh windows. */
@@ -22,6 +24,7 @@ export function applyFaults(state: SimState, patch: Partial<FaultSettings>): Fau
   Object.assign(state.settings, patch);
   if ('rateLimitPermits' in patch || 'rateLimitWindowSeconds' in patch) state.limiter.clear();
   if ('nonJsonRate' in patch) state.nonJson.clear();
+  if ('outageAfterCalls' in patch || 'outageCalls' in patch) state.outage.clear();
   return currentFaults(state.settings);
 }
 

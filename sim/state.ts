@@ -7,7 +7,7 @@ import { DocumentStore } from './store.ts';
 import { RequestCounter } from './stats.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { CircuitBreaker } from './breaker.ts';
-import { EvenShare } from './faults.ts';
+import { EvenShare, Outage } from './faults.ts';
 import { ResourceIndex } from './resource-index.ts';
 import { seedSchoolYears } from './seed.ts';
 
@@ -22,6 +22,8 @@ export interface SimState {
   breaker: CircuitBreaker;
   /** Which data GETs the nonJsonRate fault answers with a login page. */
   nonJson: EvenShare;
+  /** Which data calls the outage fault answers with a 500. */
+  outage: Outage;
   /** The compiled resource table; the store's tables are keyed by its resources. */
   resources: ResourceIndex;
 }
@@ -36,6 +38,7 @@ export function createState(settings: SimOptions): SimState {
     limiter: new RateLimiter(settings, settings.clock),
     breaker: new CircuitBreaker(settings.clock),
     nonJson: new EvenShare(),
+    outage: new Outage(),
     resources: new ResourceIndex(),
   };
   seedDeployment(state);
@@ -50,6 +53,7 @@ export function resetState(state: SimState): void {
   state.limiter.clear();
   state.breaker.clear();
   state.nonJson.clear();
+  state.outage.clear();
   seedDeployment(state);
 }
 

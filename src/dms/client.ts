@@ -1,7 +1,7 @@
 // The DMS HTTP client used by every scenario: URLs, the shared token, retries, tags, checks.
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { sleep } from 'k6';
-import { Counter, Rate } from 'k6/metrics';
+import { Counter, Gauge, Rate } from 'k6/metrics';
 import type { SharedAuthManager } from '../auth/SharedAuthManager.ts';
 import { backoffMs, parseRetryAfter } from '../auth/token-timing.ts';
 import { type AttemptState, backoffBaseMs, decideRetry, recordWait } from './retry-policy.ts';
@@ -15,6 +15,13 @@ import { abort } from '../phase/abort.ts';
 export const retries = new Counter('dms_retries');
 /** Seconds VUs spent waiting out an open circuit breaker (503 with a long Retry-After), summed over VUs. */
 export const breakerStall = new Counter('dms_breaker_wait_seconds');
+/**
+ * Breaker waits that are over. With `dms_retries{reason:breaker}` (the waits begun) the live progress tells
+ * how many VUs are waiting out an open breaker right now (tools/progress).
+ */
+export const breakerWaitsEnded = new Counter('dms_breaker_waits_ended');
+/** The Retry-After (s) of the last open breaker a VU met: the break DMS announced. */
+export const breakerRetryAfter = new Gauge('dms_breaker_retry_after_seconds');
 export const unexpectedStatus = new Counter('dms_unexpected_status');
 /** One sample per logical request, after its retries: true when its final answer was not an expected one. */
 export const requestFailed = new Rate('dms_request_failed');
@@ -126,8 +133,14 @@ export class DmsClient {
       retries.add(1, { reason: decision.reason });
       recordWait(state, decision);
       const waitMs = backoffMs(decision.wait, retryAfter, Math.random, { ...DEFAULT_BACKOFF, baseMs: backoffBaseMs(decision.reason) });
-      if (decision.reason === 'breaker') breakerStall.add(waitMs / 1000);
-      sleep(waitMs / 1000);
+      if (decision.reason === 'breaker') {
+        breakerStall.add(waitMs / 1000);
+        breakerRetryAfter.add(retryAfter ?? 0);
+        sleep(waitMs / 1000);
+        breakerWaitsEnded.add(1);
+      } else {
+        sleep(waitMs / 1000);
+      }
     }
   }
 

@@ -59,8 +59,13 @@ export function setup(): SetupData {
   // The last student of the profile exists only if the load phase finished: check before the mix starts.
   const last = profile.studentCount - 1;
   const client = dms(data);
-  const call: DmsCall = { method: 'GET', path: `ed-fi/students?${naturalKeyQuery('students', studentDoc(profile, last))}`, resource: 'students', op: 'lookup', expected: [200] };
+  // As patient as the load phase's look-ups (`loading`): a transient 500 or 503 is retried, and an answer
+  // that is no answer to the question is not taken for a missing data set.
+  const call: DmsCall = { method: 'GET', path: `ed-fi/students?${naturalKeyQuery('students', studentDoc(profile, last))}`, resource: 'students', op: 'lookup', expected: [200], loading: true };
   const res = client.send(call);
+  if (res.status !== 200) {
+    abort(`readwrite could not check that the ${config.profileName} data set is in DMS: the look-up of student ${last} answered HTTP ${res.status} after its retries (see the problem above)`);
+  }
   let found = 0;
   try {
     if (res.status === 200) found = client.readArray(call, res).length;
@@ -68,7 +73,7 @@ export function setup(): SetupData {
     abort(`readwrite could not look up student ${last} of the data set: ${(error as Error).message}`);
   }
   if (found === 0) {
-    abort(`readwrite needs the ${config.profileName} data set, but student ${last} is not in DMS (HTTP ${res.status}); run the load phase first: --phase load or --phase full`);
+    abort(`readwrite needs the ${config.profileName} data set, but student ${last} is not in DMS; run the load phase first: --phase load or --phase full`);
   }
   return data;
 }

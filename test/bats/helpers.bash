@@ -10,6 +10,16 @@ REPO="$(cd "$BATS_TEST_DIRNAME/../.." && pwd -P)"
 # The runner's Node helpers (scripts/lib/node/*.ts) as the runner runs them: bundled into dist/runner/.
 (cd "$REPO" && node build.mjs --runner --if-stale >/dev/null)
 
+# The DMS line the end-to-end tests run against: E2E_DMS_VERSION, 8.0 or 8.1 (default 8.1, the stand-in's
+# default); test/run-all.sh runs test/e2e once for each. An end-to-end file calls this at its top: each test
+# name then starts with the line ("[DMS 8.0] ..."), and setup_project passes it on as SIM_DMS_VERSION, to
+# the runner (its stand-in) and to the tests' own stand-ins alike.
+use_e2e_dms_version() {
+  E2E_DMS_VERSION="${E2E_DMS_VERSION:-8.1}"
+  BATS_TEST_NAME_PREFIX="[DMS $E2E_DMS_VERSION] "
+  E2E_VERSIONED=1
+}
+
 setup_project() {
   local item name
   PROJECT="$BATS_TEST_TMPDIR/project"
@@ -27,6 +37,13 @@ setup_project() {
     if [[ "$name" == SIM_* ]]; then unset "$name"; fi
   done
   unset NO_COLOR
+  if [[ -n "${E2E_VERSIONED:-}" ]]; then
+    if [[ "$E2E_DMS_VERSION" != 8.0 && "$E2E_DMS_VERSION" != 8.1 ]]; then
+      printf 'E2E_DMS_VERSION=%q is not a DMS line the stand-in models: use 8.0 or 8.1 (or leave it unset for 8.1)\n' "$E2E_DMS_VERSION" >&2
+      return 1
+    fi
+    export SIM_DMS_VERSION="$E2E_DMS_VERSION"
+  fi
   export RESULTS_ROOT="$BATS_TEST_TMPDIR/results"
   RUNNER="$PROJECT/run-load-test.sh"
   SIM_TEST_PID=""

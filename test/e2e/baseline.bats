@@ -4,6 +4,7 @@
 # reason, unless --baseline-optional makes it a warning.
 
 load ../bats/helpers
+use_e2e_dms_version
 
 setup() {
   setup_project

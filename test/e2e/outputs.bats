@@ -4,6 +4,7 @@
 # or the folder the runner was started from. Real k6 against the stand-in.
 
 load ../bats/helpers
+use_e2e_dms_version
 
 setup() {
   setup_project

@@ -3,6 +3,7 @@
 # results folder and the stand-in's own counters (sim-stats.json, /_sim/stats).
 
 load ../bats/helpers
+use_e2e_dms_version
 
 setup() {
   setup_project
@@ -35,6 +36,8 @@ teardown() {
   [ "$(json_get "$dir/run.json" j.status)" = PASS ]
   [ "$(json_get "$dir/run.json" j.target)" = sim ]
   [ "$(json_get "$dir/run.json" j.versions.k6)" = v2.2.0 ]
+  # the stand-in answered like the DMS line of this pass (E2E_DMS_VERSION)
+  assert_output_has "answers like DMS $E2E_DMS_VERSION"
   [ "$(json_get "$dir/run.json" 'j.phases[0].exitCode')" = 0 ]
   [ "$(json_get "$dir/load/summary.json" 'typeof j.metrics')" = object ]
   [ "$(json_get "$dir/load/summary.json" '"setup_data" in j')" = false ]
@@ -111,6 +114,9 @@ teardown() {
 
 @test "--target dms (the stand-in as DMS): client setup saves the client, the next run reuses it, the secret never shows" {
   start_test_sim
+  # the test's own stand-in answers like the DMS line of this pass too (discovery names it)
+  node "$REPO/scripts/lib/js/net.mjs" get-json "$SIM_URL/" "$BATS_TEST_TMPDIR/discovery.json"
+  [ "$(json_get "$BATS_TEST_TMPDIR/discovery.json" j.version)" = "$E2E_DMS_VERSION.0" ]
   # a district's own copy of a descriptor the data set uses, spelled in another case ('Ninth grade' in ours):
   # DMS's identity is case-insensitive and its queries are not; the load must find it, not overwrite it
   local ninth='{"namespace":"uri://ed-fi.org/GradeLevelDescriptor","codeValue":"Ninth Grade","shortDescription":"Ninth grade (district)"}'
@@ -200,39 +206,36 @@ teardown() {
   grep -q 'dashboard.html' "$dir/report.html"
 }
 
-@test "claim sets on (EdFiSandbox): the deployment's school years are found, both phases pass, in 8.0 and 8.1" {
+@test "claim sets on (EdFiSandbox): the deployment's school years are found, both phases pass" {
   # The stand-in seeds the school years DMS deployments load (eng/SchoolYear-Loader.psm1), which
   # EdFiSandbox may only read; before that the load phase stopped with exit 108 on schoolYearTypes (403).
-  local version dir
+  # 8.1 authorizes a POST of an existing document as an update, 8.0 as a create: both must pass.
+  local dir
   export SIM_AUTHORIZATION=claim-sets
-  for version in 8.0 8.1; do
-    export SIM_DMS_VERSION="$version" RESULTS_ROOT="$BATS_TEST_TMPDIR/results-$version"
-    run "$RUNNER" --profile smoke
-    assert_status 0
-    dir="$(run_dir)"
-    assert_output_has "application 1 created: claim set EdFiSandbox"
-    [ "$(sim_count 'GET /data/ed-fi/schoolYearTypes 200' "$dir/sim-stats.json")" -ge 1 ]
-    [ "$(sim_count_prefix 'POST /data/ed-fi/schoolYearTypes ' "$dir/sim-stats.json")" = 0 ]
-    [ "$(sim_count_prefix 'POST /data/ed-fi/students 403' "$dir/sim-stats.json")" = 0 ]
-    json_get "$dir/load/summary.json" 'j.metrics["entities_existing{resource:schoolYearTypes}"].values.count' | grep -qx 1
-  done
+  run "$RUNNER" --profile smoke
+  assert_status 0
+  dir="$(run_dir)"
+  assert_output_has "answers like DMS $E2E_DMS_VERSION"
+  assert_output_has "application 1 created: claim set EdFiSandbox"
+  [ "$(sim_count 'GET /data/ed-fi/schoolYearTypes 200' "$dir/sim-stats.json")" -ge 1 ]
+  [ "$(sim_count_prefix 'POST /data/ed-fi/schoolYearTypes ' "$dir/sim-stats.json")" = 0 ]
+  [ "$(sim_count_prefix 'POST /data/ed-fi/students 403' "$dir/sim-stats.json")" = 0 ]
+  json_get "$dir/load/summary.json" 'j.metrics["entities_existing{resource:schoolYearTypes}"].values.count' | grep -qx 1
 }
 
 @test "claim sets on (SISVendor): what the load phase may not do is reported clearly, in the record too, never a crash" {
   # SISVendor (DMS's Claims.json) may not create descriptors: the load phase stops at once (108) and names
   # the resource, DMS's 403 problem type and the claim set, in the console, run.json and summary.json.
-  local version dir
+  local dir
   export SIM_AUTHORIZATION=claim-sets CLAIM_SET_NAME=SISVendor
-  for version in 8.0 8.1; do
-    export SIM_DMS_VERSION="$version" RESULTS_ROOT="$BATS_TEST_TMPDIR/results-$version"
-    run "$RUNNER" --profile smoke
-    assert_status 108
-    dir="$(run_dir)"
-    assert_output_has "claim set SISVendor"
-    assert_output_has "403 urn:ed-fi:api:security:authorization:access-denied:action"
-    assert_output_lacks "script error"
-    [[ "$(json_get "$dir/run.json" j.reason)" == *"DMS refused to create "*"(403): the API client's claim set does not allow it"* ]]
-    [ "$(json_get "$dir/run.json" 'j.phases.map((p) => p.name + ":" + p.exitCode).join(",")')" = "load:108,readwrite:null" ]
-    [ "$(json_get "$dir/load/summary.json" "j.problems.some((p) => p.status === 403 && p.errors.join(' ').includes('SISVendor'))")" = true ]
-  done
+  run "$RUNNER" --profile smoke
+  assert_status 108
+  dir="$(run_dir)"
+  assert_output_has "answers like DMS $E2E_DMS_VERSION"
+  assert_output_has "claim set SISVendor"
+  assert_output_has "403 urn:ed-fi:api:security:authorization:access-denied:action"
+  assert_output_lacks "script error"
+  [[ "$(json_get "$dir/run.json" j.reason)" == *"DMS refused to create "*"(403): the API client's claim set does not allow it"* ]]
+  [ "$(json_get "$dir/run.json" 'j.phases.map((p) => p.name + ":" + p.exitCode).join(",")')" = "load:108,readwrite:null" ]
+  [ "$(json_get "$dir/load/summary.json" "j.problems.some((p) => p.status === 403 && p.errors.join(' ').includes('SISVendor'))")" = true ]
 }

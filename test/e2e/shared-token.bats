@@ -4,6 +4,7 @@
 # data set. Real k6 against the stand-in; every count comes from the stand-in's own counters.
 
 load ../bats/helpers
+use_e2e_dms_version
 
 setup() {
   setup_project

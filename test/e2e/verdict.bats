@@ -4,6 +4,7 @@
 # run-load-test.sh; counts come from the stand-in's counters and the phase's summary.json.
 
 load ../bats/helpers
+use_e2e_dms_version
 
 setup() {
   setup_project
@@ -25,11 +26,16 @@ use_test_sim_as_dms() {
     "CMS_ADMIN_CLIENT_ID=DmsConfigurationService" "CMS_ADMIN_CLIENT_SECRET='ValidClientSecret1234567890!Abcd'"
 }
 
-@test "a login wall answering a third of the data GETs with 200 text/html fails the readwrite phase and names what came back" {
+# A test stand-in of its own as the district's DMS, with the smoke data set loaded through the runner.
+load_smoke_into_test_sim() {
   SIM_RATE_LIMIT_PERMITS=0 start_test_sim
   use_test_sim_as_dms
   run "$RUNNER" --profile smoke --phase load
   assert_status 0
+}
+
+@test "a login wall answering a third of the data GETs with 200 text/html fails the readwrite phase and names what came back" {
+  load_smoke_into_test_sim
   # from now on every third data GET is a login page (a gateway in front of DMS)
   sim_faults '{"nonJsonRate":0.34}'
   DURATION_READWRITE_PHASE=6s run "$RUNNER" --profile smoke --phase readwrite
@@ -96,6 +102,18 @@ use_test_sim_as_dms() {
   [ "$conflicts" -le 8 ]
   local summary="$RESULTS_ROOT/latest/load/summary.json"
   [ "$(json_get "$summary" "j.problems.some((p) => p.resource === 'schools' && p.op === 'create' && p.status === 409 && p.problemType === 'urn:ed-fi:api:identity-conflict' && p.detail !== '' && JSON.stringify(p.errors).includes('$school_id'))")" = true ]
+}
+
+@test "a server error on readwrite's check of the data set is retried, not taken for a missing data set" {
+  load_smoke_into_test_sim
+  # the readwrite run's data calls: the pre-flight's data-access GET, then setup()'s look-up of the last
+  # student; that one is answered 500 (a backend outage of one call)
+  sim_faults '{"outageAfterCalls":1,"outageCalls":1}'
+  DURATION_READWRITE_PHASE=3s run "$RUNNER" --profile smoke --phase readwrite
+  assert_status 0
+  assert_output_lacks "is not in DMS"
+  [ "$(sim_count 'GET /data/ed-fi/students 500')" = 1 ]
+  [ "$(json_get "$RESULTS_ROOT/latest/readwrite/summary.json" "j.metrics['dms_retries{reason:server-error}'].values.count")" = 1 ]
 }
 
 @test "server errors in readwrite are unexpected statuses, not missing data" {

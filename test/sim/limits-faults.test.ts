@@ -95,6 +95,9 @@ describe('faults (data requests only)', () => {
       latencyJitterMs: 0,
       errorRate: 0,
       breaker: 'off',
+      breakerBreakSeconds: 30,
+      outageAfterCalls: 0,
+      outageCalls: 0,
       dropRate: 0,
       nonJsonRate: 0,
       tokenLatencyMs: 0,
@@ -245,6 +248,40 @@ describe('breaker: DMS circuit breaker on data calls', () => {
     sim.setFaults({ errorRate: 0 });
     now += 121_000;
     for (let i = 0; i < 30; i++) assert.equal((await api.get(STUDENTS)).status, 200);
+  });
+
+  it('the break is a setting (DMS CircuitBreaker:BreakDurationSeconds): Retry-After and the open time follow it; /_sim/stats counts the openings', async () => {
+    sim.reset();
+    sim.setFaults({ breakerBreakSeconds: 6 });
+    api = await dataApi(sim);
+    assert.deepEqual(sim.stats().breaker, { opened: 0, open: false });
+    sim.setFaults({ errorRate: 1 });
+    for (let i = 0; i < 20; i++) await api.get(STUDENTS);
+    sim.setFaults({ errorRate: 0 });
+    const r = await api.get(STUDENTS);
+    assert.equal(r.status, 503);
+    assert.equal(r.headers['retry-after'], '6');
+    assert.deepEqual(sim.stats().breaker, { opened: 1, open: true });
+    now += 6_000;
+    assert.equal((await api.get(STUDENTS)).status, 200, 'closed again after 6 s');
+    assert.deepEqual(sim.stats().breaker, { opened: 1, open: false });
+    sim.setFaults({ breakerBreakSeconds: 30 });
+    sim.reset();
+    assert.deepEqual(sim.stats().breaker, { opened: 0, open: false }, 'reset forgets the openings');
+  });
+
+  it('an outage (outageCalls after outageAfterCalls) trips it exactly once: the calls it refuses do not use up the outage', async () => {
+    sim.reset();
+    sim.setFaults({ outageAfterCalls: 18, outageCalls: 2 });
+    api = await dataApi(sim);
+    for (let i = 0; i < 18; i++) assert.equal((await api.get(STUDENTS)).status, 200);
+    for (let i = 0; i < 2; i++) assertProblem(await api.get(STUDENTS), 500, 'urn:ed-fi:api:system', 'application/problem+json');
+    // 2 failures of 20 calls: open; while open no call reaches the backend, so the outage is over when it closes
+    for (let i = 0; i < 3; i++) assert.equal((await api.get(STUDENTS)).status, 503);
+    now += 30_000;
+    for (let i = 0; i < 25; i++) assert.equal((await api.get(STUDENTS)).status, 200);
+    assert.deepEqual(sim.stats().breaker, { opened: 1, open: false });
+    sim.setFaults({ outageAfterCalls: 0, outageCalls: 0 });
   });
 
   it("'off' (the default) never opens", async () => {

@@ -40,6 +40,7 @@ describe('/_sim/stats and /_sim/reset', () => {
         },
       },
       documents: { gradeLevelDescriptors: 1, students: 1 },
+      breaker: { opened: 0, open: false },
     });
   });
 
@@ -53,6 +54,7 @@ describe('/_sim/stats and /_sim/reset', () => {
       tokens: { issuedByClient: {}, activeByClient: {}, active: 0, rejectedByCap: 0 },
       requests: { total: 0, byMethodRouteStatus: {} },
       documents: {},
+      breaker: { opened: 0, open: false },
     });
     assert.equal((await api.get('/data/ed-fi/students')).status, 401, 'tokens are gone');
     assert.equal((await clientToken(sim.url, app.key, app.secret)).status, 200, 'the application is kept');

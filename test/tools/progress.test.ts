@@ -114,6 +114,40 @@ test('errors are outcomes (dms_request_failed, per request after retries), retri
   assert.doesNotMatch(formatLine({ ...sample, retries: 0 }, { phase: 'load' }), /retried/);
 });
 
+test('VUs waiting out an open circuit breaker: the line says so, with the Retry-After, not just 0 req/s', () => {
+  // 3 breaker waits begun (dms_retries{reason:breaker}), 1 over (dms_breaker_waits_ended): 2 VUs wait now.
+  const answer = metricsAnswer({ reqs: 100, rate: 10, avg: 5, p95: 9, failedPasses: 0 });
+  const counter = (id: string, count: number) => ({ type: 'metrics', id, attributes: { type: 'counter', contains: 'default', sample: { count, rate: count / 10 } } });
+  answer.data.push(
+    counter('dms_retries', 3),
+    counter('dms_retries{reason:breaker}', 3),
+    counter('dms_breaker_waits_ended', 1),
+    { type: 'metrics', id: 'dms_breaker_retry_after_seconds', attributes: { type: 'gauge', contains: 'default', sample: { value: 30 } } },
+  );
+  const snap = snapshotFrom(parseApiMetrics(answer), parseApiStatus(statusAnswer), 10);
+  assert.equal(snap.breakerWaiting, 2);
+  assert.equal(snap.breakerRetryAfterS, 30);
+  // the interval since the last line: nothing was sent
+  const sample = sampleFrom({ ...snap, elapsedS: 5 }, snap, 'load', new Date());
+  assert.equal(sample.reqRate, 0);
+  assert.equal(sample.breakerWaiting, 2);
+  assert.equal(sample.breakerRetryAfterS, 30);
+  assert.equal(
+    formatLine(sample, { phase: 'load' }),
+    'load      10s  VUs 4/4  2 VUs waiting out an open circuit breaker (503 Retry-After 30 s)  0.0 req/s  p95 9.0 ms  errors 0.00%  retried 3',
+  );
+  assert.match(formatLine({ ...sample, breakerWaiting: 1 }, { phase: 'load' }), /VUs 4\/4 {2}1 VU waiting out an open circuit breaker \(503 Retry-After 30 s\) {2}0\.0 req\/s/);
+  // every wait over: the line is the ordinary one again
+  answer.data.push(counter('dms_breaker_waits_ended', 3));
+  const over = snapshotFrom(parseApiMetrics(answer), parseApiStatus(statusAnswer), 10);
+  assert.equal(over.breakerWaiting, 0);
+  assert.doesNotMatch(formatLine(sampleFrom(undefined, over, 'load', new Date()), { phase: 'load' }), /breaker/);
+  // a script without the breaker metrics (an older k6 script): nothing about a breaker
+  const plain = snapshotFrom(parseApiMetrics(metricsAnswer({ reqs: 100, rate: 10, avg: 5, p95: 9, failedPasses: 0 })), parseApiStatus(statusAnswer), 10);
+  assert.equal(plain.breakerWaiting, undefined);
+  assert.equal(sampleFrom(undefined, plain, 'load', new Date()).breakerWaiting, undefined);
+});
+
 test("k6's REST API gives a Rate's rate only: the interval's failed share still shows (not a constant 0.00%)", () => {
   // What k6 serves at /v1/metrics for dms_request_failed: { rate } without passes/fails.
   const answer = metricsAnswer({ reqs: 100, rate: 10, avg: 5, p95: 9, failedPasses: 0 });
@@ -246,7 +280,10 @@ test('SIGTERM ends the poller with a valid file, and bad arguments exit 2', asyn
   writeFileSync(out, '');
   const fake = await fakeK6();
   const { child, done } = runProgress(['--address', fake.address, '--phase', 'readwrite', '--out', out, '--interval', '0.3', '--sample-interval', '0.1']);
-  await new Promise((r) => setTimeout(r, 1500));
+  // Until it has sampled twice, not a set time: on a loaded machine tsx may take longer than that to start,
+  // and a SIGTERM before the handler is installed kills it (exit code null).
+  const sampledTwice = () => readFileSync(out, 'utf8').split('\n').filter(Boolean).length >= 2;
+  for (let waited = 0; !sampledTwice() && waited < 60_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
   child.kill('SIGTERM');
   const result = await done;
   fake.server.close();

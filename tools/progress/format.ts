@@ -68,7 +68,9 @@ export interface LineContext {
 /**
  * `load  1m05s / 10m00s  VUs 8/8  142.3 req/s  p95 35.2 ms  errors 0.00%  retried 12  entities 1,234/59,000 (2%) ETA 3m10s`
  * Rates are over the last interval; p95 is k6's running figure since the start. `errors` is the share of
- * requests that failed after their retries; `retried` counts retried attempts since the start.
+ * requests that failed after their retries; `retried` counts retried attempts since the start. While VUs
+ * wait out an open circuit breaker, `2 VUs waiting out an open circuit breaker (503 Retry-After 30 s)`
+ * follows the VUs.
  */
 export function formatLine(sample: Sample, ctx: LineContext): string {
   const parts: string[] = [];
@@ -76,6 +78,8 @@ export function formatLine(sample: Sample, ctx: LineContext): string {
   parts.push(`${ctx.phase.padEnd(9)} ${formatDuration(sample.elapsedS)}${planned}`);
   if (sample.status !== 'running') parts.push(`(${sample.status})`);
   parts.push(`VUs ${sample.vus}/${sample.vusMax}`);
+  // Early in the line (a terminal cuts its end): why the request rate has dropped to nothing.
+  if (sample.breakerWaiting) parts.push(breakerPart(sample.breakerWaiting, sample.breakerRetryAfterS));
   parts.push(`${sample.reqRate.toFixed(1)} req/s`);
   parts.push(`p95 ${formatMs(sample.p95Ms)}`);
   // errors: requests that failed after their retries; retried attempts are shown apart, they are not errors
@@ -92,6 +96,13 @@ export function formatLine(sample: Sample, ctx: LineContext): string {
     parts.push(`entities ${formatCount(sample.entities)}`);
   }
   return parts.join('  ');
+}
+
+/** `2 VUs waiting out an open circuit breaker (503 Retry-After 30 s)`. */
+export function breakerPart(waiting: number, retryAfterS: number | undefined): string {
+  const vus = `${waiting} ${waiting === 1 ? 'VU' : 'VUs'}`;
+  const retryAfter = retryAfterS ? ` (503 Retry-After ${Math.round(retryAfterS)} s)` : '';
+  return `${vus} waiting out an open circuit breaker${retryAfter}`;
 }
 
 /** On a terminal the line is redrawn in place and cut to the terminal's width. */

@@ -86,6 +86,13 @@ export interface Snapshot {
   entities?: number;
   tokenRequests?: number;
   iterations?: number;
+  /**
+   * VUs waiting out an open circuit breaker now: breaker waits begun (`dms_retries{reason:breaker}`) less
+   * those over (`dms_breaker_waits_ended`); undefined for scripts without these metrics.
+   */
+  breakerWaiting?: number;
+  /** The Retry-After (s) of the last open breaker a VU met (`dms_breaker_retry_after_seconds`). */
+  breakerRetryAfterS?: number;
 }
 
 function pick(metrics: ApiMetrics, names: string[]): ApiMetric | undefined {
@@ -121,6 +128,7 @@ export function snapshotFrom(metrics: ApiMetrics, status: ApiStatus, fallbackEla
   const outcomes = outcome?.passes !== undefined ? outcome.passes + (outcome.fails ?? 0) : undefined;
   const duration = metrics[`http_req_duration${suffix}`]?.sample;
   const count = (name: string) => metrics[name]?.sample.count;
+  const breakerWaits = count('dms_retries{reason:breaker}');
   return {
     elapsedS: k6ElapsedSeconds(metrics) ?? fallbackElapsedS,
     status: statusName(status),
@@ -137,6 +145,8 @@ export function snapshotFrom(metrics: ApiMetrics, status: ApiStatus, fallbackEla
     entities: count('entities_ensured'),
     tokenRequests: count('token_requests'),
     iterations: count('iterations'),
+    breakerWaiting: breakerWaits === undefined ? undefined : Math.max(0, breakerWaits - (count('dms_breaker_waits_ended') ?? 0)),
+    breakerRetryAfterS: metrics.dms_breaker_retry_after_seconds?.sample.value,
   };
 }
 
@@ -170,6 +180,10 @@ export interface Sample {
   entitiesRate?: number;
   tokenRequests?: number;
   iterations?: number;
+  /** VUs waiting out an open circuit breaker at the poll (only while some do). */
+  breakerWaiting?: number;
+  /** The breaker's Retry-After (s) that they wait out. */
+  breakerRetryAfterS?: number;
 }
 
 const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -212,6 +226,10 @@ export function sampleFrom(prev: Snapshot | undefined, cur: Snapshot, phase: str
   }
   if (cur.tokenRequests !== undefined) sample.tokenRequests = cur.tokenRequests;
   if (cur.iterations !== undefined) sample.iterations = cur.iterations;
+  if (cur.breakerWaiting) {
+    sample.breakerWaiting = cur.breakerWaiting;
+    if (cur.breakerRetryAfterS !== undefined) sample.breakerRetryAfterS = cur.breakerRetryAfterS;
+  }
   return sample;
 }
 
