@@ -90,7 +90,7 @@ export function segmentOfSummary(runDurationMs: number, wholeRun: ThresholdExpre
     sequence: typeof sequence === 'string' && sequence !== '' ? sequence : null,
     first: false,
   };
-  return segmentRecord(part, runDurationMs, Date.now(), wholeRun);
+  return segmentRecord(config.runId, part, runDurationMs, Date.now(), wholeRun);
 }
 
 export { abort };

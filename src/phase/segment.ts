@@ -90,11 +90,13 @@ export function thresholdExpressions(map: Record<string, ThresholdSpec[]>): Thre
 }
 
 /**
- * summary.json's `segment` field: which part of the run this summary is, when it started and ended (ISO
+ * summary.json's `segment` field: which run and which part of it this summary is, when it started and ended (ISO
  * times, from k6's run duration and the clock at handleSummary), and the thresholds the whole run is
  * judged by (tools/merge judges them on the merged figures).
  */
 export interface SegmentRecord {
+  /** The run every instance belongs to (RUN_ID: the first host's run id on every host). */
+  runId: string;
   instances: number;
   executionSegment: string | null;
   executionSegmentSequence: string | null;
@@ -103,8 +105,9 @@ export interface SegmentRecord {
   thresholds: ThresholdExpressions;
 }
 
-export function segmentRecord(part: InstancePart, runDurationMs: number, nowMs: number, thresholds: ThresholdExpressions): SegmentRecord {
+export function segmentRecord(runId: string, part: InstancePart, runDurationMs: number, nowMs: number, thresholds: ThresholdExpressions): SegmentRecord {
   return {
+    runId,
     instances: part.instances,
     executionSegment: part.segment,
     executionSegmentSequence: part.sequence,

@@ -56,7 +56,7 @@ function part(index: number, of: number, students: number, durations: number[], 
     logs: { 'request-timeout': index },
   };
   const saved = withHistograms(raw);
-  saved.segment = { instances: of, executionSegment: `${point(index - 1)}:${point(index)}`, executionSegmentSequence: Array.from({ length: of + 1 }, (_, i) => point(i)).join(','), startedAt, finishedAt, thresholds: WHOLE_RUN };
+  saved.segment = { runId: 'run-1', instances: of, executionSegment: `${point(index - 1)}:${point(index)}`, executionSegmentSequence: Array.from({ length: of + 1 }, (_, i) => point(i)).join(','), startedAt, finishedAt, thresholds: WHOLE_RUN };
   return { source: `load/instance-${index}`, summary: saved, exitCode };
 }
 
@@ -140,6 +140,9 @@ test('parts that are not the instances of one run are refused, naming them', () 
   const other = part(2, 2, 50, B, 0, '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z');
   (other.summary.segment as { thresholds: unknown }).thresholds = { entities_failed: ['count==0'] };
   assert.throws(() => mergeSummaries([p1, other]), /other thresholds/);
+  const stranger = part(2, 2, 50, B, 0, '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z');
+  (stranger.summary.segment as { runId: string }).runId = 'run-2';
+  assert.throws(() => checkParts([p1, stranger]), /different runs \(run ids run-1, run-2\)/);
   assert.doesNotThrow(() => checkParts([p2, p1]), 'any order');
 });
 

@@ -101,7 +101,7 @@ test('summary.json of an instance of several (segment) and of their merge (merge
   const thresholds = { entities_failed: ['count==0'] };
   const instance = (segment: string, startedAt: string) => ({
     ...clone(summary),
-    segment: { instances: 2, executionSegment: segment, executionSegmentSequence: '0,1/2,1', startedAt, finishedAt: '2026-11-24T03:22:00.000Z', thresholds },
+    segment: { runId: 'r1', instances: 2, executionSegment: segment, executionSegmentSequence: '0,1/2,1', startedAt, finishedAt: '2026-11-24T03:22:00.000Z', thresholds },
   });
   const one = instance('0:1/2', '2026-11-24T03:21:00.000Z');
   assert.deepEqual(validate(SUMMARY_SCHEMA, one), []);

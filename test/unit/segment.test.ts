@@ -40,8 +40,9 @@ test('the summary record: part, start and end from the run duration, and the who
   const part = instancePart(2, '1/2:1', '0,1/2,1');
   const thresholds = thresholdExpressions({ entities_failed: ['count==0', { threshold: 'count<50', abortOnFail: true }], 'entities_ensured{resource:schools}': ['count==10'] });
   assert.deepEqual(thresholds, { entities_failed: ['count==0', 'count<50'], 'entities_ensured{resource:schools}': ['count==10'] });
-  const record = segmentRecord(part, 90_000, Date.parse('2026-01-01T00:01:30Z'), thresholds);
+  const record = segmentRecord('20260101T000000Z-dev-load', part, 90_000, Date.parse('2026-01-01T00:01:30Z'), thresholds);
   assert.deepEqual(record, {
+    runId: '20260101T000000Z-dev-load',
     instances: 2,
     executionSegment: '1/2:1',
     executionSegmentSequence: '0,1/2,1',

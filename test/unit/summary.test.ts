@@ -65,7 +65,7 @@ test('an instance of several: its summary.json carries the segment record; the t
     state: { testRunDurationMs: 1000 },
     metrics: { 'entities_ensured{resource:students}': { type: 'counter', values: { count: 48 }, thresholds: { 'count<=100': { ok: true } } } },
   };
-  const segment = { instances: 2, executionSegment: '0:1/2', executionSegmentSequence: '0,1/2,1', startedAt: 'a', finishedAt: 'b', thresholds: { 'entities_ensured{resource:students}': ['count==100'] } };
+  const segment = { runId: 'r', instances: 2, executionSegment: '0:1/2', executionSegmentSequence: '0,1/2,1', startedAt: 'a', finishedAt: 'b', thresholds: { 'entities_ensured{resource:students}': ['count==100'] } };
   const outputs = summaryOutputs(part, 'load', '/tmp/r', { segment });
   assert.deepEqual(JSON.parse(outputs['/tmp/r/summary.json']).segment, segment);
   assert.match(outputs.stdout, /ensured by this instance \/ expected in the whole run/);

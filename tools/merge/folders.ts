@@ -80,9 +80,13 @@ export interface MergedFolder {
   phases: Array<{ name: string; exitCode: number; notes: string[]; summary: SummaryData }>;
 }
 
+function segmentOf(part: SummaryPart): SegmentRecord | undefined {
+  return (part.summary as { segment?: SegmentRecord }).segment;
+}
+
 /** The segment's index (1-based) among equal segments, for the copy's folder name. */
 function instanceNumber(part: SummaryPart): number {
-  const segment = (part.summary as { segment?: SegmentRecord }).segment;
+  const segment = segmentOf(part);
   const { start } = segmentBounds(segment?.executionSegment ?? '0:1');
   return Math.round(start * (segment?.instances ?? 1)) + 1;
 }
@@ -106,10 +110,6 @@ export function mergeFolders(folders: string[], out?: string): MergedFolder {
     const runFile = join(folder, 'run.json');
     return { folder, run: existsSync(runFile) ? readJson<RunJson>(runFile, 'run.json') : undefined };
   });
-  const ids = new Set(runs.map((r) => r.run?.runId ?? '(no run.json)'));
-  if (ids.size > 1) {
-    throw new MergeError(`the folders belong to different runs (run ids ${[...ids].join(', ')}): every instance of one run has the first host's run id (--join)`);
-  }
   const profiles = new Set(runs.map((r) => r.run?.profile));
   if (profiles.size > 1) throw new MergeError(`the folders ran different profiles (${[...profiles].join(', ')})`);
   const seen = new Set<string>();
@@ -131,8 +131,10 @@ export function mergeFolders(folders: string[], out?: string): MergedFolder {
   }
   const results = [...partsByPhase].map(([name, parts]) => ({ name, parts, ...mergeSummaries(parts) }));
 
-  const first = runs[0];
-  const runId = first.run?.runId ?? 'merged';
+  // The first instance's host ran the broker (and the stand-in): its run.json is the base of the merged one.
+  const firstPart = results[0].parts.find((p) => segmentBounds(segmentOf(p)?.executionSegment ?? '0:1').start === 0);
+  const first = runs.find((r) => firstPart && firstPart.source.startsWith(`${basename(r.folder)}/`)) ?? runs[0];
+  const runId = segmentOf(results[0].parts[0])?.runId ?? first.run?.runId ?? 'merged';
   const target = out ? resolve(out) : freshFolder(join(resolve(first.folder, '..'), `${runId}-merged`));
   if (existsSync(target) && readdirSync(target).length > 0) throw new MergeError(`${target} exists and is not empty; name another --out folder`);
   mkdirSync(target, { recursive: true });

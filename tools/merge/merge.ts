@@ -60,6 +60,10 @@ export function checkParts(parts: SummaryPart[]): void {
   if (whole.length > 0) {
     throw new MergeError(`${whole.join(', ')}: not an instance of several (no segment record in summary.json); merge the instances of one run, started with --instances N or --instance I/N`);
   }
+  const runIds = new Set(parts.map((p) => segmentOf(p)?.runId));
+  if (runIds.size > 1) {
+    throw new MergeError(`the parts belong to different runs (run ids ${[...runIds].join(', ')}): every instance of one run gets the first host's run id (--join); merge one run's instances`);
+  }
   const counts = new Set(parts.map((p) => segmentOf(p)?.instances));
   if (counts.size > 1) throw new MergeError(`the parts come from runs of different sizes (${[...counts].join(', ')} instances): merge the instances of one run`);
   const n = [...counts][0] as number;
