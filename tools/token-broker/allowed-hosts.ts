@@ -1,7 +1,7 @@
 // Which hosts may talk to the token broker. Bound to loopback (the default) only this machine can; bound to
 // a network address so that k6 instances on other hosts can reach it (docs/scale-out.md), the broker
-// answers the addresses listed in BROKER_ALLOWED_HOSTS and loopback, and refuses everyone else with 403
-// before the key is even looked at. The per-run key (X-Broker-Key) is still required from every host.
+// answers the addresses listed in BROKER_ALLOWED_HOSTS, loopback and this machine itself (server.ts), and
+// refuses everyone else with 403 before the key is even looked at. The per-run key (X-Broker-Key) is still required from every host.
 import { BlockList, isIP } from 'node:net';
 
 export interface AllowedHosts {

@@ -50,7 +50,9 @@ export async function startBrokerServer(source: TokenSource, key: string, host =
 async function handle(state: BrokerState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { source, problems, instances, key } = state;
   const [path, query = ''] = (req.url ?? '/').split('?');
-  if (!state.allowed.allows(req.socket.remoteAddress)) {
+  // From this machine a connection to a network address of its own comes from that address: allowed like loopback.
+  const fromThisMachine = req.socket.remoteAddress !== undefined && req.socket.remoteAddress === req.socket.localAddress;
+  if (!fromThisMachine && !state.allowed.allows(req.socket.remoteAddress)) {
     return send(res, 403, { error: 'host-not-allowed', detail: `${String(req.socket.remoteAddress)} is not in BROKER_ALLOWED_HOSTS (${state.allowed.text || 'loopback only'})` });
   }
   if (req.method === 'GET' && path === '/health') return send(res, 200, { status: 'ok' });
