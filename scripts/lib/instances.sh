@@ -219,20 +219,10 @@ instances_use_remote_broker() {
 
 # The first host, once its broker runs: join.env for the others (mode 0600: it holds the broker key).
 instances_write_join_file() {
-  local file="$RUN_DIR/$JOIN_FILE_NAME" name
+  local file="$RUN_DIR/$JOIN_FILE_NAME"
   ((INSTANCE_COUNT > 1 && INSTANCE_INDEX == 1 && OPT_INSTANCES == 1)) || return 0
-  {
-    printf '%s\0%s\0' JOIN_FORMAT 1 RUN_ID "$RUN_ID" INSTANCES "$INSTANCE_COUNT" PROFILE "$OPT_PROFILE" PHASE "$OPT_PHASE" \
-      TOKEN_BROKER_URL "$(instances_advertised_broker_url)" TOKEN_BROKER_KEY "$BROKER_KEY"
-    for name in "${CFG_KEYS[@]}"; do
-      [[ -n "${CFG[$name]}" ]] || continue
-      # the host's own business (results, stand-in, k6 outputs, broker, client setup) and every secret stay here
-      [[ "$name" =~ ^(RESULTS_ROOT|SIM_.*|K6_.*|BROKER_.*|CMS_.*|CLIENT_SECRET|CLAIM_SET_NAME|DATA_STORE_ID|GRAFANA_DASHBOARD_URL)$ ]] && continue
-      [[ " ${CFG_SECRET_NAMES[*]} " == *" $name "* ]] && continue
-      if [[ "$name" =~ ^(OAUTH_TOKEN_URL|DATA_API_URL)$ && "${CFG_SRC[$name]}" == discovery* ]]; then continue; fi
-      printf '%s\0%s\0' "$name" "${CFG[$name]}"
-    done
-  } | node_helper instances join-write "$file"
+  config_dump | BROKER_KEY="$BROKER_KEY" node_helper instances join-write "$file" "$RUN_ID" "$INSTANCE_COUNT" "$OPT_PROFILE" "$OPT_PHASE" \
+    "$(instances_advertised_broker_url)"
   log_info "other hosts: copy $(display_path "$file") over an encrypted channel (it holds the broker key), then on host i:"
   log_info "  ./run-load-test.sh --instance i/$INSTANCE_COUNT --join $JOIN_FILE_NAME"
   log_info "this host keeps the broker until every instance reported each phase done; merge the results: npm run merge -- <each host's results folder>"

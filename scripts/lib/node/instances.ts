@@ -1,7 +1,9 @@
 // Helpers for a run spread over several hosts (scripts/lib/instances.sh, docs/scale-out.md). The first host
 // runs the token broker; the others join with its join file and tell the broker when they finished a phase.
-//   node instances.mjs join-write FILE          stdin: NAME\0VALUE\0 ... -> FILE (mode 0600: it holds the
-//                                               broker key), NAME=value lines
+//   node instances.mjs join-write FILE RUN_ID INSTANCES PROFILE PHASE BROKER_URL
+//                                               stdin: the configuration as NAME\0SOURCE\0VALUE\0 triples;
+//                                               env BROKER_KEY -> FILE (mode 0600: it holds the broker key)
+//                                               with the run, the broker and the shared settings (sharedSettings)
 //   node instances.mjs join-read FILE           -> stdout: NAME\0VALUE\0 ... of a valid join file; exit 2
 //                                               with the reason otherwise (stderr)
 //   node instances.mjs broker-check URL         -> exit 0 when the broker answers with the key (env BROKER_KEY);
@@ -18,6 +20,37 @@ import { chmodSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } 
 import { basename, dirname, join } from 'node:path';
 import { httpRequest, networkReason } from './http-client.ts';
 import { isMainModule } from './main-module.ts';
+import { isSecretName } from './results.ts';
+
+/** One setting as the runner passes it on stdin (config_dump: NAME\0SOURCE\0VALUE\0). */
+export interface ConfigRow {
+  name: string;
+  source: string;
+  value: string;
+}
+
+/** Settings that are the host's own business: its results, stand-in, k6 outputs, broker, client setup. */
+const HOST_OWN = /^(RESULTS_ROOT|SIM_.*|K6_.*|BROKER_.*|CMS_.*|CLAIM_SET_NAME|DATA_STORE_ID|GRAFANA_DASHBOARD_URL|K8S_.*)$/;
+
+/**
+ * The settings every instance of a run must share (the data set, VUs, durations, thresholds, the DMS's
+ * URLs): every setting with a value, except secrets, the host's own ones, and URLs a host finds itself by
+ * discovery (another host may be told another URL by the DMS). For join.env and k6-operator's runner pods.
+ */
+export function sharedSettings(rows: ConfigRow[]): Array<[string, string]> {
+  return rows
+    .filter((r) => r.value !== '' && !isSecretName(r.name) && !HOST_OWN.test(r.name))
+    .filter((r) => !(/^(OAUTH_TOKEN_URL|DATA_API_URL)$/.test(r.name) && r.source.startsWith('discovery')))
+    .map((r) => [r.name, r.value]);
+}
+
+/** config_dump's triples from stdin. */
+export function readConfigRows(text: string): ConfigRow[] {
+  const parts = text.split('\0');
+  const rows: ConfigRow[] = [];
+  for (let i = 0; i + 2 < parts.length; i += 3) rows.push({ name: parts[i], source: parts[i + 1], value: parts[i + 2] });
+  return rows;
+}
 
 /** Version of the join file's layout: a joining host refuses another one. */
 export const JOIN_FORMAT = '1';
@@ -56,17 +89,15 @@ export function joinFileText(pairs: Array<[string, string]>): string {
   return `${lines.join('\n')}\n`;
 }
 
-function readPairs(): Array<[string, string]> {
-  const parts = readFileSync(0, 'utf8').split('\0');
-  const pairs: Array<[string, string]> = [];
-  for (let i = 0; i + 1 < parts.length; i += 2) pairs.push([parts[i], parts[i + 1]]);
-  return pairs;
-}
-
-function joinWrite(file: string): number {
+function joinWrite(file: string, runId: string, instances: string, profile: string, phase: string, brokerUrl: string): number {
+  const pairs: Array<[string, string]> = [
+    ['JOIN_FORMAT', JOIN_FORMAT], ['RUN_ID', runId], ['INSTANCES', instances], ['PROFILE', profile], ['PHASE', phase],
+    ['TOKEN_BROKER_URL', brokerUrl], ['TOKEN_BROKER_KEY', process.env.BROKER_KEY ?? ''],
+    ...sharedSettings(readConfigRows(readFileSync(0, 'utf8'))),
+  ];
   const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
   try {
-    writeFileSync(tmp, joinFileText(readPairs()), { mode: 0o600 });
+    writeFileSync(tmp, joinFileText(pairs), { mode: 0o600 });
     chmodSync(tmp, 0o600); // whatever the umask
     renameSync(tmp, file);
   } finally {
@@ -172,7 +203,7 @@ async function waitDone(url: string, phase: string, count: string, seconds: stri
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
-    case 'join-write': return joinWrite(args[0]);
+    case 'join-write': return joinWrite(args[0], args[1], args[2], args[3], args[4], args[5]);
     case 'join-read': return joinRead(args[0]);
     case 'broker-check': return brokerCheck(args[0]);
     case 'report-done': return reportDone(args[0], args[1], args[2], args[3]);
