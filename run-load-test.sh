@@ -304,6 +304,10 @@ main() {
   k6_check_env
   k6_outputs_resolve
   SUITE_VERSION="$(suite_version)"
+  if [[ -n "$OPT_EMIT_K8S" ]]; then
+    instances_emit_k8s
+    return 0
+  fi
   if ((OPT_DRY_RUN == 1)); then
     banner
     print_configuration

@@ -228,6 +228,42 @@ instances_write_join_file() {
   log_info "this host keeps the broker until every instance reported each phase done; merge the results: npm run merge -- <each host's results folder>"
 }
 
+# --emit-k8s DIR: the same run for k6-operator (tools/k8s): manifests, run.template.json and apply.sh in DIR;
+# nothing runs here. The scenarios are built first; the Secret's file (client credentials, broker key) is 0600.
+instances_emit_k8s() {
+  local dir pin image rc=0 out
+  dir="$(absolute_path "$OPT_EMIT_K8S")"
+  if [[ "$TARGET" == sim ]]; then
+    usage_error "--emit-k8s runs the test from inside a cluster against a DMS its pods reach; the bundled stand-in is not there" \
+      "Set API_BASE_URL to the DMS as the cluster sees it (e.g. http://dms.ed-fi.svc:8080) with CLIENT_ID and CLIENT_SECRET, or --target dms."
+  fi
+  if ((OPT_INSTANCES < 2)); then
+    usage_error "--emit-k8s needs --instances N with N >= 2: k6-operator's parallelism, the number of runner pods per phase"
+  fi
+  if [[ -z "${CFG[CLIENT_ID]}" || -z "${CFG[CLIENT_SECRET]}" ]]; then
+    usage_error "--emit-k8s needs CLIENT_ID and CLIENT_SECRET: the token broker in the cluster gets them from the Secret" \
+      "Run the suite once against this DMS to create a client (it is saved in $ENV_FILE_LABEL), or set an existing client's."
+  fi
+  if ! out="$(cd "$ROOT" && node build.mjs --if-stale 2>&1)"; then
+    log_error "the scenarios could not be built: $out"
+    exit "$EXIT_PREFLIGHT"
+  fi
+  pin="$(sed -n 's/^K6_PIN_VERSION="v\(.*\)"$/\1/p' "$ROOT/scripts/install-k6.sh")"
+  image="${CFG[K8S_K6_IMAGE]:-grafana/k6:${pin:-latest}}"
+  log_step "k6-operator: writing the run into $dir"
+  out="$(config_dump | (cd "$ROOT" && node --import tsx tools/k8s/main.ts emit "$dir" --run-id "$(date -u +%Y%m%dT%H%M%SZ)-$OPT_PROFILE-$OPT_PHASE" \
+    --profile "$OPT_PROFILE" --phase "$OPT_PHASE" --phases "$(IFS=,; printf '%s' "${PHASES[*]}")" --instances "$OPT_INSTANCES" \
+    --k6-image "$image" --node-image "${CFG[K8S_NODE_IMAGE]}" --suite-version "$(suite_version)") 2>&1)" || rc=$?
+  if ((rc != 0)); then
+    log_error "${out##*$'\n'}"
+    exit "$EXIT_USAGE"
+  fi
+  printf '%s\n' "$out" | log_indent
+  log_info "runner pods: $image, $OPT_INSTANCES per phase; token broker: ${CFG[K8S_NODE_IMAGE]}, one replica behind a ClusterIP Service"
+  log_info "secret.json holds the client credentials and the broker key (mode 0600): keep it out of version control"
+  log_info "next: $(display_path "$dir")/apply.sh [-n NAMESPACE]   (kubectl on the cluster, k6-operator installed; docs/scale-out.md)"
+}
+
 # The dry run's plan: the other local instances' k6 commands (the plan's own line shows instance 1).
 instances_plan_lines() {
   local phase="$1" i

@@ -73,6 +73,18 @@ export function phaseParts(folder: string, phase: string, run: RunJson | undefin
   return [{ source: join(basename(folder), phase), summary, exitCode: exitCode ?? undefined }];
 }
 
+/** The problems the broker kept for a phase, saved beside the parts as <phase>/problems.json (tools/k8s apply.sh). */
+function runProblems(folders: string[], phase: string): Array<Array<Record<string, unknown>>> {
+  const lists: Array<Array<Record<string, unknown>>> = [];
+  for (const folder of folders) {
+    const file = join(folder, phase, 'problems.json');
+    if (!existsSync(file)) continue;
+    const value = readJson<{ problems?: unknown }>(file, 'problems.json');
+    if (Array.isArray(value.problems)) lists.push(value.problems as Array<Record<string, unknown>>);
+  }
+  return lists;
+}
+
 export interface MergedFolder {
   folder: string;
   exitCode: number;
@@ -129,7 +141,7 @@ export function mergeFolders(folders: string[], out?: string): MergedFolder {
   if (partsByPhase.size === 0) {
     throw new MergeError(`no instance summaries in ${folders.join(', ')}: they hold no <phase>/instance-<i>/summary.json and no <phase>/summary.json of an instance (run with --instances N or --instance I/N)`);
   }
-  const results = [...partsByPhase].map(([name, parts]) => ({ name, parts, ...mergeSummaries(parts) }));
+  const results = [...partsByPhase].map(([name, parts]) => ({ name, parts, ...mergeSummaries(parts, runProblems(runs.map((r) => r.folder), name)) }));
 
   // The first instance's host ran the broker (and the stand-in): its run.json is the base of the merged one.
   const firstPart = results[0].parts.find((p) => segmentBounds(segmentOf(p)?.executionSegment ?? '0:1').start === 0);
@@ -165,6 +177,10 @@ export function mergeFolders(folders: string[], out?: string): MergedFolder {
   };
   if (run.reason === undefined) delete run.reason;
   writeWhole(join(target, 'run.json'), `${JSON.stringify(run, null, 2)}\n`);
+  // the first host's: it ran the broker (the run's one token) and, if any, the stand-in
+  for (const file of ['broker-stats.json', 'sim-stats.json']) {
+    if (existsSync(join(first.folder, file))) writeWhole(join(target, file), readFileSync(join(first.folder, file)));
+  }
   writeWhole(join(target, 'exit-status'), `${exitCode}\n`);
   return { folder: target, exitCode, phases: merged };
 }

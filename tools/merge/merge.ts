@@ -225,10 +225,11 @@ function wholeRunThresholds(parts: SummaryPart[]): Record<string, string[]> {
 const KNOWN_FIELDS = new Set(['root_group', 'options', 'state', 'metrics', 'histograms', 'problems', 'logs', 'segment', 'merge', 'setup_data']);
 
 /**
- * Merges the parts (checkParts first) into one summary with a `merge` record. Throws MergeError for parts
- * that are not the instances of one run.
+ * Merges the parts (checkParts first) into one summary with a `merge` record. `runProblems`: problem lists
+ * the broker kept for the phase besides the parts' own (k6-operator's runners save none themselves).
+ * Throws MergeError for parts that are not the instances of one run.
  */
-export function mergeSummaries(given: SummaryPart[]): { summary: SummaryData; record: MergeRecord } {
+export function mergeSummaries(given: SummaryPart[], runProblems: Array<Array<Record<string, unknown>>> = []): { summary: SummaryData; record: MergeRecord } {
   checkParts(given);
   // in segment order: instance 1 first, whatever order the folders were named in
   const parts = [...given].sort((a, b) => segmentBounds(segmentOf(a)?.executionSegment as string).start - segmentBounds(segmentOf(b)?.executionSegment as string).start);
@@ -296,7 +297,7 @@ export function mergeSummaries(given: SummaryPart[]): { summary: SummaryData; re
     if (h) compact[key] = h;
   }
   merged.histograms = compact;
-  const problems = parts.map((p) => p.summary.problems).filter((l): l is Problem[] => Array.isArray(l));
+  const problems = [...parts.map((p) => p.summary.problems), ...runProblems].filter((l): l is Problem[] => Array.isArray(l));
   if (problems.length > 0) merged.problems = mergeProblems(problems);
   const logs = parts.map((p) => p.summary.logs as Record<string, number> | undefined).filter((l): l is Record<string, number> => !!l && typeof l === 'object');
   if (logs.length > 0) {

@@ -63,6 +63,8 @@ export const SETTINGS: Setting[] = [
   { name: 'BROKER_ALLOWED_HOSTS', kind: 'text', def: '', help: 'token broker: IP addresses or CIDR ranges, besides loopback, that may connect (comma-separated, e.g. 10.0.0.12,10.0.1.0/24)' },
   { name: 'BROKER_ALLOW_PLAINTEXT', kind: 'choice', choices: ['no', 'yes'], def: 'no', help: 'yes: the token may cross the network over plain HTTP (a broker on a non-loopback address, or an http:// BROKER_ADVERTISED_URL of another host)' },
   { name: 'BROKER_ADVERTISED_URL', kind: 'url', def: '', help: 'the broker URL the other hosts use (a TLS proxy or an SSH tunnel in front of it); default http://BROKER_BIND_ADDRESS:<port>' },
+  { name: 'K8S_K6_IMAGE', kind: 'word', def: '', help: "--emit-k8s: the runner pods' k6 image; default grafana/k6:<the suite's pinned k6 version>" },
+  { name: 'K8S_NODE_IMAGE', kind: 'word', def: 'node:20-alpine', help: "--emit-k8s: the token broker pod's Node.js image (Node 20 or newer)" },
   { name: 'RESULTS_ROOT', kind: 'text', def: '', help: 'where run folders go (default: results/ in the project)' },
   { name: 'GRAFANA_DASHBOARD_URL', kind: 'url', def: '', help: "with --prometheus: a Grafana dashboard URL; the report links it with the run's time range and var-testid=<run id>" },
   { name: 'SIM_PORT', kind: 'int', min: 0, max: 65535, def: '0', help: 'stand-in port (0 = any free port); also --sim-port' },
