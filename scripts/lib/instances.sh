@@ -397,7 +397,7 @@ _instances_supervise() {
     rc=0
     pid=""
     wait -n -p pid "${running[@]}" || rc=$?
-    [[ -n "$pid" ]] || continue # a signal interrupted the wait: the trap passed it on
+    [[ -n "${pid:-}" ]] || continue # a signal interrupted the wait (and unset pid): the trap passed it on
     rest=()
     for p in "${running[@]}"; do [[ "$p" == "$pid" ]] || rest+=("$p"); done
     running=("${rest[@]}")

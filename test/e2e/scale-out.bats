@@ -97,3 +97,25 @@ assert_merged_is_sum() {
   [ "$(json_get "$dir/run.json" j.exitCode)" = 99 ]
   assert_output_has "failed: http_req_duration{api:data}"
 }
+
+@test "--instances 2, Ctrl-C: each instance stops gracefully and writes its summary; the merge records k6's 105 once" {
+  local log="$BATS_TEST_TMPDIR/run.log" pid dir
+  # slow enough (about 30 s of load) that the load phase is still running when the signal comes
+  set -m # job control: the runner gets its own process group, as on a terminal
+  SIM_LATENCY_MS=300 "$RUNNER" --profile dev --phase load --instances 2 >"$log" 2>&1 3>&- &
+  pid=$!
+  set +m
+  wait_for_output "$log" 'instance 2/2: k6 pid' 120
+  sleep 2
+  # one Ctrl-C: it reaches the terminal's foreground process group, the runner's
+  kill -INT -- "-$pid"
+  wait_for_runner "$pid" "$log"
+  assert_status 105
+  dir="$(run_dir)"
+  [ "$(cat "$dir/load/instance-1/exit-code") $(cat "$dir/load/instance-2/exit-code")" = "105 105" ]
+  [ -s "$dir/load/instance-1/summary.json" ]
+  [ -s "$dir/load/instance-2/summary.json" ]
+  [ "$(json_get "$dir/load/summary.json" j.merge.exitCode)" = 105 ]
+  [ "$(json_get "$dir/run.json" 'j.phases[0].exitCode')" = 105 ]
+  assert_output_has "stopping k6 gracefully"
+}
