@@ -115,7 +115,45 @@ test('the whole run\'s thresholds are judged on the merged figures: parts that p
   const rates = mergeSummaries([part(1, 2, 52, A, 0, '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z'), part(2, 2, 48, B, 30, '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', 99)]);
   assert.equal(rates.record.exitCode, 0, `30 of 5000 = 0.6% <= 1%: ${JSON.stringify(rates.record.thresholds.filter((t) => !t.ok))}`);
   const p95 = rates.record.thresholds.find((t) => t.expression === 'p(95)<1000');
-  assert.match(p95?.note ?? '', /merged latency histograms/);
+  assert.match(p95?.note ?? '', /every instance's own p\(95\) .* is on the same side of 1000, so the whole run's is \(exact\)/);
+});
+
+test('percentile thresholds: exact when the instances\' own agree, from the merged histograms only when they straddle the limit', () => {
+  const figures = (estimate: number | undefined, lo: number, hi: number) => ({ percentile: () => estimate, partRange: () => [lo, hi] as [number, number] });
+  const trendMetric: MetricSummary = { type: 'trend', values: { count: 100 } };
+  // both instances below the limit: the whole run is, whatever the histogram says
+  let v = judgeThreshold('d', 'p(95)<500', trendMetric, figures(600, 300, 450));
+  assert.deepEqual([v.ok, v.judged, v.observed], [true, true, 450]);
+  assert.match(v.note ?? '', /\(exact\)/);
+  // both above: fails, exactly
+  v = judgeThreshold('d', 'p(95)<500', trendMetric, figures(400, 510, 900));
+  assert.deepEqual([v.ok, v.judged], [false, true]);
+  // straddling: the histogram's estimate, kept inside the instances' range, decides; the note says so
+  v = judgeThreshold('d', 'p(95)<500', trendMetric, figures(470, 300, 700));
+  assert.deepEqual([v.ok, v.observed], [true, 470]);
+  assert.match(v.note ?? '', /estimated from the merged latency histograms.*straddle 500/);
+  v = judgeThreshold('d', 'p(95)<500', trendMetric, figures(900, 300, 700));
+  assert.deepEqual([v.ok, v.observed], [false, 700]);
+  // straddling without a histogram: not judged, so not passed
+  v = judgeThreshold('iteration_duration', 'p(95)<500', trendMetric, figures(undefined, 300, 700));
+  assert.deepEqual([v.ok, v.judged], [false, false]);
+  // lower limits too
+  assert.equal(judgeThreshold('d', 'p(5)>10', trendMetric, figures(undefined, 20, 30)).ok, true);
+});
+
+test('merged percentiles stay between the instances\' own; one instance with all the samples gives its exact value', () => {
+  const few = latencies(60, 40, 3);
+  const { summary } = mergeSummaries([part(1, 2, 50, few, 0, '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z'), part(2, 2, 50, latencies(70, 45, 5), 0, '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z')]);
+  const p1 = trend(few).values;
+  const p2 = trend(latencies(70, 45, 5)).values;
+  for (const stat of ['med', 'p(90)', 'p(95)', 'p(99)']) {
+    const merged = summary.metrics['http_req_duration{resource:students,op:create}'].values[stat];
+    assert.ok(merged >= Math.min(p1[stat], p2[stat]) && merged <= Math.max(p1[stat], p2[stat]), `${stat}: ${merged} between ${p1[stat]} and ${p2[stat]}`);
+  }
+  const idle = part(2, 2, 50, B, 0, '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z');
+  idle.summary.metrics.iteration_duration = { type: 'trend', contains: 'time', values: { count: 0, min: 0, max: 0, avg: 0, med: 0, 'p(90)': 0, 'p(95)': 0, 'p(99)': 0 } };
+  const alone = mergeSummaries([part(1, 2, 50, A, 0, '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z'), idle]);
+  assert.equal(alone.summary.metrics.iteration_duration.values['p(95)'], trend(A.map((d) => d * 3)).values['p(95)'], 'exact: the other instance had no samples');
 });
 
 test('one exit code: an instance\'s own failure first (its signal only when nothing else failed), then the merged thresholds', () => {

@@ -6,9 +6,10 @@
 // - counts (counters, rate samples, trend counts, checks) are sums; rates of counters are the summed count
 //   over the merged run time (the earliest start to the latest end of the instances); a Rate's rate is its
 //   summed passes over its summed samples; trends' min, max and avg (weighted by count) are exact;
-// - percentiles (med, p(90), p(95), p(99)) exist only for the data requests' http_req_duration, from their
-//   merged per-operation latency histograms (src/summary/latency-histogram.ts: buckets 12.2% wide, so a
-//   merged percentile is within a bucket of the exact one); other trends' percentiles are left out;
+// - percentiles (med, p(90), p(95), p(99)) of the data requests' http_req_duration come from their merged
+//   per-operation latency histograms (src/summary/latency-histogram.ts: buckets 12.2% wide), kept between
+//   the instances' own exact ones (a percentile of the whole lies between them); other trends' percentiles
+//   are left out unless one instance holds all the samples;
 // - gauges (vus, vus_max) are summed over the instances;
 // - thresholds are the whole run's (each instance's summary.json carries them in segment.thresholds),
 //   judged on these merged figures (thresholds.ts); one exit code for the run (combinedExitCode).
@@ -118,6 +119,13 @@ function quantile(dense: number[], q: number, min: number | undefined, max: numb
   return Math.min(Math.max(value, min ?? value), max ?? value);
 }
 
+/** The lowest and highest of a stat among the instances with samples; undefined when one of them lacks it. */
+function partRange(list: MetricSummary[], stat: string): [number, number] | undefined {
+  const values = list.filter((m) => (m.values.count ?? 0) > 0).map((m) => m.values[stat]);
+  if (values.length === 0 || values.some((v) => typeof v !== 'number' || !Number.isFinite(v))) return undefined;
+  return [Math.min(...values), Math.max(...values)];
+}
+
 function mergeMetric(list: MetricSummary[], seconds: number, dense: number[] | undefined): MetricSummary {
   const first = list[0];
   const values: Record<string, number> = {};
@@ -148,11 +156,13 @@ function mergeMetric(list: MetricSummary[], seconds: number, dense: number[] | u
         values.min = Math.min(...sampled.map((m) => m.values.min ?? Number.POSITIVE_INFINITY));
         values.max = Math.max(...sampled.map((m) => m.values.max ?? Number.NEGATIVE_INFINITY));
         values.avg = sum(sampled.map((m) => (m.values.avg ?? 0) * (m.values.count ?? 0))) / count;
-        if (dense) {
-          for (const [stat, q] of PERCENTILE_STATS) {
-            const v = quantile(dense, q, values.min, values.max);
-            if (v !== undefined) values[stat] = v;
-          }
+        // a percentile of the whole lies between the instances' own (thresholds.ts): the histogram's estimate is
+        // kept inside that range, and one instance with samples gives the exact value
+        for (const [stat, q] of PERCENTILE_STATS) {
+          const range = partRange(list, stat);
+          const estimate = dense ? quantile(dense, q, values.min, values.max) : undefined;
+          if (range && range[0] === range[1]) values[stat] = range[0];
+          else if (estimate !== undefined) values[stat] = range ? Math.min(Math.max(estimate, range[0]), range[1]) : estimate;
         }
       } else {
         for (const stat of ['min', 'max', 'avg', 'med', 'p(90)', 'p(95)', 'p(99)']) values[stat] = 0; // k6's zeros for no samples
@@ -272,10 +282,14 @@ export function mergeSummaries(given: SummaryPart[], runProblems: Array<Array<Re
     const key = histogramKey(metric);
     const dense = key === undefined ? undefined : histograms[key];
     const merged = metrics[metric];
-    const percentile = dense ? (q: number) => quantile(dense, q, merged?.values.min, merged?.values.max) : undefined;
+    const list = parts.map((p) => p.summary.metrics[metric]).filter((m): m is MetricSummary => m !== undefined);
+    const figures = {
+      percentile: dense ? (q: number) => quantile(dense, q, merged?.values.min, merged?.values.max) : undefined,
+      partRange: (stat: string) => partRange(list, stat),
+    };
     const results: Record<string, { ok: boolean }> = {};
     for (const expression of expressions) {
-      const verdict = judgeThreshold(metric, expression, merged, percentile);
+      const verdict = judgeThreshold(metric, expression, merged, figures);
       verdicts.push(verdict);
       results[expression] = { ok: verdict.ok };
     }
