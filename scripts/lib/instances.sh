@@ -96,7 +96,8 @@ instances_validate_args() {
 
 # Reads the join file into JOIN_VALUES; the run's profile and phase are the first host's.
 instances_read_join() {
-  local out="${TMPDIR:-/tmp}/dms-join.$$" name value rc=0
+  local out name value rc=0
+  out="$(mktemp "${TMPDIR:-/tmp}/dms-join.XXXXXX")"
   node_helper instances join-read "$OPT_JOIN" >"$out" || rc=$?
   if ((rc != 0)); then
     rm -f "$out"
