@@ -91,6 +91,9 @@ link_bytes() {
   [ "$status_a" = 0 ] || { cat "$log_a"; false; }
   grep -q "token broker.*http://$NET.2:.*(the first host's; instance 2 of 2" "$log_b"
   grep -q "waiting for the other instances to finish the load phase" "$log_a"
+  # the run is over: the key in host A's results folder is masked like every secret
+  grep -q '^TOKEN_BROKER_KEY=\*\*\*\*\*\*\*\*$' "$join"
+  refute grep -q "$(sed -n 's/^TOKEN_BROKER_KEY=//p' "$BATS_TEST_TMPDIR/join.env")" "$join"
 
   dir_a="$(ls -d "$BATS_TEST_TMPDIR"/host-a/2*/)"
   dir_b="$(ls -d "$BATS_TEST_TMPDIR"/host-b/2*/)"
