@@ -44,6 +44,8 @@ source "$LIB_DIR/progress.sh"
 source "$LIB_DIR/prometheus.sh"
 # shellcheck source=scripts/lib/k6.sh
 source "$LIB_DIR/k6.sh"
+# shellcheck source=scripts/lib/instances.sh
+source "$LIB_DIR/instances.sh"
 # shellcheck source=scripts/lib/baseline.sh
 source "$LIB_DIR/baseline.sh"
 # shellcheck source=scripts/lib/results.sh
@@ -188,6 +190,7 @@ dry_run() {
   log_info "  $((step++)). data access: GET <DATA_API_URL>/ed-fi/schoolYearTypes?limit=1 with the broker's token"
   for phase in "${PHASES[@]}"; do
     log_info "  $((step++)). phase $phase: $(k6_command_text "$phase" "<free port>" "<run folder>/$phase")"
+    instances_plan_lines "$phase"
   done
   log_info "     k6 environment: the configuration above without its secrets (${CFG_SECRET_NAMES[*]:-none}; K6_* ones stay) and without K6_HTTP_DEBUG"
   log_info "     + PROFILE, TARGET, RUN_ID, RESULTS_DIR=<run folder>/<phase>, TOKEN_BROKER_URL, TOKEN_BROKER_KEY"
@@ -294,9 +297,14 @@ main() {
 
   config_load
   config_resolve_target
+  instances_check_config
   k6_check_env
   k6_outputs_resolve
   SUITE_VERSION="$(suite_version)"
+  if [[ -n "$OPT_EMIT_K8S" ]]; then
+    instances_emit_k8s
+    return 0
+  fi
   if ((OPT_DRY_RUN == 1)); then
     banner
     print_configuration

@@ -47,6 +47,10 @@ export interface SuiteConfig {
   thresholds: Thresholds;
   resultsDir: string;
   runId: string;
+  /** How many k6 instances (execution segments) run this phase together (INSTANCES, set by the runner); 1 = one k6. */
+  instances: number;
+  /** SUMMARY_TO_STDOUT=1: handleSummary also prints summary.json between markers (k6-operator's runner pods keep no files). */
+  summaryToStdout: boolean;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -133,5 +137,7 @@ export function loadConfig(env: Env): SuiteConfig {
     },
     resultsDir: text(env, 'RESULTS_DIR'),
     runId: text(env, 'RUN_ID'),
+    instances: number(env, 'INSTANCES'),
+    summaryToStdout: text(env, 'SUMMARY_TO_STDOUT') === '1',
   };
 }

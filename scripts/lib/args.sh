@@ -48,6 +48,7 @@ Options:
   --dry-run          print the plan, the configuration and the k6 command; run nothing
   --list-profiles    list the available profiles
   -h, --help         this help
+$(instances_usage)
 
 Configuration precedence: shell environment > .env.profiles/<profile>.env > env file > built-in default.
 Every value is printed with its source at the start of a run (secrets masked) and saved in config.env.
@@ -137,6 +138,8 @@ parse_args() {
         take_value "$arg" "${2-}" "$has_next"; OPT_PROMETHEUS="$ARG_VALUE"; shift "$ARG_SHIFT" ;;
       --save-baseline | --save-baseline=*)
         take_value "$arg" "${2-}" "$has_next"; OPT_SAVE_BASELINE="$ARG_VALUE"; shift "$ARG_SHIFT" ;;
+      --instances | --instances=* | --instance | --instance=* | --join | --join=* | --emit-k8s | --emit-k8s=*)
+        take_value "$arg" "${2-}" "$has_next"; instances_option "$arg" "$ARG_VALUE"; shift "$ARG_SHIFT" ;; # scripts/lib/instances.sh
       -*) usage_error "unknown option '$arg'" ;;
       *) usage_error "unexpected argument '$arg'" "Options start with --, e.g. --profile $arg" ;;
     esac
@@ -174,6 +177,7 @@ list_profiles() {
 
 validate_args() {
   local available
+  instances_validate_args # first: a join file names the profile and phase
   if [[ ! "$OPT_PROFILE" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ || ! -f "$ROOT/.env.profiles/$OPT_PROFILE.env" ]]; then
     available="$(profile_names | paste -sd ' ' -)"
     usage_error "unknown profile '$OPT_PROFILE': there is no file .env.profiles/$OPT_PROFILE.env" \

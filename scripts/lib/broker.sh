@@ -22,6 +22,7 @@ _broker_exec() {
   export BROKER_KEY
   export TOKEN_REFRESH_MARGIN_SECONDS="${CFG[TOKEN_REFRESH_MARGIN_SECONDS]}"
   export BROKER_INITIAL_RETRIES="$retries"
+  export BROKER_HOST="${CFG[BROKER_BIND_ADDRESS]:-127.0.0.1}" BROKER_PORT="${CFG[BROKER_PORT]:-0}" BROKER_ALLOWED_HOSTS="${CFG[BROKER_ALLOWED_HOSTS]:-}"
   cd "$ROOT" || exit "$EXIT_INTERNAL"
   exec node --import tsx "$ROOT/tools/token-broker/main.ts"
 }
@@ -30,6 +31,7 @@ _broker_exec() {
 # its first token for a few seconds, so the broker may retry a 401 then, for up to 20 s).
 broker_start() {
   local just_created="$1" log="$RUN_DIR/broker.log" rc=0 status retries=0
+  if instances_joining; then instances_use_remote_broker; return 0; fi
   if [[ "$just_created" == 1 ]]; then retries=40; fi
   BROKER_KEY="$(broker_new_key)"
   svc_launch "$log" _broker_exec "$retries"
@@ -37,8 +39,12 @@ broker_start() {
   svc_wait_line "$BROKER_PID" "$log" '^token-broker listening on ' 90 || rc=$?
   if ((rc == 0)); then
     BROKER_URL="$(svc_url_of "$SVC_LINE")"
+    # bound to every interface: this machine's k6 reaches it on loopback
+    BROKER_URL="${BROKER_URL/\/\/0.0.0.0:/\/\/127.0.0.1:}"
+    BROKER_URL="${BROKER_URL/\/\/\[::\]:/\/\/[::1]:}"
     log_pass "credentials" "token issued by ${CFG[OAUTH_TOKEN_URL]} for CLIENT_ID ${CFG[CLIENT_ID]} (${CFG_SRC[CLIENT_ID]})"
     log_pass "token broker" "$BROKER_URL (pid $BROKER_PID; log: broker.log)"
+    instances_write_join_file
     return 0
   fi
   if ((rc == 2)); then
@@ -67,6 +73,11 @@ broker_start() {
       tail -n 5 "$log" | log_indent
       log_hint "Check OAUTH_TOKEN_URL (${CFG_SRC[OAUTH_TOKEN_URL]}) and that the DMS can reach its identity provider;" \
         "see docs/troubleshooting.md."
+      ;;
+    2)
+      log_fail "token broker" "the token broker could not start"
+      tail -n 3 "$log" | log_indent
+      log_hint "Check BROKER_BIND_ADDRESS (an address of this machine), BROKER_PORT (free) and BROKER_ALLOWED_HOSTS (IP addresses or CIDR ranges)."
       ;;
     timeout)
       log_fail "credentials" "the token broker did not start within 90 s"

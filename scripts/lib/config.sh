@@ -74,6 +74,7 @@ absolute_path() {
 # Picks the target (announced in the banner, recorded in run.json) and checks what it needs.
 config_resolve_target() {
   local name
+  if instances_joining; then instances_join_target; return 0; fi
   if [[ -n "$OPT_TARGET" ]]; then
     TARGET="$OPT_TARGET"
     TARGET_REASON="--target $OPT_TARGET"

@@ -21,6 +21,7 @@ k6_command() {
   local -a placed=() extra=()
   if [[ "${4:-}" == --mkdir ]]; then extra=(--mkdir); fi
   K6_CMD=("${K6:-k6}" run --address "127.0.0.1:$port")
+  instances_k6_args # several instances: this one's execution segment (scripts/lib/instances.sh)
   if progress_available; then K6_CMD+=(--quiet); fi
   if ((${#K6_OUTPUTS[@]} > 0)); then
     mapfile -d '' -t placed < <(node_helper outputs place --dir="$phase_dir" "${extra[@]}" \
@@ -87,6 +88,7 @@ _k6_exec() {
   unset K6_HTTP_DEBUG K6_OUT
   export PROFILE="$OPT_PROFILE" TARGET RUN_ID RESULTS_DIR="$phase_dir"
   export TOKEN_BROKER_URL="$BROKER_URL" TOKEN_BROKER_KEY="$BROKER_KEY"
+  instances_export_env
   prometheus_export_env
   if ((OPT_DASHBOARD == 1)); then
     export K6_WEB_DASHBOARD=true K6_WEB_DASHBOARD_EXPORT="$phase_dir/dashboard.html"
@@ -118,6 +120,7 @@ k6_check_env() {
 # k6_run_phase PHASE: runs it; sets PHASE_EXIT to k6's exit code.
 k6_run_phase() {
   local phase="$1" phase_dir="$RUN_DIR/$1" port
+  if instances_several && ((INSTANCES_ONE == 0)); then instances_run_phase "$phase"; return 0; fi
   mkdir -p "$phase_dir"
   port="$(node_helper net free-port)"
   k6_command "$phase" "$port" "$phase_dir" --mkdir
@@ -135,6 +138,17 @@ k6_run_phase() {
   svc_launch - _k6_exec "$phase_dir"
   K6_PID="$SVC_PID"
   progress_start "$phase" "$port" "$phase_dir"
+  k6_wait
+  progress_stop
+  if ((OPT_DASHBOARD == 1)) && [[ ! -f "$phase_dir/dashboard.html" ]]; then
+    log_warn "phase $phase: k6 saved no dashboard.html (it saves one only for a phase longer than three periods of K6_WEB_DASHBOARD_PERIOD, ${K6_WEB_DASHBOARD_PERIOD:-2s})"
+  fi
+  k6_save_problems "$phase" "$phase_dir"
+  k6_explain_exit "$phase" "$PHASE_EXIT" "$phase_dir"
+}
+
+# Waits for the running k6 (K6_PID; with several instances, their supervisor); sets PHASE_EXIT to its exit code.
+k6_wait() {
   while :; do
     SIGNAL_DURING_WAIT=0
     PHASE_EXIT=0
@@ -147,12 +161,6 @@ k6_run_phase() {
   K6_PID=""
   # shellcheck disable=SC2034 # read by the runner's exit trap
   K6_PHASE=""
-  progress_stop
-  if ((OPT_DASHBOARD == 1)) && [[ ! -f "$phase_dir/dashboard.html" ]]; then
-    log_warn "phase $phase: k6 saved no dashboard.html (it saves one only for a phase longer than three periods of K6_WEB_DASHBOARD_PERIOD, ${K6_WEB_DASHBOARD_PERIOD:-2s})"
-  fi
-  k6_save_problems "$phase" "$phase_dir"
-  k6_explain_exit "$phase" "$PHASE_EXIT" "$phase_dir"
 }
 
 # The problems the phase's VUs reported to the token broker (first of each kind, with counts) go into

@@ -1,5 +1,7 @@
 // What every phase needs inside k6: the validated config, and per VU one DMS client on the shared token.
+import exec from 'k6/execution';
 import { abort, reportAbortsWith } from './abort.ts';
+import { instancePart, SegmentError, segmentRecord, type InstancePart, type SegmentRecord, type ThresholdExpressions } from './segment.ts';
 import { ConfigError, loadConfig, type SuiteConfig } from '../config.ts';
 import { SharedAuthManager, type AuthSnapshot } from '../auth/SharedAuthManager.ts';
 import { DmsClient } from '../dms/client.ts';
@@ -47,7 +49,48 @@ export function dms(data: SetupData): DmsClient {
  * k6's REST API (/v1/setup), so the token must not be in it. VUs ask the broker instead.
  */
 export function setupAuth(): SetupData {
+  if (config.instances > 1 && !config.tokenBrokerUrl) {
+    // Run bare, each instance's setup() would fetch a token of its own: N tokens where the suite promises one.
+    abort(`INSTANCES=${config.instances} needs the token broker (TOKEN_BROKER_URL, TOKEN_BROKER_KEY), so that every instance shares one token; run through ./run-load-test.sh --instances N`);
+  }
   return { auth: config.tokenBrokerUrl ? null : SharedAuthManager.obtain(config) };
+}
+
+/**
+ * This instance's part of the phase (src/phase/segment.ts). Call from setup() on: k6 tells a script its
+ * execution segment only after init. Aborts the test when INSTANCES and k6's segment options disagree.
+ */
+export function instanceOfRun(): InstancePart {
+  try {
+    return instancePart(config.instances, exec.test.options.executionSegment, exec.test.options.executionSegmentSequence);
+  } catch (error) {
+    if (error instanceof SegmentError) abort(error.message);
+    throw error;
+  }
+}
+
+/**
+ * summary.json's `segment` record for an instance of several (undefined for a whole run): its part, its
+ * start and end, and `wholeRun`, the thresholds the merged figures are judged by. Never throws: a summary
+ * is written whatever happened.
+ */
+export function segmentOfSummary(runDurationMs: number, wholeRun: ThresholdExpressions): SegmentRecord | undefined {
+  if (config.instances <= 1) return undefined;
+  let segment: unknown = null;
+  let sequence: unknown = null;
+  try {
+    segment = exec.test.options.executionSegment;
+    sequence = exec.test.options.executionSegmentSequence;
+  } catch {
+    // the record then says the segment is unknown
+  }
+  const part: InstancePart = {
+    instances: config.instances,
+    segment: typeof segment === 'string' && segment !== '' ? segment : null,
+    sequence: typeof sequence === 'string' && sequence !== '' ? sequence : null,
+    first: false,
+  };
+  return segmentRecord(config.runId, part, runDurationMs, Date.now(), wholeRun);
 }
 
 export { abort };

@@ -1,8 +1,11 @@
 // Load phase: creates exactly the profile's data set, each entity once, in dependency order, spread over
 // VUS_LOAD_PHASE VUs. Iteration i of the shared-iterations scenario is a fixed range of work items
 // (src/data/plan.ts, iterations.ts), so the data set is a pure function of the profile and re-running the
-// phase upserts the same documents.
+// phase upserts the same documents. Run as several k6 instances (execution segments, INSTANCES=N), i is
+// k6's test-wide iteration number, so the instances share the work items out between them, and only the
+// first instance writes the bootstrap documents (src/phase/segment.ts).
 import exec from 'k6/execution';
+import { sleep } from 'k6';
 import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import {
@@ -12,6 +15,8 @@ import {
   expectedCounts,
   itemsOfIteration,
   iterationPlan,
+  localEducationAgencyDoc,
+  naturalKeyQuery,
   readAllPages,
   referenceLookups,
   sameNaturalKey,
@@ -20,7 +25,8 @@ import {
   type ResourceDoc,
   type WorkItem,
 } from '../data/index.ts';
-import { abort, config, dms, setPhase, setupAuth, type SetupData } from '../phase/context.ts';
+import { abort, config, dms, instanceOfRun, segmentOfSummary, setPhase, setupAuth, type SetupData } from '../phase/context.ts';
+import { thresholdExpressions } from '../phase/segment.ts';
 import { operationFailed } from '../phase/operation.ts';
 import { breakdownThresholds, operationThresholds, phaseThresholds, SUMMARY_TREND_STATS } from '../phase/thresholds.ts';
 import { summaryOutputs, type SummaryData } from '../summary/summary.ts';
@@ -46,12 +52,17 @@ function resourceTag(resource: string): string {
 /** A systematic failure (a claim set, a validation rule) stops the phase early instead of at its time limit. */
 const ABORT_AFTER_FAILED_ENTITIES = 50;
 
-function entityThresholds(): NonNullable<Options['thresholds']> {
+/**
+ * Completeness gates. An instance of several writes only its part of the data set, so it is gated on
+ * count<=N (more than the whole run's N would be a duplicate); the merge of the instances judges count==N
+ * on the sums (tools/merge, from summary.json's segment.thresholds).
+ */
+function entityThresholds(instanceOfSeveral: boolean): NonNullable<Options['thresholds']> {
   const map: NonNullable<Options['thresholds']> = {
     entities_failed: ['count==0', { threshold: `count<${ABORT_AFTER_FAILED_ENTITIES}`, abortOnFail: true }],
   };
   for (const [resource, count] of Object.entries(expected)) {
-    map[`entities_ensured{resource:${resource}}`] = [`count==${count}`];
+    map[`entities_ensured{resource:${resource}}`] = [instanceOfSeveral ? `count<=${count}` : `count==${count}`];
     map[`entities_existing{resource:${resource}}`] = [];
   }
   return map;
@@ -77,6 +88,18 @@ const operationPairs = [
   ...['descriptors', 'schoolYearTypes', 'localEducationAgencies'].map((r) => [r, 'create'] as const),
 ];
 
+function loadThresholds(instanceOfSeveral: boolean): NonNullable<Options['thresholds']> {
+  return {
+    ...phaseThresholds(config, config.thresholds.p95MsLoad, { checks: false }),
+    ...breakdownThresholds(tagPairs),
+    ...operationThresholds(operationPairs),
+    ...entityThresholds(instanceOfSeveral),
+  };
+}
+
+/** What the whole run is judged by: this instance's thresholds, or the merge's when it is one of several. */
+const wholeRunThresholds = thresholdExpressions(loadThresholds(false));
+
 export const options: Options = {
   scenarios: {
     load: {
@@ -86,12 +109,7 @@ export const options: Options = {
       maxDuration: config.durationLoad,
     },
   },
-  thresholds: {
-    ...phaseThresholds(config, config.thresholds.p95MsLoad, { checks: false }),
-    ...breakdownThresholds(tagPairs),
-    ...operationThresholds(operationPairs),
-    ...entityThresholds(),
-  },
+  thresholds: loadThresholds(config.instances > 1),
   summaryTrendStats: SUMMARY_TREND_STATS,
   setupTimeout: '10m', // look-ups and creates wait out a rate limiter (up to a minute each) rather than fail
 };
@@ -220,6 +238,10 @@ function fetchAll(client: DmsClient, lookup: ReferenceLookup): unknown[] {
 export function setup(): SetupData {
   const data = setupAuth();
   const client = dms(data);
+  if (!instanceOfRun().first) {
+    waitForBootstrap(client);
+    return data;
+  }
   const docs = bootstrapDocuments(profile);
   const existing = new Set<ResourceDoc>();
   for (const lookup of referenceLookups(docs)) {
@@ -239,6 +261,35 @@ export function setup(): SetupData {
   return data;
 }
 
+/** How long an instance other than the first waits for the first one's bootstrap documents (s), and how often it looks. */
+const BOOTSTRAP_WAIT_SECONDS = 300;
+const BOOTSTRAP_POLL_SECONDS = 0.25;
+
+/**
+ * An instance other than the first: the first instance's setup() writes the bootstrap documents (descriptors,
+ * school year, LEA, in that order), and every work item references them. Waiting here for the LEA, the
+ * last of them, with one GET every quarter of a second, keeps this instance's VUs from starting on work items whose
+ * prerequisites are minutes away behind a rate limiter (a 409 is waited for about 50 s per document). Reads
+ * only: repeated by every instance, it changes nothing.
+ */
+function waitForBootstrap(client: DmsClient): void {
+  const lea = localEducationAgencyDoc();
+  const call = { method: 'GET' as const, path: `ed-fi/localEducationAgencies?${naturalKeyQuery('localEducationAgencies', lea)}`, resource: 'localEducationAgencies', op: 'verify', expected: [200], loading: true };
+  const deadline = Date.now() + BOOTSTRAP_WAIT_SECONDS * 1000;
+  for (;;) {
+    const res = client.send(call);
+    const items = res.status === 200 ? readJsonArray({ status: res.status, contentType: headerValue(res, 'Content-Type'), body: res.body }) : undefined;
+    if (items?.ok && items.value.length > 0) return;
+    if (Date.now() > deadline) {
+      abort(
+        `the first instance did not create the bootstrap documents (descriptors, school year, local education agency ${String(lea.localEducationAgencyId)}) within ${BOOTSTRAP_WAIT_SECONDS} s ` +
+          `(last answer: HTTP ${res.status}); see the first instance's output for why`,
+      );
+    }
+    sleep(BOOTSTRAP_POLL_SECONDS);
+  }
+}
+
 export default function (data: SetupData): void {
   const client = dms(data);
   const { first, end } = itemsOfIteration(plan, exec.scenario.iterationInTest);
@@ -247,5 +298,6 @@ export default function (data: SetupData): void {
 }
 
 export function handleSummary(data: SummaryData): Record<string, string> {
-  return summaryOutputs(data, 'load', config.resultsDir);
+  const segment = segmentOfSummary(data.state?.testRunDurationMs ?? 0, wholeRunThresholds);
+  return summaryOutputs(data, 'load', config.resultsDir, { segment, toStdout: config.summaryToStdout });
 }

@@ -6,7 +6,8 @@ import type { Options } from 'k6/options';
 import { naturalKeyQuery, studentDoc } from '../data/index.ts';
 import type { Operation } from '../config.ts';
 import type { DmsCall, DmsClient } from '../dms/client.ts';
-import { abort, config, dms, setPhase, setupAuth, type SetupData } from '../phase/context.ts';
+import { abort, config, dms, instanceOfRun, segmentOfSummary, setPhase, setupAuth, type SetupData } from '../phase/context.ts';
+import { thresholdExpressions } from '../phase/segment.ts';
 import { pickOperation, runTag } from '../phase/mix.ts';
 import { runOperation, type OperationTags } from '../phase/operation.ts';
 import {
@@ -42,15 +43,18 @@ const scenario = config.readwriteRate > 0
   }
   : { executor: 'constant-vus' as const, vus: config.vusReadwrite, duration: config.durationReadwrite };
 
+// The same for one instance and for several: each gate holds for a part as for the sums (tools/merge).
+const thresholds = {
+  ...phaseThresholds(config, config.thresholds.p95MsReadwrite),
+  ...breakdownThresholds(READWRITE_TAG_PAIRS),
+  ...operationThresholds(READWRITE_OPERATION_PAIRS),
+  readwrite_missing_data: ['count==0'],
+  dropped_iterations: [], // open model: iterations k6 could not start for lack of a free VU
+};
+
 export const options: Options = {
   scenarios: { readwrite: scenario },
-  thresholds: {
-    ...phaseThresholds(config, config.thresholds.p95MsReadwrite),
-    ...breakdownThresholds(READWRITE_TAG_PAIRS),
-    ...operationThresholds(READWRITE_OPERATION_PAIRS),
-    readwrite_missing_data: ['count==0'],
-    dropped_iterations: [], // open model: iterations k6 could not start for lack of a free VU
-  },
+  thresholds,
   summaryTrendStats: SUMMARY_TREND_STATS,
 };
 
@@ -59,6 +63,7 @@ export function setup(): SetupData {
   // The last student of the profile exists only if the load phase finished: check before the mix starts.
   const last = profile.studentCount - 1;
   const client = dms(data);
+  instanceOfRun(); // INSTANCES and k6's segment must agree; every instance makes this one look-up
   // As patient as the load phase's look-ups (`loading`): a transient 500 or 503 is retried, and an answer
   // that is no answer to the question is not taken for a missing data set.
   const call: DmsCall = { method: 'GET', path: `ed-fi/students?${naturalKeyQuery('students', studentDoc(profile, last))}`, resource: 'students', op: 'lookup', expected: [200], loading: true };
@@ -121,5 +126,6 @@ export default function (data: SetupData): void {
 }
 
 export function handleSummary(data: SummaryData): Record<string, string> {
-  return summaryOutputs(data, 'readwrite', config.resultsDir);
+  const segment = segmentOfSummary(data.state?.testRunDurationMs ?? 0, thresholdExpressions(thresholds));
+  return summaryOutputs(data, 'readwrite', config.resultsDir, { segment, toStdout: config.summaryToStdout });
 }

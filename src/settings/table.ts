@@ -201,6 +201,22 @@ export const SETTINGS: readonly Setting[] = [
   s({ name: 'K6_SYSTEM_TAGS', kind: 'text', unit: 'k6 option', readers: RUNNER_K6,
     description: "k6's system tags (its option). Unset with --prometheus: k6's defaults less url (document ids in URLs would make a series each)." }),
 
+  // The token broker across hosts and Kubernetes (docs/scale-out.md)
+  s({ name: 'BROKER_BIND_ADDRESS', kind: 'word', unit: 'address', default: '127.0.0.1', readers: ['runner', 'tools'],
+    description: 'Address the token broker listens on; another than loopback lets k6 instances on other hosts reach it and needs BROKER_ALLOWED_HOSTS and BROKER_ALLOW_PLAINTEXT=yes.' }),
+  s({ name: 'BROKER_PORT', kind: 'int', unit: 'port', min: 0, max: 65535, default: '0', readers: ['runner', 'tools'],
+    description: 'Token broker port (0 = any free port); a fixed one for a firewall rule or an SSH tunnel.' }),
+  s({ name: 'BROKER_ALLOWED_HOSTS', kind: 'text', unit: 'IPs, CIDR ranges', readers: ['runner', 'tools'],
+    description: 'IP addresses or CIDR ranges, besides loopback, that may connect to the token broker (comma-separated, e.g. 10.0.0.12,10.0.1.0/24).' }),
+  s({ name: 'BROKER_ALLOW_PLAINTEXT', kind: 'choice', unit: 'mode', choices: ['no', 'yes'], default: 'no', readers: ['runner'],
+    description: 'yes: the token may cross the network over plain HTTP (a broker on a non-loopback address, or an http:// BROKER_ADVERTISED_URL of another host).' }),
+  s({ name: 'BROKER_ADVERTISED_URL', kind: 'url', unit: 'URL', readers: ['runner'],
+    description: 'The broker URL other hosts use (a TLS proxy or an SSH tunnel in front of it). Unset: http://BROKER_BIND_ADDRESS:<port>.' }),
+  s({ name: 'K8S_K6_IMAGE', kind: 'word', unit: 'image', readers: ['runner', 'tools'],
+    description: "--emit-k8s: the runner pods' k6 image. Unset: grafana/k6 at the suite's pinned k6 version." }),
+  s({ name: 'K8S_NODE_IMAGE', kind: 'word', unit: 'image', default: 'node:20-alpine', readers: ['runner', 'tools'],
+    description: "--emit-k8s: the token broker pod's Node.js image (Node 20 or newer)." }),
+
   // The stand-in (sim/options.ts): passed to it by the runner, read by `npm run dms-sim` too
   s({ name: 'SIM_PORT', kind: 'int', unit: 'port', min: 0, max: 65535, default: '0', readers: STAND_IN,
     description: 'Stand-in port; 0 = any free port (npm run dms-sim: 8080). --sim-port wins.' }),
@@ -254,6 +270,10 @@ export const SETTINGS: readonly Setting[] = [
     description: "The phase's results folder, where k6 writes summary.json. Unset: no file, only the console summary." }),
   s({ name: 'TOKEN_BROKER_URL', kind: 'url', unit: 'URL', origin: 'runner', readers: ['k6'],
     description: "The run's token broker, from which VUs take the shared token. Unset: setup() gets one token itself." }),
+  s({ name: 'INSTANCES', kind: 'int', unit: 'k6 processes', min: 1, max: 64, default: '1', origin: 'runner', readers: ['k6'],
+    description: "How many k6 instances share the run (--instances, --instance I/N); each takes its part by k6's execution segment." }),
+  s({ name: 'SUMMARY_TO_STDOUT', kind: 'choice', unit: 'mode', choices: ['', '1'], origin: 'runner', readers: ['k6'],
+    description: '1: k6 also prints summary.json between marker lines (runner pods on Kubernetes, whose files are not collected).' }),
   s({ name: 'TOKEN_BROKER_KEY', kind: 'text', unit: 'text', origin: 'runner', secret: true, readers: ['k6'],
     description: "The key the token broker asks for (one per run)." }),
 ];

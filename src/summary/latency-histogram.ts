@@ -170,9 +170,7 @@ export function histogramsFromMetrics(metrics: Record<string, { values: Record<s
   const out: Record<string, Histogram> = {};
   const found: Array<[string, Histogram]> = [];
   for (const [name, metric] of Object.entries(metrics)) {
-    const match = DURATION_METRIC.exec(name);
-    if (!match) continue;
-    const key = match[1] === 'api:data' ? ALL_KEY : pairKey(match[1]);
+    const key = histogramKey(name);
     if (key === undefined) continue;
     const counts = countsFromLadder(metric.values ?? {});
     const h = counts && compactHistogram(counts);
@@ -180,6 +178,16 @@ export function histogramsFromMetrics(metrics: Record<string, { values: Record<s
   }
   for (const [key, h] of found.sort((a, b) => (a[0] < b[0] ? -1 : 1))) out[key] = h;
   return out;
+}
+
+/**
+ * The `histograms` key of a metric: 'students read' for http_req_duration{resource:students,op:read},
+ * ALL_KEY for http_req_duration{api:data}; undefined for a metric that has no histogram.
+ */
+export function histogramKey(metricName: string): string | undefined {
+  const match = DURATION_METRIC.exec(metricName);
+  if (!match) return undefined;
+  return match[1] === 'api:data' ? ALL_KEY : pairKey(match[1]);
 }
 
 /** 'resource:students,op:read' -> 'students read'; undefined for any other tag set. */

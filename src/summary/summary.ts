@@ -2,6 +2,7 @@
 // turned into latency `histograms`) and a short text summary for the console. Pure: unit-tested under Node with saved k6
 // summary data.
 import { histogramsFromMetrics, LADDER_STATS, type Histogram } from './latency-histogram.ts';
+import type { SegmentRecord } from '../phase/segment.ts';
 
 export interface MetricSummary {
   type: 'counter' | 'gauge' | 'rate' | 'trend';
@@ -111,9 +112,11 @@ export function textSummary(data: SummaryData, phase: string): string {
   const ensured = byTag(data, 'entities_ensured', 'resource');
   const existing = byTag(data, 'entities_existing', 'resource');
   if (Object.keys(ensured).length > 0) {
-    lines.push('entities (ensured / expected):');
+    // An instance of several is gated on count<=N (its part of the whole run's N); the merge judges count==N.
+    const part = Object.values(ensured).some((m) => Object.keys(m.thresholds ?? {}).some((t) => t.startsWith('count<=')));
+    lines.push(part ? 'entities (ensured by this instance / expected in the whole run):' : 'entities (ensured / expected):');
     for (const [resource, summary] of Object.entries(ensured).sort()) {
-      const expected = Object.keys(summary.thresholds ?? {})[0]?.replace(/^count==/, '') ?? '?';
+      const expected = Object.keys(summary.thresholds ?? {})[0]?.replace(/^count(==|<=)/, '') ?? '?';
       const found = existing[resource]?.values.count ?? 0;
       // found: already on the target (a re-run, or a district's own descriptors), not created by this run
       const note = found > 0 ? `  (${fmt.n(found)} already there)` : '';
@@ -157,9 +160,25 @@ export function summaryJson(data: SummaryData): string {
   return text === '{}' ? `{\n  "histograms": ${block}\n}` : `${text.slice(0, -2)},\n  "histograms": ${block}\n}`;
 }
 
+/** The lines around summary.json when it is printed to stdout (SUMMARY_TO_STDOUT=1), for tools/k8s/collect.sh. */
+export const STDOUT_SUMMARY_BEGIN = '=== dms-load-test summary.json begin ===';
+export const STDOUT_SUMMARY_END = '=== dms-load-test summary.json end ===';
+
+export interface SummaryOptions {
+  /** An instance of several: summary.json's `segment` field (src/phase/segment.ts). */
+  segment?: SegmentRecord;
+  /** Also print summary.json to stdout between STDOUT_SUMMARY_BEGIN and _END (a pod keeps no files). */
+  toStdout?: boolean;
+}
+
 /** The handleSummary return value: text to stdout, scrubbed JSON into the phase's results folder. */
-export function summaryOutputs(data: SummaryData, phase: string, resultsDir: string): Record<string, string> {
-  const outputs: Record<string, string> = { stdout: textSummary(data, phase) };
-  if (resultsDir) outputs[`${resultsDir}/summary.json`] = summaryJson(withHistograms(scrubSummary(data)));
+export function summaryOutputs(data: SummaryData, phase: string, resultsDir: string, options: SummaryOptions = {}): Record<string, string> {
+  const saved = withHistograms(scrubSummary(data));
+  if (options.segment) saved.segment = options.segment;
+  const json = summaryJson(saved);
+  let stdout = textSummary(data, phase);
+  if (options.toStdout) stdout += `${STDOUT_SUMMARY_BEGIN}\n${json}\n${STDOUT_SUMMARY_END}\n`;
+  const outputs: Record<string, string> = { stdout };
+  if (resultsDir) outputs[`${resultsDir}/summary.json`] = json;
   return outputs;
 }

@@ -94,3 +94,25 @@ test('summary.json: a metric k6 would not write, a setup_data left in, a broken 
 test('the checker refuses a keyword it does not know, rather than ignoring it', () => {
   assert.throws(() => validate({ type: 'object', minPropertys: 1 }, {}), /unknown keyword: "minPropertys"/);
 });
+
+test('summary.json of an instance of several (segment) and of their merge (merge) are valid; a merge without its verdict is not', async () => {
+  const { mergeSummaries } = await import('../../tools/merge/merge.ts');
+  const summary = read('test/tools/fixtures/smoke-sim/load/summary.json');
+  const thresholds = { entities_failed: ['count==0'] };
+  const instance = (segment: string, startedAt: string) => ({
+    ...clone(summary),
+    segment: { runId: 'r1', instances: 2, executionSegment: segment, executionSegmentSequence: '0,1/2,1', startedAt, finishedAt: '2026-11-24T03:22:00.000Z', thresholds },
+  });
+  const one = instance('0:1/2', '2026-11-24T03:21:00.000Z');
+  assert.deepEqual(validate(SUMMARY_SCHEMA, one), []);
+  const { summary: merged } = mergeSummaries([
+    { source: 'load/instance-1', summary: one as never, exitCode: 0 },
+    { source: 'load/instance-2', summary: instance('1/2:1', '2026-11-24T03:21:05.000Z') as never, exitCode: 99 },
+  ]);
+  assert.deepEqual(validate(SUMMARY_SCHEMA, clone(merged) as Record<string, unknown>), []);
+  const broken = clone(merged) as Record<string, Record<string, unknown>>;
+  delete broken.merge.exitCode;
+  assert.match(validate(SUMMARY_SCHEMA, broken).join('\n'), /\/merge: must have required property 'exitCode'/);
+  const lonely = { ...clone(summary), segment: { ...one.segment, instances: 1 } };
+  assert.match(validate(SUMMARY_SCHEMA, lonely).join('\n'), /\/segment\/instances/);
+});

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { TokenSource } from '../../tools/token-broker/token-source.ts';
 import { startBrokerServer } from '../../tools/token-broker/server.ts';
 import { KEPT_PER_OPERATION, ProblemStore } from '../../tools/token-broker/problems.ts';
+import { parseAllowedHosts } from '../../tools/token-broker/allowed-hosts.ts';
 
 test('the broker: key required; the first fetch latency goes to the first non-peek caller only', async () => {
   const fetchImpl = (async () => new Response(JSON.stringify({ access_token: 'tok', expires_in: 1800 }), { status: 200 })) as unknown as typeof fetch;
@@ -70,4 +71,38 @@ test('the problem store is bounded: five distinct problems per operation, the re
   assert.equal(store.dropped, 1);
   assert.equal(store.ofPhase('load').length, KEPT_PER_OPERATION);
   assert.equal(store.add(report(400)), 2, 'a kept kind still counts');
+});
+
+test('allowed hosts: loopback always, listed addresses and ranges (IPv4, IPv6, IPv4-mapped), nobody else', () => {
+  const allowed = parseAllowedHosts('10.0.0.12, 10.0.1.0/24 fd00::/64');
+  for (const address of ['127.0.0.1', '127.1.2.3', '::1', '10.0.0.12', '::ffff:10.0.0.12', '10.0.1.200', 'fd00::5']) assert.ok(allowed.allows(address), address);
+  for (const address of ['10.0.0.13', '10.0.2.1', '192.168.1.1', 'fd01::5', '', undefined]) assert.ok(!allowed.allows(address), String(address));
+  const loopbackOnly = parseAllowedHosts('');
+  assert.ok(loopbackOnly.allows('127.0.0.1'));
+  assert.ok(!loopbackOnly.allows('10.0.0.12'));
+  for (const bad of ['dms-host', '10.0.0.1/33', '10.0.0/24', '10.0.0.1/8/2', 'fd00::/129']) {
+    assert.throws(() => parseAllowedHosts(bad), (e: Error) => e.message.includes(`'${bad}'`) && /IP address or CIDR range/.test(e.message), bad);
+  }
+});
+
+test('instances report each phase done; the board answers who finished with which exit code', async () => {
+  const fetchImpl = (async () => new Response(JSON.stringify({ access_token: 'tok', expires_in: 1800 }), { status: 200 })) as unknown as typeof fetch;
+  const source = new TokenSource({ tokenUrl: 'http://dms/oauth/token', clientId: 'id', clientSecret: 's', marginSeconds: 60, fetchImpl });
+  const key = 'k'.repeat(16);
+  const broker = await startBrokerServer(source, key);
+  const post = (body: unknown, k = key) => fetch(`${broker.url}/instances/done`, { method: 'POST', headers: { 'x-broker-key': k }, body: JSON.stringify(body) });
+  const board = async (phase: string) => ((await (await fetch(`${broker.url}/instances?phase=${phase}`, { headers: { 'x-broker-key': key } })).json()) as { done: Record<string, number> }).done;
+  try {
+    assert.equal((await post({ phase: 'load', instance: 1, exitCode: 0 }, 'wrong-key-000000')).status, 403);
+    assert.deepEqual(await board('load'), {});
+    assert.deepEqual(((await (await post({ phase: 'load', instance: 2, exitCode: 99 })).json()) as { done: unknown }).done, { 2: 99 });
+    await post({ phase: 'load', instance: 1, exitCode: 0 });
+    assert.deepEqual(await board('load'), { 1: 0, 2: 99 });
+    assert.deepEqual(await board('readwrite'), {});
+    for (const bad of [{ phase: 'load', instance: 0, exitCode: 0 }, { phase: 'load', instance: 1, exitCode: 300 }, { phase: 'Load; drop', instance: 1, exitCode: 0 }, [1]]) {
+      assert.equal((await post(bad)).status, 400, JSON.stringify(bad));
+    }
+  } finally {
+    await broker.close();
+  }
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { byTag, retriesLine, scrubSummary, summaryOutputs, textSummary, thresholdResults, type SummaryData } from '../../src/summary/summary.ts';
+import { byTag, retriesLine, scrubSummary, STDOUT_SUMMARY_BEGIN, STDOUT_SUMMARY_END, summaryOutputs, textSummary, thresholdResults, type SummaryData } from '../../src/summary/summary.ts';
 
 const data: SummaryData = {
   setup_data: { auth: { accessToken: 'SECRET-TOKEN' } },
@@ -58,4 +58,27 @@ test('the text summary leads with outcomes; attempts and retries by reason are s
   assert.match(text, /^attempts 150 \(7\.5\/s\) {2}p95 4\.2 ms {2}p99 29\.1 ms {2}failed attempts 1\.33% {2}retried dependency 18, rate-limited 12$/m);
   assert.match(text, /FAILED dms_operation_failed: rate<=0\.01/);
   assert.equal(retriesLine({ metrics: {} }), 'retried none');
+});
+
+test('an instance of several: its summary.json carries the segment record; the text names its part of the whole', () => {
+  const part: SummaryData = {
+    state: { testRunDurationMs: 1000 },
+    metrics: { 'entities_ensured{resource:students}': { type: 'counter', values: { count: 48 }, thresholds: { 'count<=100': { ok: true } } } },
+  };
+  const segment = { runId: 'r', instances: 2, executionSegment: '0:1/2', executionSegmentSequence: '0,1/2,1', startedAt: 'a', finishedAt: 'b', thresholds: { 'entities_ensured{resource:students}': ['count==100'] } };
+  const outputs = summaryOutputs(part, 'load', '/tmp/r', { segment });
+  assert.deepEqual(JSON.parse(outputs['/tmp/r/summary.json']).segment, segment);
+  assert.match(outputs.stdout, /ensured by this instance \/ expected in the whole run/);
+  assert.match(outputs.stdout, /students\s+48 \/ 100\n/);
+  assert.equal('segment' in JSON.parse(summaryOutputs(part, 'load', '/tmp/r')['/tmp/r/summary.json']), false, 'a whole run has no segment field');
+});
+
+test('SUMMARY_TO_STDOUT: summary.json is printed whole between the markers (a pod keeps no files)', () => {
+  const outputs = summaryOutputs(data, 'load', '', { toStdout: true });
+  assert.equal(Object.keys(outputs).length, 1, 'no file without RESULTS_DIR');
+  const match = new RegExp(`${STDOUT_SUMMARY_BEGIN}\\n([\\s\\S]*)\\n${STDOUT_SUMMARY_END}\\n$`).exec(outputs.stdout);
+  assert.ok(match, outputs.stdout);
+  const parsed = JSON.parse(match[1]) as SummaryData;
+  assert.equal(parsed.metrics['entities_ensured{resource:students}'].values.count, 2);
+  assert.ok(!outputs.stdout.includes('SECRET-TOKEN'));
 });

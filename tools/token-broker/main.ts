@@ -1,4 +1,6 @@
-// CLI of the token broker. Configuration comes from the environment only, so secrets never show in `ps`.
+// CLI of the token broker. Configuration comes from the environment only, so secrets never show in `ps`:
+// BROKER_TOKEN_URL, CLIENT_ID, CLIENT_SECRET, BROKER_KEY, TOKEN_REFRESH_MARGIN_SECONDS, BROKER_INITIAL_RETRIES,
+// BROKER_HOST (bind address, default 127.0.0.1), BROKER_PORT (0: any free one), BROKER_ALLOWED_HOSTS.
 // Exit codes: 2 bad configuration, 3 credentials rejected, 4 token endpoint unreachable or failing,
 // 5 DMS's cap of active tokens for this client reached (429 too-many-tokens).
 import { CredentialsRejected, TokenCapReached, TokenSource } from './token-source.ts';
@@ -31,12 +33,18 @@ async function main(): Promise<void> {
     initialRetries: wholeNumber('BROKER_INITIAL_RETRIES', 0),
   });
   const key = required('BROKER_KEY');
+  let broker;
+  try {
+    // Listening first: a bad address or allowed-hosts entry, or a port in use, fails before a token is spent.
+    broker = await startBrokerServer(source, key, process.env.BROKER_HOST || '127.0.0.1', wholeNumber('BROKER_PORT', 0), process.env.BROKER_ALLOWED_HOSTS ?? '');
+  } catch (error) {
+    fail(2, `cannot listen on ${process.env.BROKER_HOST || '127.0.0.1'}:${process.env.BROKER_PORT || 0}: ${(error as Error).message}`);
+  }
   try {
     await source.get(); // the pre-flight credential check: the first token of the run
   } catch (error) {
     fail(error instanceof TokenCapReached ? 5 : error instanceof CredentialsRejected ? 3 : 4, (error as Error).message);
   }
-  const broker = await startBrokerServer(source, key, process.env.BROKER_HOST ?? '127.0.0.1', wholeNumber('BROKER_PORT', 0));
   process.stdout.write(`token-broker listening on ${broker.url}\n`);
   const stop = () => broker.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);

@@ -1,8 +1,11 @@
-// Loopback HTTP front of the TokenSource: VUs ask here instead of the token endpoint.
+// HTTP front of the TokenSource: VUs ask here instead of the token endpoint. On loopback by default; bound
+// to a network address for k6 instances on other hosts, it answers only the allowed hosts (allowed-hosts.ts).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { CredentialsRejected, type Token, type TokenSource } from './token-source.ts';
 import { parseProblem, ProblemStore } from './problems.ts';
+import { parseAllowedHosts, type AllowedHosts } from './allowed-hosts.ts';
+import { InstanceBoard, parseInstanceDone } from './instances.ts';
 
 export interface BrokerServer {
   server: Server;
@@ -13,10 +16,23 @@ export interface BrokerServer {
 /** A problem is a few KB; anything much larger is not one. */
 const MAX_PROBLEM_BYTES = 64 * 1024;
 
-export async function startBrokerServer(source: TokenSource, key: string, host = '127.0.0.1', port = 0): Promise<BrokerServer> {
-  const problems = new ProblemStore();
+/** What the handlers share: the token, the problems and instances reported, the key and who may ask. */
+interface BrokerState {
+  source: TokenSource;
+  problems: ProblemStore;
+  instances: InstanceBoard;
+  key: string;
+  allowed: AllowedHosts;
+}
+
+/**
+ * Starts the broker on host:port (port 0: any free one). `allowedHosts` (BROKER_ALLOWED_HOSTS' syntax)
+ * lists the addresses besides loopback that may connect; others get 403. Resolves once it listens.
+ */
+export async function startBrokerServer(source: TokenSource, key: string, host = '127.0.0.1', port = 0, allowedHosts = ''): Promise<BrokerServer> {
+  const state: BrokerState = { source, problems: new ProblemStore(), instances: new InstanceBoard(), key, allowed: parseAllowedHosts(allowedHosts) };
   const server = createServer((req, res) => {
-    handle(source, problems, key, req, res).catch((error: Error) => send(res, 500, { error: 'broker-failure', detail: error.message }));
+    handle(state, req, res).catch((error: Error) => send(res, 500, { error: 'broker-failure', detail: error.message }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -26,13 +42,19 @@ export async function startBrokerServer(source: TokenSource, key: string, host =
   const boundPort = typeof address === 'object' && address ? address.port : port;
   return {
     server,
-    url: `http://${host}:${boundPort}`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
-async function handle(source: TokenSource, problems: ProblemStore, key: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(state: BrokerState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { source, problems, instances, key } = state;
   const [path, query = ''] = (req.url ?? '/').split('?');
+  // From this machine a connection to a network address of its own comes from that address: allowed like loopback.
+  const fromThisMachine = req.socket.remoteAddress !== undefined && req.socket.remoteAddress === req.socket.localAddress;
+  if (!fromThisMachine && !state.allowed.allows(req.socket.remoteAddress)) {
+    return send(res, 403, { error: 'host-not-allowed', detail: `${String(req.socket.remoteAddress)} is not in BROKER_ALLOWED_HOSTS (${state.allowed.text || 'loopback only'})` });
+  }
   if (req.method === 'GET' && path === '/health') return send(res, 200, { status: 'ok' });
   if (!keyMatches(req.headers['x-broker-key'], key)) return send(res, 403, { error: 'forbidden', detail: 'missing or wrong X-Broker-Key' });
   if (req.method === 'GET' && path === '/stats') {
@@ -59,6 +81,21 @@ async function handle(source: TokenSource, problems: ProblemStore, key: string, 
     const phase = new URLSearchParams(query).get('phase');
     if (!phase) return send(res, 400, { error: 'phase-required', detail: 'GET /problems?phase=<load|readwrite>' });
     return send(res, 200, { problems: problems.ofPhase(phase) });
+  }
+  // Instances on other hosts (docs/scale-out.md): who finished which phase, so the first host knows when
+  // the broker may stop and a full run when every host may start its readwrite phase.
+  if (req.method === 'POST' && path === '/instances/done') {
+    const body = await readBody(req);
+    if (body === undefined) return send(res, 413, { error: 'too-large', detail: 'an instance report is a few bytes' });
+    const parsed = parseInstanceDone(body);
+    if (!parsed.ok) return send(res, 400, { error: 'invalid-instance-report', detail: parsed.detail });
+    instances.report(parsed.done);
+    return send(res, 200, { phase: parsed.done.phase, done: instances.ofPhase(parsed.done.phase) });
+  }
+  if (req.method === 'GET' && path === '/instances') {
+    const phase = new URLSearchParams(query).get('phase');
+    if (!phase) return send(res, 400, { error: 'phase-required', detail: 'GET /instances?phase=<load|readwrite>' });
+    return send(res, 200, { phase, done: instances.ofPhase(phase) });
   }
   return send(res, 404, { error: 'not-found', detail: `${req.method} ${path}` });
 }
