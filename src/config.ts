@@ -16,6 +16,27 @@ export interface Thresholds {
   checksRate: number;
 }
 
+/**
+ * The capacity phase (src/scenarios/capacity.ts): open-model steps of the readwrite mix, each held for
+ * stepDuration, from startRate up to maxRate (iterations/s), and the rule that says a step broke.
+ */
+export interface CapacityConfig {
+  /** Iterations per second of the first step. */
+  startRate: number;
+  /** Iterations per second added per step. */
+  stepRate: number;
+  /** Highest step, iterations per second (the last step is exactly this rate). */
+  maxRate: number;
+  /** How long each step is held (a k6 duration). */
+  stepDuration: string;
+  /** VUs k6 may keep busy (pre-allocated, so no VU is started mid-step). */
+  vus: number;
+  /** A step breaks when its p95 is more than this share above the first step's (0.5 = 50%)... */
+  p95Growth: number;
+  /** ...and at least this many ms above it (a 2 ms p95 growing by 1.1 ms is noise, not saturation). */
+  p95GrowthMinMs: number;
+}
+
 export interface SuiteConfig {
   apiBaseUrl: string;
   dataApiUrl: string;
@@ -24,6 +45,8 @@ export interface SuiteConfig {
   clientSecret: string;
   tokenBrokerUrl: string;
   tokenBrokerKey: string;
+  /** k6's own REST API metrics endpoint (http://127.0.0.1:PORT/v1/metrics), set by the runner; '' when run bare. */
+  liveMetricsUrl: string;
   tokenRefreshMarginSeconds: number;
   profileName: string;
   data: DataProfile;
@@ -34,6 +57,7 @@ export interface SuiteConfig {
   /** Iterations per second of the readwrite phase (open model); 0 = closed model, VUs loop without pause. */
   readwriteRate: number;
   readwriteMix: Record<Operation, number>;
+  capacity: CapacityConfig;
   thresholds: Thresholds;
   resultsDir: string;
   runId: string;
@@ -63,6 +87,16 @@ function fraction(env: Env, name: string, fallback: number): number {
   const value = Number(raw);
   if (!/^\d*\.?\d+$/.test(raw) || value > 1) {
     throw new ConfigError(`${name}='${raw}' must be a number between 0 and 1`);
+  }
+  return value;
+}
+
+/** A decimal number from min to max, e.g. '0.5'. */
+function decimal(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name, String(fallback));
+  const value = Number(raw);
+  if (!/^\d*\.?\d+$/.test(raw) || value < min || value > max) {
+    throw new ConfigError(`${name}='${raw}' must be a number from ${min} to ${max}`);
   }
   return value;
 }
@@ -101,6 +135,26 @@ export function durationSeconds(value: string): number {
   return (h ? parseInt(h, 10) * 3600 : 0) + (m ? parseInt(m, 10) * 60 : 0) + (s ? parseFloat(s) : 0);
 }
 
+/** The capacity phase's settings; the highest step must not be below the first. */
+export function loadCapacityConfig(env: Env): CapacityConfig {
+  const capacity: CapacityConfig = {
+    startRate: integer(env, 'CAPACITY_START_RATE', 10, 1),
+    stepRate: integer(env, 'CAPACITY_STEP_RATE', 10, 1),
+    maxRate: integer(env, 'CAPACITY_MAX_RATE', 100, 1),
+    stepDuration: duration(env, 'CAPACITY_STEP_DURATION', '30s'),
+    vus: integer(env, 'VUS_CAPACITY_PHASE', 20, 1),
+    p95Growth: decimal(env, 'CAPACITY_P95_GROWTH', 0.5, 0, 100),
+    p95GrowthMinMs: integer(env, 'CAPACITY_P95_GROWTH_MIN_MS', 10, 0),
+  };
+  if (capacity.maxRate < capacity.startRate) {
+    throw new ConfigError(`CAPACITY_MAX_RATE=${capacity.maxRate} is below CAPACITY_START_RATE=${capacity.startRate}; the steps go from the start rate up to the maximum`);
+  }
+  if (durationSeconds(capacity.stepDuration) < 1) {
+    throw new ConfigError(`CAPACITY_STEP_DURATION='${capacity.stepDuration}' is shorter than 1s; a step must be long enough to judge`);
+  }
+  return capacity;
+}
+
 export function loadConfig(env: Env): SuiteConfig {
   const apiBaseUrl = text(env, 'API_BASE_URL', '').replace(/\/+$/, '');
   if (!/^https?:\/\/\S+$/.test(apiBaseUrl)) {
@@ -124,6 +178,7 @@ export function loadConfig(env: Env): SuiteConfig {
     clientSecret: text(env, 'CLIENT_SECRET', ''),
     tokenBrokerUrl: text(env, 'TOKEN_BROKER_URL', '').replace(/\/+$/, ''),
     tokenBrokerKey: text(env, 'TOKEN_BROKER_KEY', ''),
+    liveMetricsUrl: text(env, 'LIVE_METRICS_URL', ''),
     tokenRefreshMarginSeconds: integer(env, 'TOKEN_REFRESH_MARGIN_SECONDS', 60, 0),
     profileName: text(env, 'PROFILE', 'custom'),
     data,
@@ -133,6 +188,7 @@ export function loadConfig(env: Env): SuiteConfig {
     durationReadwrite: duration(env, 'DURATION_READWRITE_PHASE', '1m'),
     readwriteRate: integer(env, 'READWRITE_RATE', 0, 0),
     readwriteMix: parseMix(text(env, 'READWRITE_MIX', 'read=35,query=20,update=20,create=15,delete=10')),
+    capacity: loadCapacityConfig(env),
     thresholds: {
       p95MsLoad: integer(env, 'THRESHOLD_P95_MS_LOAD', 1000, 1),
       p95MsReadwrite: integer(env, 'THRESHOLD_P95_MS_READWRITE', 500, 1),

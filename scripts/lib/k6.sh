@@ -11,6 +11,7 @@ K6_PHASE="" # the phase whose k6 is running (for the record when the runner ends
 K6_CMD=()
 K6_INT_SENT=0 # set when the runner has passed a SIGINT on to the running k6
 K6_STOP_STATUS="" # k6's exit status when k6_stop ended it
+K6_PORT="" # the port of the running k6's REST API
 
 # --quiet when the progress poller shows progress instead (k6 prints a progress line every second when
 # its output is not a terminal); the end-of-test summary is printed either way. The user's outputs
@@ -86,6 +87,8 @@ _k6_exec() {
   unset K6_HTTP_DEBUG K6_OUT
   export PROFILE="$OPT_PROFILE" TARGET RUN_ID RESULTS_DIR="$phase_dir"
   export TOKEN_BROKER_URL="$BROKER_URL" TOKEN_BROKER_KEY="$BROKER_KEY"
+  # k6's own REST API, for a scenario that judges its progress live (capacity: the steps ended so far).
+  export LIVE_METRICS_URL="http://127.0.0.1:$K6_PORT/v1/metrics"
   if ((OPT_DASHBOARD == 1)); then
     export K6_WEB_DASHBOARD=true K6_WEB_DASHBOARD_EXPORT="$phase_dir/dashboard.html"
     # k6 skips the saved report for runs shorter than three periods (10 s by default): sample every 2 s.
@@ -118,6 +121,7 @@ k6_run_phase() {
   local phase="$1" phase_dir="$RUN_DIR/$1" port
   mkdir -p "$phase_dir"
   port="$(node "$LIB_DIR/js/net.mjs" free-port)"
+  K6_PORT="$port"
   k6_command "$phase" "$port" "$phase_dir" --mkdir
   log_step "phase $phase: $(k6_command_text "$phase" "$port" "$phase_dir")"
   log_info "k6 REST API (live status): http://127.0.0.1:$port/v1/status; results: $phase_dir"
@@ -150,7 +154,7 @@ k6_run_phase() {
     log_warn "phase $phase: k6 saved no dashboard.html (it saves one only for a phase longer than three periods of K6_WEB_DASHBOARD_PERIOD, ${K6_WEB_DASHBOARD_PERIOD:-2s})"
   fi
   k6_save_problems "$phase" "$phase_dir"
-  k6_explain_exit "$phase" "$PHASE_EXIT" "$phase_dir"
+  workload_verdict "$phase" "$phase_dir" || k6_explain_exit "$phase" "$PHASE_EXIT" "$phase_dir"
 }
 
 # The problems the phase's VUs reported to the token broker (first of each kind, with counts) go into

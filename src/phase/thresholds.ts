@@ -31,6 +31,13 @@ export function phaseThresholds(config: SuiteConfig, p95Ms: number, gates = { ch
   return map;
 }
 
+/** The same metrics and sub-metrics without their gates: shown in the summary, never failing the phase. */
+export function informational(map: ThresholdMap): ThresholdMap {
+  const out: ThresholdMap = {};
+  for (const name of Object.keys(map)) out[name] = [];
+  return out;
+}
+
 /**
  * Sub-metrics per resource and operation for the breakdown tables. Request counts come from the duration
  * trend's `count`; every sub-metric costs k6 work on every sample, so there is no http_reqs one.

@@ -134,3 +134,45 @@ export function opLatencyChart(phase: string, rows: readonly OpRow[]): ChartSpec
     ],
   };
 }
+
+/** The capacity steps as the report draws them (summary.json's `capacity.steps`). */
+export interface CapacityStepPoint {
+  index: number;
+  rate: number;
+  requestsPerSecond: number;
+  operationsPerSecond?: number;
+  p95Ms?: number;
+  held: boolean;
+  judged: boolean;
+}
+
+/**
+ * Throughput and p95 per capacity step (x: the step's planned iterations/s), with the p95 limit and the
+ * growth limit (the first step's p95 raised by p95Growth, at least p95GrowthMinMs more) as dashed lines.
+ */
+export function capacityCharts(phase: string, steps: readonly CapacityStepPoint[], rule: { p95LimitMs: number; p95Growth: number; p95GrowthMinMs: number }): ChartSpec[] {
+  if (steps.length === 0) return [];
+  const labels = steps.map((s) => `${s.rate}/s${s.judged ? (s.held ? '' : ' (broke)') : ' (cut short)'}`);
+  const base = { phase, labels, type: 'line' as const, height: 260 };
+  const first = steps[0].p95Ms;
+  const growthLimit = first === undefined ? undefined : Math.max(first * (1 + rule.p95Growth), first + rule.p95GrowthMinMs);
+  const p95: ChartDataset[] = [
+    { label: 'p95 of the step', data: steps.map((s) => num(s.p95Ms)), color: COLORS.orange },
+    { label: `p95 limit (${rule.p95LimitMs} ms)`, data: steps.map(() => rule.p95LimitMs), color: COLORS.red, dashed: true },
+  ];
+  if (growthLimit !== undefined) p95.push({ label: `first step's p95 + ${Math.round(rule.p95Growth * 100)}%`, data: steps.map(() => num(growthLimit)), color: COLORS.purple, dashed: true });
+  return [
+    {
+      ...base,
+      id: `${phase}-capacity-throughput`,
+      title: 'Throughput per step (x: planned iterations/s)',
+      yTitle: 'per second',
+      datasets: [
+        { label: 'data requests/s', data: steps.map((s) => num(s.requestsPerSecond)), color: COLORS.blue },
+        { label: 'operations/s', data: steps.map((s) => num(s.operationsPerSecond)), color: COLORS.green },
+        { label: 'planned iterations/s', data: steps.map((s) => s.rate), color: COLORS.grey, dashed: true },
+      ],
+    },
+    { ...base, id: `${phase}-capacity-p95`, title: 'p95 per step (x: planned iterations/s)', yTitle: 'ms', datasets: p95 },
+  ];
+}

@@ -10,6 +10,8 @@
 // they existed fall back to `dms_unexpected_status` (answers the client did not expect, after retries).
 import { ALL, type Comparison, type RowComparison } from '../baseline/baseline.ts';
 import { opRows, subMetrics, thresholdRows, type SummaryData } from './model.ts';
+import { capacityLine } from '../../src/workloads/capacity.ts';
+import { asCapacity } from '../workloads/capacity-text.ts';
 import type { PhaseResults, ResultsFolder } from './results.ts';
 
 /** How many items a list at the top shows before "and N more". */
@@ -270,6 +272,11 @@ export const CAP_MIN_COUNT = 100;
 /** A share of a handful of answers is no evidence: the share rule needs at least this many. */
 export const CAP_MIN_SHARE_COUNT = 10;
 
+/** The setting that sizes a phase's VU pool: VUS_READWRITE_PHASE, VUS_CAPACITY_PHASE, ... */
+export function vusSetting(phase: string): string {
+  return `VUS_${phase.toUpperCase().replace(/-/g, '_')}_PHASE`;
+}
+
 export function capsOf(phase: string, data: SummaryData, isStandIn: boolean): Cap[] {
   const caps: Cap[] = [];
   const retries = new Map(retryRowsOf(phase, data).map((r) => [r.reason, r.count]));
@@ -316,7 +323,7 @@ export function capsOf(phase: string, data: SummaryData, isStandIn: boolean): Ca
       kind: waited > 0 ? 'target-waits' : 'load-generator',
       text: waited > 0
         ? `k6 dropped ${dropped} of ${dropped + done} planned iterations: its VUs were busy waiting on DMS (${waited} retried answers, above), so the arrival rate was not met; that is DMS's doing, not the load generator's`
-        : `k6 dropped ${dropped} of ${dropped + done} planned iterations: every VU was busy, either because DMS answered slower than the VU pool allows for at this rate (raise VUS_READWRITE_PHASE) or because k6 lacked CPU; compare the latency with earlier runs before blaming DMS`,
+        : `k6 dropped ${dropped} of ${dropped + done} planned iterations: every VU was busy, either because DMS answered slower than the VU pool allows for at this rate (raise ${vusSetting(phase)}) or because k6 lacked CPU; compare the latency with earlier runs before blaming DMS`,
     });
   }
   return caps;
@@ -347,17 +354,21 @@ export function buildFindings({ results, status, comparison }: FindingsInput): F
   const isStandIn = results.run?.target === 'sim';
   const reasons: string[] = [];
   if (status !== 'PASS' && results.run?.reason) reasons.push(results.run.reason);
+  // (A failed run's capacity, if any, is in its reason or in the phase's own section.)
   const failures: FailureRow[] = [];
   const failureTotals: FailureTotals[] = [];
   const problems: ProblemRow[] = [];
   const retries: RetryRow[] = [];
   const caps: Cap[] = [];
   let thresholdsTotal = 0;
+  const capacities: string[] = [];
   for (const p of results.phases) {
     if (!p.summary) {
       if (status !== 'PASS') reasons.push(`phase ${p.name}: no summary (k6 did not finish it)`);
       continue;
     }
+    const capacity = asCapacity((p.summary as { capacity?: unknown }).capacity);
+    if (capacity) capacities.push(`phase ${p.name}: ${capacityLine(capacity)}`);
     const thresholds = thresholdRows(p.summary);
     thresholdsTotal += thresholds.length;
     for (const t of thresholds.filter((x) => !x.ok)) {
@@ -375,6 +386,8 @@ export function buildFindings({ results, status, comparison }: FindingsInput): F
   if (baseline && comparison?.verdict !== 'pass') reasons.push(`baseline ${baseline.name}: ${baseline.verdict}`);
   if (status === 'PASS' && reasons.length === 0) {
     const phases = results.phases.filter((p) => p.summary).map((p) => p.name);
+    // A capacity is the result of its phase: said first, then the thresholds of the others.
+    reasons.push(...capacities);
     reasons.push(`all ${thresholdsTotal} thresholds passed${phases.length ? ` (${phases.join(', ')})` : ''}${baseline ? `; baseline ${baseline.name}: ${baseline.verdict}` : ''}`);
   }
   failures.sort((a, b) => failedOf(b) - failedOf(a));

@@ -7,6 +7,7 @@ import type { CheckRow, CountRow, EntityRow, OpRow, SimRouteRow, ThresholdRow } 
 import type { PhaseView, ReportView } from './view.ts';
 import { failureText, sharePercent } from './answer.ts';
 import { TOP, type Findings, type FailureRow, type ProblemRow, type SlowPair } from './findings.ts';
+import { capacityLine, stepName, type StepVerdict } from '../../src/workloads/capacity.ts';
 
 const ms = (v: number | undefined) => formatMs(v);
 const pct = (v: number | undefined) => (v === undefined ? '-' : formatPercent(v));
@@ -219,6 +220,36 @@ function answerSection(f: Findings): string {
   return out.join('\n');
 }
 
+const capacityColumns: Column<StepVerdict>[] = [
+  { head: 'step', cell: (r) => stepName(r) },
+  { head: 'iterations (planned)', cell: (r) => `${n(r.iterations)} (${n(r.planned)})`, num: true },
+  { head: 'requests/s', cell: (r) => rate(r.requestsPerSecond), num: true },
+  { head: 'operations/s', cell: (r) => rate(r.operationsPerSecond), num: true },
+  { head: 'p95', cell: (r) => ms(r.p95Ms), num: true },
+  { head: 'failed after retries', cell: (r) => pct(r.errorRate), num: true },
+  { head: 'operations failed', cell: (r) => pct(r.operationErrorRate), num: true },
+  { head: 'verdict', cell: (r) => (!r.judged ? `not judged: ${r.reason ?? ''}` : r.held ? 'held' : `BROKE: ${r.reason ?? ''}`) },
+];
+
+/** The capacity phase's answer: the figure, what ended the ramp, the steps and their charts. */
+function capacitySection(view: ReportView, p: PhaseView): string {
+  const c = p.capacity;
+  if (!c) return '';
+  const rule = c.rule;
+  const out: string[] = ['<h3>Capacity</h3>'];
+  out.push(`<p id="capacity-${esc(p.name)}" class="${c.sustainable ? '' : 'banner fail'}"><strong>${esc(capacityLine(c))}</strong></p>`);
+  out.push(`<p>The ramp ended: ${esc(c.stoppedBy)}.</p>`);
+  out.push(
+    `<p class="note">Each step is judged on its own samples (the k6 tag <code>step</code>). A step breaks the SLO when its p95 is above ${esc(ms(rule.p95LimitMs))}, ` +
+      `or more than ${Math.round(rule.p95Growth * 100)}% (and at least ${esc(ms(rule.p95GrowthMinMs))}) above the first step's; when more than ${esc(pct(rule.errorRate))} of its data requests failed after retries ` +
+      `(operations: ${esc(pct(rule.operationErrorRate))}); or when more than ${esc(pct(rule.errorRate))} of its planned iterations could not start (dropped iterations). ` +
+      'The sustainable capacity is the highest step that held with every step below it. Requests/s count attempts; operations/s the mix operations.</p>',
+  );
+  out.push(table(capacityColumns, c.steps, { id: `capacity-steps-${p.name}`, className: 'compact', rowClass: (r) => (!r.judged ? 'idle' : r.held ? 'good' : 'bad') }));
+  out.push(`<div class="charts">${chartBoxes(view, p.capacityChartIds)}</div>`);
+  return out.join('\n');
+}
+
 function phaseSection(view: ReportView, p: PhaseView): string {
   const out: string[] = [];
   const exit = p.exitCode === undefined ? '' : ` (k6 exit code ${p.exitCode})`;
@@ -243,6 +274,7 @@ function phaseSection(view: ReportView, p: PhaseView): string {
   } else {
     out.push(`<p class="banner fail">No summary.json for this phase in ${esc(p.dir)}: k6 did not finish it (see console.log in the results folder).</p>`);
   }
+  out.push(capacitySection(view, p));
   out.push('<h3>Over time</h3>');
   if (!p.hasTimeseries) {
     out.push(

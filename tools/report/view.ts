@@ -1,6 +1,8 @@
 // Everything the page shows, as plain values: one ReportView from one results folder. Pure, unit-tested.
 import { COMPARISON_FORMATS, type Comparison } from '../baseline/baseline.ts';
-import { MIN_CHART_POINTS, opLatencyChart, timeseriesCharts, type ChartSpec } from './charts.ts';
+import { capacityCharts, MIN_CHART_POINTS, opLatencyChart, timeseriesCharts, type ChartSpec } from './charts.ts';
+import type { CapacityResult } from '../../src/workloads/capacity.ts';
+import { asCapacity } from '../workloads/capacity-text.ts';
 import { buildFindings, failureRows, isOpenModel, type FailureRow, type Findings } from './findings.ts';
 import {
   checkRows,
@@ -49,6 +51,9 @@ export interface PhaseView {
   retries: CountRow[];
   checks: CheckRow[];
   chartIds: string[];
+  /** The capacity phase's steps and sustainable capacity (summary.json `capacity`). */
+  capacity?: CapacityResult;
+  capacityChartIds: string[];
 }
 
 export interface ReportView {
@@ -128,6 +133,9 @@ export function buildView(results: ResultsFolder): ReportView {
     const ops = opLatencyChart(p.name, rows);
     if (ops) phaseCharts.push(ops);
     charts.push(...phaseCharts);
+    const capacity = asCapacity((s as { capacity?: unknown } | undefined)?.capacity);
+    const stepCharts = capacity ? capacityCharts(p.name, capacity.steps, capacity.rule) : [];
+    charts.push(...stepCharts);
     return {
       name: p.name,
       dir: p.dir,
@@ -150,6 +158,8 @@ export function buildView(results: ResultsFolder): ReportView {
       retries: s ? retryRows(s) : [],
       checks: s ? checkRows(s) : [],
       chartIds: phaseCharts.map((c) => c.id),
+      capacity,
+      capacityChartIds: stepCharts.map((c) => c.id),
     };
   });
   const sim = results.simStats as { tokens?: Record<string, unknown>; documents?: Record<string, unknown> } | undefined;

@@ -39,6 +39,13 @@ export const SETTINGS = [
   { name: 'DURATION_READWRITE_PHASE', kind: 'duration', def: '1m', help: 'length of the readwrite phase' },
   { name: 'READWRITE_RATE', kind: 'int', min: 0, def: '0', help: 'readwrite iterations per second (open model); 0 = each VU loops without pause' },
   { name: 'READWRITE_MIX', kind: 'mix', def: 'read=35,query=20,update=20,create=15,delete=10', help: 'readwrite operation weights' },
+  { name: 'VUS_CAPACITY_PHASE', kind: 'int', min: 1, def: '20', help: 'capacity phase: VUs k6 keeps ready for the arrival rate (all pre-allocated)' },
+  { name: 'CAPACITY_START_RATE', kind: 'int', min: 1, def: '10', help: 'capacity phase: iterations/s of the first step (readwrite mix, open model)' },
+  { name: 'CAPACITY_STEP_RATE', kind: 'int', min: 1, def: '10', help: 'capacity phase: iterations/s added per step' },
+  { name: 'CAPACITY_MAX_RATE', kind: 'int', min: 1, def: '100', help: 'capacity phase: iterations/s of the last step (at least CAPACITY_START_RATE)' },
+  { name: 'CAPACITY_STEP_DURATION', kind: 'duration', def: '30s', help: 'capacity phase: how long each step is held and judged' },
+  { name: 'CAPACITY_P95_GROWTH', kind: 'decimal', min: 0, max: 100, def: '0.5', help: 'capacity phase: a step breaks when its p95 is this share above the first step\'s (0.5 = 50%)' },
+  { name: 'CAPACITY_P95_GROWTH_MIN_MS', kind: 'int', min: 0, def: '10', help: 'capacity phase: ...and at least this many ms above it (ms)' },
   { name: 'THRESHOLD_P95_MS_LOAD', kind: 'int', min: 1, def: '1000', help: 'load phase: p95 latency limit of data calls (ms)' },
   { name: 'THRESHOLD_P95_MS_READWRITE', kind: 'int', min: 1, def: '500', help: 'readwrite phase: p95 latency limit (ms)' },
   { name: 'THRESHOLD_ERROR_RATE', kind: 'fraction', def: '0.01', help: 'highest allowed rate of data requests failed after their retries' },
@@ -69,6 +76,10 @@ export function checkValue(setting, value) {
       const n = Number(value);
       if (n < low || (high !== undefined && n > high) || !Number.isSafeInteger(n)) return `must be a whole number ${range}`;
       return null;
+    }
+    case 'decimal': {
+      const ok = /^\d*\.?\d+$/.test(value) && Number(value) >= setting.min && Number(value) <= setting.max;
+      return ok ? null : `must be a number from ${setting.min} to ${setting.max}, e.g. ${setting.def}`;
     }
     case 'fraction':
       return /^\d*\.?\d+$/.test(value) && Number(value) <= 1 ? null : 'must be a number from 0 to 1, e.g. 0.01';

@@ -1,0 +1,61 @@
+#!/usr/bin/env bats
+# The workload phases on the command line (fast, no k6 run): which phases a run has on the stand-in and on
+# a DMS, and settings that are refused before anything starts (exit 2, no results folder).
+
+load helpers
+
+setup() {
+  setup_project
+}
+
+teardown() {
+  teardown_project
+}
+
+@test "--phase capacity on the stand-in runs the load phase first (it starts empty): the plan and the banner say so" {
+  run "$RUNNER" --phase capacity --dry-run
+  assert_status 0
+  assert_output_has "phase     capacity (load first: the stand-in starts empty; then capacity)"
+  assert_output_has "7. phase load: k6 run"
+  assert_output_has "8. phase capacity: k6 run --address 127.0.0.1:<free port> --quiet dist/capacity.js"
+  assert_output_has "LIVE_METRICS_URL (k6's REST API)"
+}
+
+@test "--phase capacity against a DMS runs over the data loaded earlier: capacity alone" {
+  API_BASE_URL=http://127.0.0.1:9 CLIENT_ID=key CLIENT_SECRET=secret run "$RUNNER" --phase capacity --target dms --dry-run
+  assert_status 0
+  assert_output_has "phase     capacity"
+  assert_output_has "phase capacity: k6 run"
+  assert_output_lacks "phase load: k6 run"
+}
+
+@test "a capacity maximum below its start is refused before anything starts, naming both settings and their sources" {
+  printf 'CAPACITY_START_RATE=50\n' >>"$PROJECT/.env.profiles/smoke.env"
+  CAPACITY_MAX_RATE=40 run "$RUNNER" --phase capacity
+  assert_status 2
+  assert_output_has "CAPACITY_MAX_RATE=40 (shell) is below CAPACITY_START_RATE=50 (.env.profiles/smoke.env)"
+  assert_output_has "raise CAPACITY_MAX_RATE or lower CAPACITY_START_RATE"
+  refute compgen -G "$RESULTS_ROOT/2*"
+}
+
+@test "the same maximum does not matter to a run without the capacity phase" {
+  use_fake_k6
+  CAPACITY_START_RATE=50 CAPACITY_MAX_RATE=40 run "$RUNNER" --phase load
+  assert_status 0
+}
+
+@test "bad capacity values are refused with the variable, where it was set and a fix" {
+  CAPACITY_P95_GROWTH=half run "$RUNNER" --phase capacity
+  assert_status 2
+  assert_output_has "CAPACITY_P95_GROWTH='half' must be a number from 0 to 100, e.g. 0.5."
+  CAPACITY_STEP_DURATION=10 run "$RUNNER" --phase capacity
+  assert_status 2
+  assert_output_has "CAPACITY_STEP_DURATION='10' must be a duration"
+}
+
+@test "an unknown phase lists the phases there are" {
+  run "$RUNNER" --phase capacityy
+  assert_status 2
+  assert_output_has "unknown phase 'capacityy'"
+  assert_output_has "Use --phase load, readwrite, full or capacity."
+}

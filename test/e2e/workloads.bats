@@ -1,0 +1,68 @@
+#!/usr/bin/env bats
+# End to end: the workload phases through run-load-test.sh with the real k6 against the stand-in (which
+# starts empty, so each run loads the smoke data set first). Short steps keep each run under a minute.
+
+load ../bats/helpers
+
+setup() {
+  setup_project
+  # Four steps of 4 s: 10, 20, 30 and 40 iterations/s of the readwrite mix, with 4 VUs.
+  export CAPACITY_START_RATE=10 CAPACITY_STEP_RATE=10 CAPACITY_MAX_RATE=40 CAPACITY_STEP_DURATION=4s VUS_CAPACITY_PHASE=4
+}
+
+teardown() {
+  teardown_project
+}
+
+# capacity_field DIR EXPRESSION: a value of <run>/capacity/summary.json's `capacity` (as `c`).
+capacity_field() {
+  json_get "$1/capacity/summary.json" "(c => $2)(j.capacity)"
+}
+
+@test "capacity: every step holds on the stand-in; 100 ms more per request and the same VUs sustain less, the ramp stopped at the broken step" {
+  run "$RUNNER" --phase capacity
+  assert_status 0
+  local fast slow
+  fast="$(run_dir)"
+  [ "$(json_get "$fast/run.json" 'j.phases.map((p) => p.name + ":" + p.exitCode).join(",")')" = "load:0,capacity:0" ]
+  [ "$(capacity_field "$fast" 'c.steps.map((s) => s.rate + ":" + s.held).join(",")')" = "10:true,20:true,30:true,40:true" ]
+  [ "$(capacity_field "$fast" 'c.sustainable.rate')" = 40 ]
+  [[ "$(capacity_field "$fast" 'c.stoppedBy')" == "every step held up to CAPACITY_MAX_RATE (40 iterations/s)"* ]]
+  assert_output_has "sustainable capacity: "
+  assert_output_has "PASS  phase capacity"
+  # each step is judged on its own samples: its iterations are the ones planned for it (10 per second, 4 s)
+  [ "$(capacity_field "$fast" 'c.steps.every((s) => Math.abs(s.iterations - s.planned) <= 2)')" = true ]
+  grep -q 'id="capacity-steps-capacity"' "$fast/report.html"
+  grep -q '"capacity-capacity-throughput"' "$fast/report.html"
+
+  mv "$fast" "$BATS_TEST_TMPDIR/fast"
+  fast="$BATS_TEST_TMPDIR/fast"
+  rm -f "$RESULTS_ROOT/latest"
+  # About 170 ms per iteration: 4 VUs sustain some 20 iterations/s, so k6 drops iterations at a lower step.
+  SIM_LATENCY_MS=100 run "$RUNNER" --phase capacity
+  assert_status 0
+  slow="$(run_dir)"
+  assert_output_has "k6 exit code 108; the ramp ended: step "
+  [ "$(json_get "$slow/run.json" j.status)" = PASS ]
+  local slow_rate
+  slow_rate="$(capacity_field "$slow" 'c.sustainable.rate')"
+  [[ "$slow_rate" -ge 10 && "$slow_rate" -lt 40 ]]
+  [ "$(node -e "console.log($(capacity_field "$slow" 'c.sustainable.requestsPerSecond') < $(capacity_field "$fast" 'c.sustainable.requestsPerSecond'))")" = true ]
+  # the first broken step is the one after the capacity, and the live judgement stopped the ramp there
+  [ "$(capacity_field "$slow" 'c.steps[c.firstBroken].rate')" = $((slow_rate + 10)) ]
+  [[ "$(capacity_field "$slow" 'c.steps[c.firstBroken].reason')" == *"planned iterations could not start"* ]]
+  [ "$(capacity_field "$slow" 'c.steps.filter((s) => s.judged).length')" -lt 4 ]
+}
+
+@test "capacity: even the first step breaks the SLO: FAIL (exit 99), no capacity, the reason recorded" {
+  SIM_LATENCY_MS=30 THRESHOLD_P95_MS_READWRITE=20 run "$RUNNER" --phase capacity
+  assert_status 99
+  local dir
+  dir="$(run_dir)"
+  [ "$(capacity_field "$dir" 'c.sustainable')" = null ]
+  [ "$(capacity_field "$dir" 'c.firstBroken')" = 0 ]
+  assert_output_has "FAIL  phase capacity"
+  [[ "$(json_get "$dir/run.json" j.reason)" == "phase capacity: no sustainable capacity: step 1 (10 iterations/s) broke the SLO: p95 "*" above the 20 ms limit" ]]
+  [[ "${lines[-1]}" == "FAIL  smoke capacity against the stand-in (exit code 99, phase capacity: no sustainable capacity: step 1 (10 iterations/s) broke the SLO: p95 "* ]]
+  grep -q 'no sustainable capacity' "$dir/report.html"
+}
