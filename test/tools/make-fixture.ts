@@ -1,19 +1,25 @@
 // Records test/tools/fixtures/smoke-sim: a real run of ./run-load-test.sh against the stand-in (smoke,
-// with 2,500 students so the load phase lasts long enough for a curve, and a 10 s readwrite phase).
+// with 2,500 students so the load phase lasts long enough for a curve, and a 10 s readwrite phase); with
+// the argument `capacity`, test/tools/fixtures/capacity-sim: a capacity run (steps of 10 iterations/s, 4 s
+// each, 4 VUs, 80 ms added per request, so some steps hold and one breaks on dropped iterations).
 // Re-run after a change of the results folder's shape:
-//   node --import tsx test/tools/make-fixture.ts
+//   node --import tsx test/tools/make-fixture.ts [capacity]
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './helpers/stand-in-run.ts';
 
-const KEEP = ['run.json', 'exit-status', 'sim-stats.json', 'broker-stats.json', 'load', 'readwrite'];
-const target = join(ROOT, 'test/tools/fixtures/smoke-sim');
+const capacity = process.argv[2] === 'capacity';
+const KEEP = ['run.json', 'exit-status', 'sim-stats.json', 'broker-stats.json', 'load', 'readwrite', 'capacity'];
+const target = join(ROOT, `test/tools/fixtures/${capacity ? 'capacity-sim' : 'smoke-sim'}`);
 const resultsRoot = mkdtempSync(join(tmpdir(), 'fixture-results-'));
-const run = spawnSync('./run-load-test.sh', ['--profile', 'smoke', '--target', 'sim'], {
+const settings = capacity
+  ? { CAPACITY_START_RATE: '10', CAPACITY_STEP_RATE: '10', CAPACITY_MAX_RATE: '60', CAPACITY_STEP_DURATION: '4s', VUS_CAPACITY_PHASE: '4', SIM_LATENCY_MS: '80' }
+  : { STUDENT_COUNT: '2500', DURATION_READWRITE_PHASE: '10s' };
+const run = spawnSync('./run-load-test.sh', ['--profile', 'smoke', '--target', 'sim', ...(capacity ? ['--phase', 'capacity'] : [])], {
   cwd: ROOT,
-  env: { ...process.env, RESULTS_ROOT: resultsRoot, STUDENT_COUNT: '2500', DURATION_READWRITE_PHASE: '10s', NO_COLOR: '1' },
+  env: { ...process.env, RESULTS_ROOT: resultsRoot, ...settings, NO_COLOR: '1' },
   encoding: 'utf8',
   stdio: ['ignore', 'pipe', 'pipe'],
 });

@@ -88,3 +88,27 @@ test('a report with failures, caps and a wide baseline comparison: no errors, an
     await browser.close();
   }
 });
+
+test('a capacity run: the step table and the per-step charts (throughput, p95 with its limits) are drawn, without errors', { skip, timeout: 60_000 }, async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'report-browser-')), 'run');
+  cpSync(join(ROOT, 'test/tools/fixtures/capacity-sim'), dir, { recursive: true });
+  const { browser, page, problems } = await openReport(dir);
+  try {
+    const seen = (await page.evaluate(`(() => {
+      const chart = (id) => { const c = document.getElementById('chart-' + id); const ch = c && window.Chart.getChart(c);
+        return ch ? { labels: ch.data.labels, datasets: ch.data.datasets.map((d) => d.label), width: c.width } : null; };
+      const rows = [...document.querySelectorAll('#capacity-steps-capacity tbody tr')].map((r) => r.className + ':' + r.cells[0].textContent);
+      return { line: document.getElementById('capacity-capacity').textContent, rows,
+        throughput: chart('capacity-capacity-throughput'), p95: chart('capacity-capacity-p95') };
+    })()`)) as { line: string; rows: string[]; throughput: { labels: string[]; datasets: string[]; width: number } | null; p95: { labels: string[]; datasets: string[]; width: number } | null };
+    assert.deepEqual(problems, []);
+    assert.match(seen.line, /^sustainable capacity: \d+ requests\/s/);
+    assert.deepEqual(seen.rows, ['good:step 1 (10 iterations/s)', 'bad:step 2 (20 iterations/s)', 'bad:step 3 (30 iterations/s)', 'idle:step 4 (40 iterations/s)']);
+    assert.deepEqual(seen.throughput?.labels, ['10/s', '20/s (broke)', '30/s (broke)', '40/s (cut short)']);
+    assert.deepEqual(seen.throughput?.datasets, ['data requests/s', 'operations/s', 'planned iterations/s']);
+    assert.deepEqual(seen.p95?.datasets, ['p95 of the step', 'p95 limit (500 ms)', "first step's p95 + 50%"]);
+    assert.ok((seen.p95?.width ?? 0) > 0);
+  } finally {
+    await browser.close();
+  }
+});

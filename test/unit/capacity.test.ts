@@ -103,6 +103,8 @@ test('iterations that could not start break a step, but only when k6 dropped any
   assert.equal(boundary.firstBroken, undefined, 'no dropped_iterations: the missing ones started in the next step (the tag follows the clock)');
   const fewMissing = judgeCapacity(steps, [healthy(10, 20), healthy(20, 20), { ...short, iterations: 298 }, healthy(40, 20)], rule, { completeSteps: 4, droppedTotal: 2 });
   assert.equal(fewMissing.firstBroken, undefined, '2 of 300 is within the 1% budget');
+  const edge = judgeCapacity(steps, [healthy(10, 20), { ...healthy(20, 20), iterations: 198 }, healthy(30, 20), healthy(40, 20)], rule, { completeSteps: 4, droppedTotal: 1 });
+  assert.equal(edge.firstBroken, undefined, '2 missing are the step boundary\'s rounding');
   const live = judgeCapacity(steps, [healthy(10, 20), healthy(20, 20), short, healthy(40, 20)], rule, { completeSteps: 4, droppedTotal: 50, inFlight: 60 });
   assert.equal(live.firstBroken, undefined, 'the live judgement allows for iterations still running');
 });

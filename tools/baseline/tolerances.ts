@@ -20,6 +20,10 @@ export interface Tolerances {
    * change beyond the tolerance is a regression only when p < alpha (0.01 = 99% confidence).
    */
   alpha: number;
+  /** Capacity phase: relative drop of the sustainable rate allowed (one figure per run: no test). */
+  capacity: number;
+  /** Capacity phase: the baseline must have held this many steps for a change to be judged. */
+  capacityMinSteps: number;
 }
 
 // p50 and p95 at 10%: the significance test, the 5 ms floor and the rule that the median must move keep
@@ -35,6 +39,9 @@ export const DEFAULT_TOLERANCES: Tolerances = {
   minCount: 20,
   minSeconds: 10,
   alpha: 0.01,
+  // A step is 1/N of a figure that held N steps: with 3 or more, 15% is more than half a step.
+  capacity: 0.15,
+  capacityMinSteps: 3,
 };
 
 export const TOLERANCE_ENV: Record<keyof Tolerances, string> = {
@@ -47,6 +54,8 @@ export const TOLERANCE_ENV: Record<keyof Tolerances, string> = {
   minCount: 'BASELINE_MIN_COUNT',
   minSeconds: 'BASELINE_MIN_SECONDS',
   alpha: 'BASELINE_ALPHA',
+  capacity: 'BASELINE_CAPACITY_TOLERANCE',
+  capacityMinSteps: 'BASELINE_CAPACITY_MIN_STEPS',
 };
 
 export class ToleranceError extends Error {}
@@ -61,10 +70,11 @@ export function tolerancesFromEnv(env: Record<string, string | undefined>): Tole
     if (!/^\s*\d*\.?\d+\s*$/.test(raw) || !Number.isFinite(value)) {
       throw new ToleranceError(`${name}='${raw}' must be a non-negative number (default ${DEFAULT_TOLERANCES[key]})`);
     }
-    if (key === 'throughput' && value >= 1) {
-      throw new ToleranceError(`${name}='${raw}' must be below 1 (it is the share requests/s may drop by; 0.2 = 20%)`);
+    if ((key === 'throughput' || key === 'capacity') && value >= 1) {
+      const what = key === 'capacity' ? 'the sustainable capacity' : 'requests/s';
+      throw new ToleranceError(`${name}='${raw}' must be below 1 (it is the share ${what} may drop by; 0.2 = 20%)`);
     }
-    if (key === 'minCount' && !Number.isInteger(value)) throw new ToleranceError(`${name}='${raw}' must be a whole number`);
+    if ((key === 'minCount' || key === 'capacityMinSteps') && !Number.isInteger(value)) throw new ToleranceError(`${name}='${raw}' must be a whole number`);
     if (key === 'alpha' && (value <= 0 || value >= 0.5)) {
       throw new ToleranceError(`${name}='${raw}' must be above 0 and below 0.5 (the significance level; 0.01 = 99% confidence)`);
     }

@@ -333,7 +333,10 @@ function baselineFindings(c: Comparison): BaselineFindings {
   const label = (r: { phase: string; resource: string; op: string }) => (r.resource === ALL ? `${r.phase} all data requests` : `${r.phase} ${r.resource} ${r.op}`);
   const round = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : String(Math.round(v * 100) / 100));
   const unit = (metric: string) => (metric === 'throughput' ? ' req/s' : metric === 'errorRate' ? '' : ' ms');
-  const lines = c.regressions.map((r) => `${label(r)} ${r.metric === 'errorRate' ? 'error rate' : r.metric} ${round(r.baseline)} -> ${round(r.current)}${unit(r.metric)} (allowed ${r.limit})`);
+  const lines = c.regressions.map((r) =>
+    r.metric === 'capacity'
+      ? `${r.phase} sustainable capacity ${r.baseline} -> ${r.current} iterations/s (allowed ${r.limit}; one figure per run, no significance test)`
+      : `${label(r)} ${r.metric === 'errorRate' ? 'error rate' : r.metric} ${round(r.baseline)} -> ${round(r.current)}${unit(r.metric)} (allowed ${r.limit})`);
   const compared = c.rows.filter((r: RowComparison) => r.status === 'compared').length;
   return {
     name: c.baseline.name,

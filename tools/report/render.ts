@@ -2,6 +2,7 @@
 // chart specifications travel as JSON in <script type="application/json" id="report-data">.
 import { formatCount, formatDuration, formatMs, formatPercent } from '../progress/format.ts';
 import type { Comparison, MetricComparison, MetricName, RowComparison } from '../baseline/baseline.ts';
+import { capacityComparisonLines } from '../baseline/format.ts';
 import { esc, json, table, type Column } from './html.ts';
 import type { CheckRow, CountRow, EntityRow, OpRow, SimRouteRow, ThresholdRow } from './model.ts';
 import type { PhaseView, ReportView } from './view.ts';
@@ -442,6 +443,8 @@ function comparisonSection(c: Comparison): string {
     { head: 'verdict', cell: status },
   ];
   out.push(table(columns, c.rows, { id: 'baseline-rows', className: 'compact', rowClass: (r) => (status(r) === 'REGRESSION' ? 'bad' : '') }));
+  const capacity = capacityComparisonLines(c);
+  if (capacity.length > 0) out.push(`<h3>Sustainable capacity</h3><ul id="baseline-capacity">${capacity.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`);
   out.push('</section>');
   return out.join('\n');
 }

@@ -201,7 +201,7 @@ function failedThresholds(summaryFile) {
   return 0;
 }
 
-const UNITS = { p50: ' ms', p95: ' ms', p99: ' ms', throughput: ' req/s' };
+const UNITS = { p50: ' ms', p95: ' ms', p99: ' ms', throughput: ' req/s', capacity: ' iterations/s' };
 
 /** One line naming the first three regressions of a baseline comparison, then "and N more". */
 export function regressionsLine(comparison, max = 3) {
