@@ -121,6 +121,7 @@ on_exit() {
   trap '' INT TERM
   results_record_skipped_phases
   progress_stop
+  generator_stop
   sim_save_stats
   broker_save_stats
   broker_stop

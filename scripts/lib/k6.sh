@@ -136,6 +136,7 @@ k6_run_phase() {
   K6_PHASE="$phase"
   svc_launch - _k6_exec "$phase_dir"
   K6_PID="$SVC_PID"
+  generator_start "$phase_dir" "$K6_PID"
   progress_start "$phase" "$port" "$phase_dir"
   while :; do
     SIGNAL_DURING_WAIT=0
@@ -153,7 +154,9 @@ k6_run_phase() {
   if ((OPT_DASHBOARD == 1)) && [[ ! -f "$phase_dir/dashboard.html" ]]; then
     log_warn "phase $phase: k6 saved no dashboard.html (it saves one only for a phase longer than three periods of K6_WEB_DASHBOARD_PERIOD, ${K6_WEB_DASHBOARD_PERIOD:-2s})"
   fi
+  generator_stop
   k6_save_problems "$phase" "$phase_dir"
+  generator_verdict "$phase" "$phase_dir"
   workload_verdict "$phase" "$phase_dir" || k6_explain_exit "$phase" "$PHASE_EXIT" "$phase_dir"
 }
 

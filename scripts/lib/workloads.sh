@@ -68,3 +68,45 @@ workload_verdict() {
   PHASE_REASON="$verdict_line"
   log_fail "phase capacity" "$verdict_line"
 }
+
+# The generator watches itself (tools/generator): while a phase runs, a sampler reads k6's CPU time and
+# memory and the machine's load once a second; after it, the phase is judged generator-bound or not (k6
+# above 80% of its cores, dropped or late iterations), one console line, and summary.json's `generator`.
+GENERATOR_PID=""
+GENERATOR_FILE=""
+
+_generator_exec() {
+  svc_close_saved_fds
+  cd "$ROOT" || exit "$EXIT_INTERNAL"
+  exec node --import tsx "$ROOT/tools/generator/main.ts" sample --pid "$1" --out "$2"
+}
+
+# generator_start PHASE_DIR K6_PID
+generator_start() {
+  GENERATOR_FILE="$1/generator-samples.json"
+  svc_launch - _generator_exec "$2" "$GENERATOR_FILE"
+  GENERATOR_PID="$SVC_PID"
+}
+
+# After k6 has ended the sampler ends by itself within a second; TERM makes it write its file at once.
+generator_stop() {
+  if [[ -n "$GENERATOR_PID" ]]; then
+    svc_stop "$GENERATOR_PID" 5
+    GENERATOR_PID=""
+  fi
+}
+
+# generator_verdict PHASE PHASE_DIR: the verdict into summary.json (when k6 wrote one) and its console line.
+generator_verdict() {
+  local phase="$1" dir="$2" out rc=0
+  [[ -n "$GENERATOR_FILE" ]] || return 0
+  out="$(cd "$ROOT" && node --import tsx "$ROOT/tools/generator/main.ts" merge --samples "$GENERATOR_FILE" --summary "$dir/summary.json" --phase "$phase" 2>&1)" || rc=$?
+  GENERATOR_FILE=""
+  if ((rc != 0 && rc != 3)); then
+    log_warn "phase $phase: the generator could not be judged (exit $rc): ${out##*$'\n'}"
+  elif [[ "$out" == generator-bound:* ]]; then
+    log_warn "phase $phase: $out"
+  elif [[ -n "$out" ]]; then
+    log_info "phase $phase: $out"
+  fi
+}

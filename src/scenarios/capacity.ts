@@ -10,6 +10,7 @@ import http from 'k6/http';
 import type { Options } from 'k6/options';
 import { durationSeconds } from '../config.ts';
 import { abort, config, dms, setPhase, setupAuth, type SetupData } from '../phase/context.ts';
+import { countIfLate } from '../phase/lateness.ts';
 import { mixIteration, requireLoadedDataSet } from '../phase/readwrite-mix.ts';
 import { READWRITE_OPERATION_PAIRS, READWRITE_TAG_PAIRS } from '../phase/readwrite-ops.ts';
 import { breakdownThresholds, informational, operationThresholds, phaseThresholds, SUMMARY_TREND_STATS, type ThresholdMap } from '../phase/thresholds.ts';
@@ -22,6 +23,7 @@ import {
   capacitySteps,
   completeStepsAt,
   judgeCapacity,
+  plannedStartMs,
   JUDGE_GRACE_S,
   stepIndexAt,
   stepMeasure,
@@ -63,6 +65,7 @@ export const options: Options = {
     ...stepThresholds(),
     readwrite_missing_data: [],
     dropped_iterations: [],
+    iterations_late: [],
   },
   summaryTrendStats: SUMMARY_TREND_STATS,
 };
@@ -98,6 +101,7 @@ function judgeSoFar(elapsedMs: number): void {
 
 export default function (data: SetupData): void {
   const elapsedMs = Date.now() - exec.scenario.startTime;
+  countIfLate(plannedStartMs(steps, exec.scenario.iterationInTest), elapsedMs);
   const step = stepIndexAt(steps, elapsedMs);
   if (step !== taggedStep) {
     exec.vu.metrics.tags.step = String(step);

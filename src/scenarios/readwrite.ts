@@ -1,8 +1,10 @@
 // Readwrite phase: for DURATION_READWRITE_PHASE, VUS_READWRITE_PHASE VUs run a configurable mix
 // (READWRITE_MIX) of reads by id, paged queries with totalCount, updates, creates with enrolments and
 // deletes of what this phase created, over the data set the load phase built.
+import exec from 'k6/execution';
 import type { Options } from 'k6/options';
 import { config, dms, setPhase, setupAuth, type SetupData } from '../phase/context.ts';
+import { countIfLate } from '../phase/lateness.ts';
 import { mixIteration, requireLoadedDataSet } from '../phase/readwrite-mix.ts';
 import { READWRITE_OPERATION_PAIRS, READWRITE_TAG_PAIRS } from '../phase/readwrite-ops.ts';
 import { breakdownThresholds, operationThresholds, phaseThresholds, SUMMARY_TREND_STATS } from '../phase/thresholds.ts';
@@ -31,6 +33,7 @@ export const options: Options = {
     ...operationThresholds(READWRITE_OPERATION_PAIRS),
     readwrite_missing_data: ['count==0'],
     dropped_iterations: [], // open model: iterations k6 could not start for lack of a free VU
+    iterations_late: [], // open model: iterations k6 started more than 250 ms after their planned moment
   },
   summaryTrendStats: SUMMARY_TREND_STATS,
 };
@@ -41,7 +44,11 @@ export function setup(): SetupData {
   return data;
 }
 
+// constant-arrival-rate starts iteration n at n / rate s (lib/executor/constant_arrival_rate.go).
+const msPerIteration = config.readwriteRate > 0 ? 1000 / config.readwriteRate : 0;
+
 export default function (data: SetupData): void {
+  if (msPerIteration > 0) countIfLate(exec.scenario.iterationInTest * msPerIteration, Date.now() - exec.scenario.startTime);
   mixIteration(dms(data));
 }
 

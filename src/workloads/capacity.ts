@@ -290,3 +290,20 @@ export function apiMetricValues(body: unknown): Map<string, MetricValues> {
   }
   return out;
 }
+
+/**
+ * When k6 plans to start iteration `n` (0-based, in start order) of the ramp, in ms after the scenario
+ * started: k6's ramping-arrival-rate starts the i-th iteration (i = n + 1) of a constant stage at
+ * (i - done before the stage) / rate after the stage's start (lib/executor/ramping_arrival_rate.go, cal).
+ * After the last step, the last step's pace continues (only its grace period is left).
+ */
+export function plannedStartMs(steps: readonly CapacityStep[], n: number): number {
+  let before = 0;
+  const i = n + 1;
+  for (const step of steps) {
+    const inStep = step.rate * step.seconds;
+    if (i <= before + inStep || step === steps[steps.length - 1]) return (step.startS + (i - before) / step.rate) * 1000;
+    before += inStep;
+  }
+  return 0;
+}

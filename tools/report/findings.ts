@@ -12,6 +12,7 @@ import { ALL, type Comparison, type RowComparison } from '../baseline/baseline.t
 import { opRows, subMetrics, thresholdRows, type SummaryData } from './model.ts';
 import { capacityLine } from '../../src/workloads/capacity.ts';
 import { asCapacity } from '../workloads/capacity-text.ts';
+import type { GeneratorVerdict } from '../generator/verdict.ts';
 import type { PhaseResults, ResultsFolder } from './results.ts';
 
 /** How many items a list at the top shows before "and N more". */
@@ -272,6 +273,13 @@ export const CAP_MIN_COUNT = 100;
 /** A share of a handful of answers is no evidence: the share rule needs at least this many. */
 export const CAP_MIN_SHARE_COUNT = 10;
 
+/** summary.json's `generator` (tools/generator/verdict.ts), written by the runner after the phase. */
+export function generatorOf(data: SummaryData | undefined): GeneratorVerdict | undefined {
+  const g = (data as { generator?: unknown } | undefined)?.generator;
+  if (!g || typeof g !== 'object' || typeof (g as GeneratorVerdict).bound !== 'boolean' || !Array.isArray((g as GeneratorVerdict).reasons)) return undefined;
+  return g as GeneratorVerdict;
+}
+
 /** The setting that sizes a phase's VU pool: VUS_READWRITE_PHASE, VUS_CAPACITY_PHASE, ... */
 export function vusSetting(phase: string): string {
   return `VUS_${phase.toUpperCase().replace(/-/g, '_')}_PHASE`;
@@ -311,6 +319,11 @@ export function capsOf(phase: string, data: SummaryData, isStandIn: boolean): Ca
       kind: 'breaker',
       text: `an open circuit breaker stalled the run: ${breakerWaits} requests waited out its 503 Retry-After once (${Math.round(stalled)} VU-seconds in all); throughput in that time is the breaker's, not DMS's`,
     });
+  }
+  const generator = generatorOf(data);
+  if (generator?.bound) {
+    caps.push({ phase, kind: 'load-generator', text: `generator-bound: ${generator.reasons.join('; ')}` });
+    return caps;
   }
   const dropped = data.metrics.dropped_iterations?.values.count ?? 0;
   if (dropped > 0) {

@@ -8,6 +8,7 @@ import type { CheckRow, CountRow, EntityRow, OpRow, SimRouteRow, ThresholdRow } 
 import type { PhaseView, ReportView } from './view.ts';
 import { failureText, sharePercent } from './answer.ts';
 import { TOP, type Findings, type FailureRow, type ProblemRow, type SlowPair } from './findings.ts';
+import { generatorLine } from '../generator/verdict.ts';
 import { capacityLine, stepName, type StepVerdict } from '../../src/workloads/capacity.ts';
 
 const ms = (v: number | undefined) => formatMs(v);
@@ -274,6 +275,12 @@ function phaseSection(view: ReportView, p: PhaseView): string {
     );
   } else {
     out.push(`<p class="banner fail">No summary.json for this phase in ${esc(p.dir)}: k6 did not finish it (see console.log in the results folder).</p>`);
+  }
+  const generator = p.generator;
+  if (generator) {
+    out.push(generator.bound
+      ? `<p class="banner" id="generator-${esc(p.name)}">GENERATOR-BOUND: ${esc(generator.reasons.join('; '))}. Read this phase's figures as the load generator's limit, not the target's.</p>`
+      : `<p class="note" id="generator-${esc(p.name)}">${esc(generatorLine(generator))}.</p>`);
   }
   out.push(capacitySection(view, p));
   out.push('<h3>Over time</h3>');

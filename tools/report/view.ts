@@ -3,7 +3,8 @@ import { COMPARISON_FORMATS, type Comparison } from '../baseline/baseline.ts';
 import { capacityCharts, MIN_CHART_POINTS, opLatencyChart, timeseriesCharts, type ChartSpec } from './charts.ts';
 import type { CapacityResult } from '../../src/workloads/capacity.ts';
 import { asCapacity } from '../workloads/capacity-text.ts';
-import { buildFindings, failureRows, isOpenModel, type FailureRow, type Findings } from './findings.ts';
+import { buildFindings, failureRows, generatorOf, isOpenModel, type FailureRow, type Findings } from './findings.ts';
+import type { GeneratorVerdict } from '../generator/verdict.ts';
 import {
   checkRows,
   entityRows,
@@ -54,6 +55,8 @@ export interface PhaseView {
   /** The capacity phase's steps and sustainable capacity (summary.json `capacity`). */
   capacity?: CapacityResult;
   capacityChartIds: string[];
+  /** Was the load generator the bottleneck? (summary.json `generator`, tools/generator). */
+  generator?: GeneratorVerdict;
 }
 
 export interface ReportView {
@@ -160,6 +163,7 @@ export function buildView(results: ResultsFolder): ReportView {
       chartIds: phaseCharts.map((c) => c.id),
       capacity,
       capacityChartIds: stepCharts.map((c) => c.id),
+      generator: generatorOf(s),
     };
   });
   const sim = results.simStats as { tokens?: Record<string, unknown>; documents?: Record<string, unknown> } | undefined;
