@@ -59,3 +59,9 @@ teardown() {
   assert_output_has "unknown phase 'capacityy'"
   assert_output_has "Use --phase load, readwrite, full or capacity."
 }
+
+@test "a k6 output may not overwrite the generator's samples, which the runner writes into each phase folder" {
+  run "$RUNNER" --profile smoke --out json=generator-samples.json
+  assert_status 2
+  assert_output_has "the runner writes generator-samples.json into each phase folder itself"
+}
