@@ -37,6 +37,17 @@ export interface CapacityConfig {
   p95GrowthMinMs: number;
 }
 
+/** The collections the deep-paging phase may walk: those of the load phase's data set. */
+export const PAGED_RESOURCES = ['studentSectionAssociations', 'studentSchoolAssociations', 'students', 'staffSectionAssociations', 'sections', 'staffs'] as const;
+export type PagedResource = (typeof PAGED_RESOURCES)[number];
+
+/** The workloads shaped as Ed-Fi's Suite-3 runs them (src/scenarios/volume.ts, deep-paging.ts, filtered-read.ts). */
+export interface WorkloadsConfig {
+  volume: { vus: number; duration: string };
+  deepPaging: { vus: number; resource: PagedResource; pageSize: number; walks: number; duration: string };
+  filteredRead: { vus: number; duration: string; limit: number };
+}
+
 export interface SuiteConfig {
   apiBaseUrl: string;
   dataApiUrl: string;
@@ -58,6 +69,7 @@ export interface SuiteConfig {
   readwriteRate: number;
   readwriteMix: Record<Operation, number>;
   capacity: CapacityConfig;
+  workloads: WorkloadsConfig;
   thresholds: Thresholds;
   resultsDir: string;
   runId: string;
@@ -155,6 +167,31 @@ export function loadCapacityConfig(env: Env): CapacityConfig {
   return capacity;
 }
 
+function pagedResource(env: Env): PagedResource {
+  const raw = text(env, 'DEEP_PAGING_RESOURCE', 'studentSectionAssociations');
+  if (!(PAGED_RESOURCES as readonly string[]).includes(raw)) throw new ConfigError(`DEEP_PAGING_RESOURCE='${raw}' must be one of ${PAGED_RESOURCES.join(', ')}`);
+  return raw as PagedResource;
+}
+
+/** The settings of the volume, deep-paging and filtered-read phases. */
+export function loadWorkloadsConfig(env: Env): WorkloadsConfig {
+  const pageSize = integer(env, 'DEEP_PAGING_PAGE_SIZE', 500, 1);
+  const limit = integer(env, 'FILTERED_READ_LIMIT', 100, 1);
+  if (pageSize > 500) throw new ConfigError(`DEEP_PAGING_PAGE_SIZE=${pageSize} is above 500, DMS's largest page`);
+  if (limit > 500) throw new ConfigError(`FILTERED_READ_LIMIT=${limit} is above 500, DMS's largest page`);
+  return {
+    volume: { vus: integer(env, 'VUS_VOLUME_PHASE', 10, 1), duration: duration(env, 'DURATION_VOLUME_PHASE', '30m') },
+    deepPaging: {
+      vus: integer(env, 'VUS_DEEP_PAGING_PHASE', 1, 1),
+      resource: pagedResource(env),
+      pageSize,
+      walks: integer(env, 'DEEP_PAGING_WALKS', 1, 1),
+      duration: duration(env, 'DURATION_DEEP_PAGING_PHASE', '30m'),
+    },
+    filteredRead: { vus: integer(env, 'VUS_FILTERED_READ_PHASE', 10, 1), duration: duration(env, 'DURATION_FILTERED_READ_PHASE', '5m'), limit },
+  };
+}
+
 export function loadConfig(env: Env): SuiteConfig {
   const apiBaseUrl = text(env, 'API_BASE_URL', '').replace(/\/+$/, '');
   if (!/^https?:\/\/\S+$/.test(apiBaseUrl)) {
@@ -189,6 +226,7 @@ export function loadConfig(env: Env): SuiteConfig {
     readwriteRate: integer(env, 'READWRITE_RATE', 0, 0),
     readwriteMix: parseMix(text(env, 'READWRITE_MIX', 'read=35,query=20,update=20,create=15,delete=10')),
     capacity: loadCapacityConfig(env),
+    workloads: loadWorkloadsConfig(env),
     thresholds: {
       p95MsLoad: integer(env, 'THRESHOLD_P95_MS_LOAD', 1000, 1),
       p95MsReadwrite: integer(env, 'THRESHOLD_P95_MS_READWRITE', 500, 1),

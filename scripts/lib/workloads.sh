@@ -6,7 +6,7 @@
 
 # Phases that run over the load phase's data set and, on the stand-in (which starts empty for every run),
 # get the load phase first in the same run. (readwrite alone stays refused there: --phase full is its form.)
-readonly WORKLOAD_PHASES_AFTER_LOAD="capacity"
+readonly WORKLOAD_PHASES_AFTER_LOAD="capacity volume deep-paging filtered-read"
 
 # After the target is known: PHASES for OPT_PHASE.
 workload_plan_phases() {

@@ -57,7 +57,7 @@ teardown() {
   run "$RUNNER" --phase capacityy
   assert_status 2
   assert_output_has "unknown phase 'capacityy'"
-  assert_output_has "Use --phase load, readwrite, full or capacity."
+  assert_output_has "Use --phase load, readwrite, full, capacity, volume, deep-paging or filtered-read."
 }
 
 @test "a k6 output may not overwrite the generator's samples, which the runner writes into each phase folder" {

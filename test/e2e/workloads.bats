@@ -76,3 +76,65 @@ capacity_field() {
   [[ "${lines[-1]}" == "FAIL  smoke capacity against the stand-in (exit code 99, phase capacity: no sustainable capacity: step 1 (10 iterations/s) broke the SLO: "* ]]
   grep -q 'no sustainable capacity' "$dir/report.html"
 }
+
+@test "volume: POST, PUT every other time, DELETE of new enrolments, nothing left behind; requests/s beside Ed-Fi's" {
+  DURATION_VOLUME_PHASE=5s run "$RUNNER" --phase volume
+  assert_status 0
+  local dir stats posts puts deletes
+  dir="$(run_dir)"
+  stats="$dir/sim-stats.json"
+  [ "$(json_get "$dir/run.json" 'j.phases.map((p) => p.name + ":" + p.exitCode).join(",")')" = "load:0,volume:0" ]
+  posts=$(($(sim_count 'POST /data/ed-fi/studentSchoolAssociations 201' "$stats") - 2)) # the load phase made 2
+  puts="$(sim_count 'PUT /data/ed-fi/studentSchoolAssociations/{id} 204' "$stats")"
+  deletes="$(sim_count 'DELETE /data/ed-fi/studentSchoolAssociations/{id} 204' "$stats")"
+  ((posts > 20))
+  [ "$deletes" = "$posts" ]
+  # every other iteration updates: half, give or take the iterations the VUs had in flight at the end
+  ((puts * 2 >= posts - 10 && puts * 2 <= posts + 10))
+  [ "$(json_get "$stats" 'j.documents.studentSchoolAssociations')" = 2 ]
+  [ "$(json_get "$dir/volume/summary.json" 'j.workload.name + " " + j.workload.parameters.users + " " + j.workload.reference.figures.map((f) => f.value).join("/")')" = "volume 10 1378/1305" ]
+  assert_output_has "volume: throughput "
+  assert_output_has "beside Ed-Fi 2026-09-30 (PostgreSQL; hardware: not stated in the figures quoted (not this machine)): DMS 8.1 pre-release 1,378 requests/s, ODS/API 7.3.2 1,305 requests/s (a reference, not a verdict"
+  grep -q 'id="workload-figures-volume"' "$dir/report.html"
+}
+
+@test "deep-paging: every tenth of the collection paged by offset and by cursor, every document read, ms per page by depth" {
+  STUDENT_COUNT=50 DEEP_PAGING_PAGE_SIZE=5 run "$RUNNER" --phase deep-paging
+  assert_status 0
+  local dir
+  dir="$(run_dir)"
+  [ "$(json_get "$dir/deep-paging/summary.json" 'j.workload.parameters.documents')" = 50 ]
+  [ "$(json_get "$dir/deep-paging/summary.json" 'j.workload.depth.filter((r) => r.mode === "offset").map((r) => r.depth).join(",")')" = "0,1,2,3,4,5,6,7,8,9" ]
+  [ "$(json_get "$dir/deep-paging/summary.json" 'j.workload.depth.filter((r) => r.mode === "cursor").length')" -ge 9 ]
+  [[ "$(json_get "$dir/deep-paging/summary.json" 'j.workload.parameters.cursor')" == "pageToken/pageSize"* ]]
+  # both walks read all 50 documents (the checks), in 11 offset pages (the last one empty)
+  [ "$(json_get "$dir/deep-paging/summary.json" 'j.metrics.checks.values.passes + "/" + j.metrics.checks.values.fails')" = "2/0" ]
+  [ "$(json_get "$dir/deep-paging/summary.json" 'j.metrics["http_req_duration{api:data,mode:offset}"].values.count')" = 11 ]
+  [ "$(sim_count_prefix 'GET /data/ed-fi/studentSectionAssociations 200' "$dir/sim-stats.json")" -ge 21 ]
+  assert_output_has "deep-paging: mean ms per page (offset) "
+  grep -q '"deep-paging-reference"' "$dir/report.html"
+}
+
+@test "filtered-read: GETs by query parameters, at most the limit of rows each, the three queries used" {
+  DURATION_FILTERED_READ_PHASE=5s FILTERED_READ_LIMIT=1 run "$RUNNER" --phase filtered-read
+  assert_status 0
+  local dir stats
+  dir="$(run_dir)"
+  stats="$dir/sim-stats.json"
+  [ "$(json_get "$dir/filtered-read/summary.json" 'j.metrics.checks.values.fails')" = 0 ]
+  # at most 1 row each (a section may have nobody enrolled: 0)
+  [ "$(json_get "$dir/filtered-read/summary.json" '(r => r > 0 && r <= 1)(j.workload.figures.find((f) => f.label === "rows per request").value)')" = true ]
+  [ "$(sim_count 'GET /data/ed-fi/studentSchoolAssociations 200' "$stats")" -gt 0 ]
+  [ "$(sim_count 'GET /data/ed-fi/studentSectionAssociations 200' "$stats")" -gt 0 ]
+  [ "$(sim_count 'GET /data/ed-fi/students 200' "$stats")" -gt 1 ] # the setup's look-up is one
+  assert_output_has "filtered-read: mean ms per request "
+}
+
+@test "a workload phase against a DMS without the data set stops at setup and says to load it first (exit 108)" {
+  start_test_sim
+  create_test_client "$SIM_URL"
+  API_BASE_URL="$SIM_URL" CLIENT_ID="$TEST_CLIENT_ID" CLIENT_SECRET="$TEST_CLIENT_SECRET" run "$RUNNER" --target dms --phase filtered-read
+  assert_status 108
+  assert_output_has "filtered-read needs the smoke data set, but student 1 is not in DMS (HTTP 200); run the load phase first"
+  [ "$(json_get "$(run_dir)/run.json" 'j.phases.map((p) => p.name).join(",")')" = filtered-read ]
+}

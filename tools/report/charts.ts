@@ -3,6 +3,7 @@
 import { formatDuration } from '../progress/format.ts';
 import type { Sample } from '../progress/snapshot.ts';
 import type { OpRow } from './model.ts';
+import type { Reference, WorkloadSummary } from '../../src/workloads/reference.ts';
 
 export interface ChartDataset {
   label: string;
@@ -175,4 +176,47 @@ export function capacityCharts(phase: string, steps: readonly CapacityStepPoint[
     },
     { ...base, id: `${phase}-capacity-p95`, title: 'p95 per step (x: planned iterations/s)', yTitle: 'ms', datasets: p95 },
   ];
+}
+
+/** The reference's figures as dashed horizontal lines, labelled with their target, source date and unit. */
+function referenceLines(reference: Reference, points: number): ChartDataset[] {
+  const colors = [COLORS.red, COLORS.purple, COLORS.grey];
+  return reference.figures.map((f, i) => ({
+    label: `Ed-Fi ${reference.date}: ${f.target} ${f.value} ${reference.unit} (reference)`,
+    data: Array.from({ length: points }, () => f.value),
+    color: colors[i % colors.length],
+    dashed: true,
+  }));
+}
+
+/**
+ * The workload's figure beside Ed-Fi's published ones, drawn as labelled reference lines: volume,
+ * requests/s over time; filtered-read, the mean ms per request over time; deep-paging, mean ms per page
+ * against depth (tenths of the collection), by offset and by cursor.
+ */
+export function workloadCharts(phase: string, workload: WorkloadSummary, samples: readonly Sample[]): ChartSpec[] {
+  const base = { phase, type: 'line' as const, height: 280 };
+  if (workload.name === 'deep-paging') {
+    const rows = workload.depth ?? [];
+    if (rows.length === 0) return [];
+    const labels = Array.from({ length: 10 }, (_, d) => `${d * 10}-${d * 10 + 10}%`);
+    const series = (mode: 'offset' | 'cursor') => labels.map((_, d) => num(rows.find((r) => r.mode === mode && r.depth === d)?.meanMs));
+    const datasets: ChartDataset[] = [{ label: 'mean ms per page, by offset', data: series('offset'), color: COLORS.blue }];
+    if (rows.some((r) => r.mode === 'cursor')) datasets.push({ label: 'mean ms per page, by cursor', data: series('cursor'), color: COLORS.green });
+    return [{ ...base, id: `${phase}-reference`, labels, title: 'ms per page against depth in the collection, beside Ed-Fi\'s published figures', yTitle: 'ms per page', datasets: [...datasets, ...referenceLines(workload.reference, labels.length)] }];
+  }
+  if (samples.length < MIN_CHART_POINTS) return [];
+  const points = downsample(samples, MAX_POINTS);
+  const labels = points.map((s) => formatDuration(s.elapsedS));
+  const ours: ChartDataset = workload.name === 'volume'
+    ? { label: 'data requests/s (this run)', data: points.map((s) => num(s.reqRate)), color: COLORS.blue }
+    : { label: 'mean ms per request in the interval (this run)', data: points.map((s) => num(s.meanMs)), color: COLORS.blue };
+  return [{
+    ...base,
+    id: `${phase}-reference`,
+    labels,
+    title: `${workload.name === 'volume' ? 'Requests per second' : 'ms per request'} over time, beside Ed-Fi's published figures`,
+    yTitle: workload.reference.unit,
+    datasets: [ours, ...referenceLines(workload.reference, labels.length)],
+  }];
 }

@@ -12,6 +12,7 @@ import { ALL, type Comparison, type RowComparison } from '../baseline/baseline.t
 import { opRows, subMetrics, thresholdRows, type SummaryData } from './model.ts';
 import { capacityLine } from '../../src/workloads/capacity.ts';
 import { asCapacity } from '../workloads/capacity-text.ts';
+import { asWorkload, workloadLine } from '../workloads/workload-text.ts';
 import type { GeneratorVerdict } from '../generator/verdict.ts';
 import type { PhaseResults, ResultsFolder } from './results.ts';
 
@@ -385,6 +386,8 @@ export function buildFindings({ results, status, comparison }: FindingsInput): F
     }
     const capacity = asCapacity((p.summary as { capacity?: unknown }).capacity);
     if (capacity) capacities.push(`phase ${p.name}: ${capacityLine(capacity)}`);
+    const workload = asWorkload((p.summary as { workload?: unknown }).workload);
+    if (workload) capacities.push(`phase ${p.name}: ${workloadLine(workload)}`);
     const thresholds = thresholdRows(p.summary);
     thresholdsTotal += thresholds.length;
     for (const t of thresholds.filter((x) => !x.ok)) {
@@ -402,7 +405,7 @@ export function buildFindings({ results, status, comparison }: FindingsInput): F
   if (baseline && comparison?.verdict !== 'pass') reasons.push(`baseline ${baseline.name}: ${baseline.verdict}`);
   if (status === 'PASS' && reasons.length === 0) {
     const phases = results.phases.filter((p) => p.summary).map((p) => p.name);
-    // A capacity is the result of its phase: said first, then the thresholds of the others.
+    // A capacity, or a workload's figure beside Ed-Fi's, is the result of its phase: said first.
     reasons.push(...capacities);
     reasons.push(`all ${thresholdsTotal} thresholds passed${phases.length ? ` (${phases.join(', ')})` : ''}${baseline ? `; baseline ${baseline.name}: ${baseline.verdict}` : ''}`);
   }

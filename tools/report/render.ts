@@ -9,6 +9,7 @@ import type { PhaseView, ReportView } from './view.ts';
 import { failureText, sharePercent } from './answer.ts';
 import { TOP, type Findings, type FailureRow, type ProblemRow, type SlowPair } from './findings.ts';
 import { generatorLine } from '../generator/verdict.ts';
+import { figureText, workloadLine } from '../workloads/workload-text.ts';
 import { capacityLine, stepName, type StepVerdict } from '../../src/workloads/capacity.ts';
 
 const ms = (v: number | undefined) => formatMs(v);
@@ -233,6 +234,23 @@ const capacityColumns: Column<StepVerdict>[] = [
   { head: 'verdict', cell: (r) => (!r.judged ? `not judged: ${r.reason ?? ''}` : r.held ? 'held' : `BROKE: ${r.reason ?? ''}`) },
 ];
 
+/** A workload shaped as Ed-Fi's: its parameters, its figures beside Ed-Fi's published ones, the reference chart. */
+function workloadSection(view: ReportView, p: PhaseView): string {
+  const w = p.workload;
+  if (!w) return '';
+  const r = w.reference;
+  const out: string[] = [`<h3>Beside Ed-Fi's published figures (${esc(w.name)})</h3>`];
+  out.push(`<p id="workload-${esc(p.name)}"><strong>${esc(workloadLine(w))}</strong></p>`);
+  out.push(`<p class="note">Reference: ${esc(r.source)}, published ${esc(r.date)}; ${esc(r.database)}; hardware: ${esc(r.hardware)}. Measure: ${esc(r.measure)}. ` +
+    'These are reference lines, never a pass/fail: another machine, data set and load generator. The phase passes or fails on its own outcomes (failures after retries, checks).</p>');
+  const head = ['figure', 'this run', ...r.figures.map((f) => `${f.target} (Ed-Fi ${r.date})`)];
+  const rows = w.figures.map((f) => [f.label, figureText(f), ...r.figures.map((x) => (f.comparable ? figureText({ value: x.value, unit: r.unit }) : ''))]);
+  out.push(`<table id="workload-figures-${esc(p.name)}" class="compact"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((row) => `<tr>${row.map((c, i) => `<td${i > 0 ? ' class="num"' : ''}>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`);
+  out.push(`<p class="note">The run's shape: ${esc(Object.entries(w.parameters).map(([k, v]) => `${k} ${v}`).join('; '))}.${w.notes.length ? ` ${esc(w.notes.join('; '))}.` : ''}</p>`);
+  out.push(`<div class="charts">${chartBoxes(view, p.workloadChartIds)}</div>`);
+  return out.join('\n');
+}
+
 /** The capacity phase's answer: the figure, what ended the ramp, the steps and their charts. */
 function capacitySection(view: ReportView, p: PhaseView): string {
   const c = p.capacity;
@@ -283,6 +301,7 @@ function phaseSection(view: ReportView, p: PhaseView): string {
       : `<p class="note" id="generator-${esc(p.name)}">${esc(generatorLine(generator))}.</p>`);
   }
   out.push(capacitySection(view, p));
+  out.push(workloadSection(view, p));
   out.push('<h3>Over time</h3>');
   if (!p.hasTimeseries) {
     out.push(

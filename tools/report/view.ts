@@ -1,8 +1,10 @@
 // Everything the page shows, as plain values: one ReportView from one results folder. Pure, unit-tested.
 import { COMPARISON_FORMATS, type Comparison } from '../baseline/baseline.ts';
-import { capacityCharts, MIN_CHART_POINTS, opLatencyChart, timeseriesCharts, type ChartSpec } from './charts.ts';
+import { capacityCharts, workloadCharts, MIN_CHART_POINTS, opLatencyChart, timeseriesCharts, type ChartSpec } from './charts.ts';
 import type { CapacityResult } from '../../src/workloads/capacity.ts';
 import { asCapacity } from '../workloads/capacity-text.ts';
+import { asWorkload } from '../workloads/workload-text.ts';
+import type { WorkloadSummary } from '../../src/workloads/reference.ts';
 import { buildFindings, failureRows, generatorOf, isOpenModel, type FailureRow, type Findings } from './findings.ts';
 import type { GeneratorVerdict } from '../generator/verdict.ts';
 import {
@@ -55,6 +57,9 @@ export interface PhaseView {
   /** The capacity phase's steps and sustainable capacity (summary.json `capacity`). */
   capacity?: CapacityResult;
   capacityChartIds: string[];
+  /** volume, deep-paging, filtered-read: the run's figures beside Ed-Fi's (summary.json `workload`). */
+  workload?: WorkloadSummary;
+  workloadChartIds: string[];
   /** Was the load generator the bottleneck? (summary.json `generator`, tools/generator). */
   generator?: GeneratorVerdict;
 }
@@ -139,6 +144,9 @@ export function buildView(results: ResultsFolder): ReportView {
     const capacity = asCapacity((s as { capacity?: unknown } | undefined)?.capacity);
     const stepCharts = capacity ? capacityCharts(p.name, capacity.steps, capacity.rule) : [];
     charts.push(...stepCharts);
+    const workload = asWorkload((s as { workload?: unknown } | undefined)?.workload);
+    const referenceCharts = workload ? workloadCharts(p.name, workload, p.timeseries) : [];
+    charts.push(...referenceCharts);
     return {
       name: p.name,
       dir: p.dir,
@@ -164,6 +172,8 @@ export function buildView(results: ResultsFolder): ReportView {
       capacity,
       capacityChartIds: stepCharts.map((c) => c.id),
       generator: generatorOf(s),
+      workload,
+      workloadChartIds: referenceCharts.map((c) => c.id),
     };
   });
   const sim = results.simStats as { tokens?: Record<string, unknown>; documents?: Record<string, unknown> } | undefined;
