@@ -6,7 +6,7 @@ import { check } from 'k6';
 import { naturalKeyQuery, studentDoc } from '../data/index.ts';
 import type { Operation } from '../config.ts';
 import type { DmsCall, DmsClient } from '../dms/client.ts';
-import { abort, config } from './context.ts';
+import { abort, config, dms, setupAuth, type SetupData } from './context.ts';
 import { pickOperation, runTag } from './mix.ts';
 import { runOperation, type OperationTags } from './operation.ts';
 import {
@@ -82,4 +82,11 @@ export function requireLoadedDataSet(client: DmsClient, phase: string): void {
   if (found === 0) {
     abort(`${phase} needs the ${config.profileName} data set, but student ${last} is not in DMS (HTTP ${res.status}); run the load phase first: --phase load or --phase full`);
   }
+}
+
+/** setup() of a phase over the loaded data set: the shared token's setup data, once the data set is found there. */
+export function setupOverLoadedData(phase: string): SetupData {
+  const data = setupAuth();
+  requireLoadedDataSet(dms(data), phase);
+  return data;
 }

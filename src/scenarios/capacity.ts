@@ -9,9 +9,9 @@ import exec from 'k6/execution';
 import http from 'k6/http';
 import type { Options } from 'k6/options';
 import { durationSeconds } from '../config.ts';
-import { abort, config, dms, setPhase, setupAuth, type SetupData } from '../phase/context.ts';
+import { abort, config, dms, setPhase, type SetupData } from '../phase/context.ts';
 import { countIfLate } from '../phase/lateness.ts';
-import { mixIteration, requireLoadedDataSet } from '../phase/readwrite-mix.ts';
+import { mixIteration, setupOverLoadedData } from '../phase/readwrite-mix.ts';
 import { READWRITE_OPERATION_PAIRS, READWRITE_TAG_PAIRS } from '../phase/readwrite-ops.ts';
 import { breakdownThresholds, informational, operationThresholds, phaseThresholds, SUMMARY_TREND_STATS, type ThresholdMap } from '../phase/thresholds.ts';
 import { summaryOutputs, type SummaryData } from '../summary/summary.ts';
@@ -71,9 +71,7 @@ export const options: Options = {
 };
 
 export function setup(): SetupData {
-  const data = setupAuth();
-  requireLoadedDataSet(dms(data), 'capacity');
-  return data;
+  return setupOverLoadedData('capacity');
 }
 
 let taggedStep = -1;

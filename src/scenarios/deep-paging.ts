@@ -11,9 +11,9 @@ import exec from 'k6/execution';
 import { Counter, Gauge } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { headerValue, type DmsCall, type DmsClient } from '../dms/client.ts';
-import { config, dms, setPhase, setupAuth, type SetupData } from '../phase/context.ts';
+import { config, dms, setPhase, type SetupData } from '../phase/context.ts';
 import { runOperation } from '../phase/operation.ts';
-import { requireLoadedDataSet } from '../phase/readwrite-mix.ts';
+import { setupOverLoadedData } from '../phase/readwrite-mix.ts';
 import { breakdownThresholds, operationThresholds, outcomeThresholds, SUMMARY_TREND_STATS, type ThresholdMap } from '../phase/thresholds.ts';
 import { summaryOutputs, type SummaryData } from '../summary/summary.ts';
 import { depthMetric, depthOf } from '../workloads/reference.ts';
@@ -54,9 +54,7 @@ export const options: Options = {
 };
 
 export function setup(): SetupData {
-  const data = setupAuth();
-  requireLoadedDataSet(dms(data), 'deep-paging');
-  return data;
+  return setupOverLoadedData('deep-paging');
 }
 
 /** Tags the next requests of this VU with the walk's mode and the page's depth. */

@@ -9,9 +9,9 @@ import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { schoolId, sectionIdentifier, studentDoc, type DataProfile } from '../data/index.ts';
 import type { DmsCall } from '../dms/client.ts';
-import { config, dms, setPhase, setupAuth, type SetupData } from '../phase/context.ts';
+import { config, dms, setPhase, type SetupData } from '../phase/context.ts';
 import { runOperation } from '../phase/operation.ts';
-import { requireLoadedDataSet } from '../phase/readwrite-mix.ts';
+import { setupOverLoadedData } from '../phase/readwrite-mix.ts';
 import { breakdownThresholds, operationThresholds, outcomeThresholds, SUMMARY_TREND_STATS } from '../phase/thresholds.ts';
 import { summaryOutputs, type SummaryData } from '../summary/summary.ts';
 import { filteredReadSummary } from '../workloads/workload-summary.ts';
@@ -48,9 +48,7 @@ export const options: Options = {
 };
 
 export function setup(): SetupData {
-  const data = setupAuth();
-  requireLoadedDataSet(dms(data), 'filtered-read');
-  return data;
+  return setupOverLoadedData('filtered-read');
 }
 
 export default function (data: SetupData): void {

@@ -3,9 +3,9 @@
 // deletes of what this phase created, over the data set the load phase built.
 import exec from 'k6/execution';
 import type { Options } from 'k6/options';
-import { config, dms, setPhase, setupAuth, type SetupData } from '../phase/context.ts';
+import { config, dms, setPhase, type SetupData } from '../phase/context.ts';
 import { countIfLate } from '../phase/lateness.ts';
-import { mixIteration, requireLoadedDataSet } from '../phase/readwrite-mix.ts';
+import { mixIteration, setupOverLoadedData } from '../phase/readwrite-mix.ts';
 import { READWRITE_OPERATION_PAIRS, READWRITE_TAG_PAIRS } from '../phase/readwrite-ops.ts';
 import { breakdownThresholds, operationThresholds, phaseThresholds, SUMMARY_TREND_STATS } from '../phase/thresholds.ts';
 import { summaryOutputs, type SummaryData } from '../summary/summary.ts';
@@ -39,9 +39,7 @@ export const options: Options = {
 };
 
 export function setup(): SetupData {
-  const data = setupAuth();
-  requireLoadedDataSet(dms(data), 'readwrite');
-  return data;
+  return setupOverLoadedData('readwrite');
 }
 
 // constant-arrival-rate starts iteration n at n / rate s (lib/executor/constant_arrival_rate.go).

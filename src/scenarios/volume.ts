@@ -9,9 +9,9 @@ import exec from 'k6/execution';
 import type { Options } from 'k6/options';
 import { volumeEnrollmentDoc } from '../data/index.ts';
 import { idFromLocation, type DmsCall, type PreparedCall } from '../dms/client.ts';
-import { config, dms, setPhase, setupAuth, type SetupData } from '../phase/context.ts';
+import { config, dms, setPhase, type SetupData } from '../phase/context.ts';
 import { runOperation } from '../phase/operation.ts';
-import { requireLoadedDataSet } from '../phase/readwrite-mix.ts';
+import { setupOverLoadedData } from '../phase/readwrite-mix.ts';
 import { breakdownThresholds, operationThresholds, outcomeThresholds, SUMMARY_TREND_STATS } from '../phase/thresholds.ts';
 import { summaryOutputs, type SummaryData } from '../summary/summary.ts';
 import { volumeSummary } from '../workloads/workload-summary.ts';
@@ -33,9 +33,7 @@ export const options: Options = {
 };
 
 export function setup(): SetupData {
-  const data = setupAuth();
-  requireLoadedDataSet(dms(data), 'volume');
-  return data;
+  return setupOverLoadedData('volume');
 }
 
 let post: PreparedCall | undefined;
