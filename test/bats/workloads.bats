@@ -21,6 +21,17 @@ teardown() {
   assert_output_has "LIVE_METRICS_URL (k6's REST API)"
 }
 
+@test "--phase volume, deep-paging, filtered-read on the stand-in: the load phase first, each phase's own bundle" {
+  local phase
+  for phase in volume deep-paging filtered-read; do
+    run "$RUNNER" --phase "$phase" --dry-run
+    assert_status 0
+    assert_output_has "phase     $phase (load first: the stand-in starts empty; then $phase)"
+    assert_output_has "7. phase load: k6 run"
+    assert_output_has "8. phase $phase: k6 run --address 127.0.0.1:<free port> --quiet dist/$phase.js"
+  done
+}
+
 @test "--phase capacity against a DMS runs over the data loaded earlier: capacity alone" {
   API_BASE_URL=http://127.0.0.1:9 CLIENT_ID=key CLIENT_SECRET=secret run "$RUNNER" --phase capacity --target dms --dry-run
   assert_status 0
