@@ -227,7 +227,7 @@ run_phases() {
       results_record_phase "$phase" ""
       continue
     fi
-    k6_run_phase "$phase"
+    if [[ "$phase" == soak ]]; then soak_run_phase; else k6_run_phase "$phase"; fi
     results_record_phase "$phase" "$PHASE_EXIT"
     if ((run_exit == 0 && PHASE_EXIT != 0)); then
       run_exit="$PHASE_EXIT"

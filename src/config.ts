@@ -46,6 +46,8 @@ export interface WorkloadsConfig {
   volume: { vus: number; duration: string };
   deepPaging: { vus: number; resource: PagedResource; pageSize: number; walks: number; duration: string };
   filteredRead: { vus: number; duration: string; limit: number };
+  /** The soak phase's window: its rate (0 = not set: the runner sets it) and the length of this k6 run. */
+  soak: { vus: number; rate: number; windowDuration: string };
 }
 
 export interface SuiteConfig {
@@ -189,6 +191,12 @@ export function loadWorkloadsConfig(env: Env): WorkloadsConfig {
       duration: duration(env, 'DURATION_DEEP_PAGING_PHASE', '30m'),
     },
     filteredRead: { vus: integer(env, 'VUS_FILTERED_READ_PHASE', 10, 1), duration: duration(env, 'DURATION_FILTERED_READ_PHASE', '5m'), limit },
+    soak: {
+      vus: integer(env, 'VUS_SOAK_PHASE', 20, 1),
+      rate: integer(env, 'SOAK_RATE', 0, 0),
+      // The runner runs the soak as one k6 run per window and gives each its length (the last may be shorter).
+      windowDuration: duration(env, 'SOAK_WINDOW_RUN', text(env, 'SOAK_WINDOW', '10m')),
+    },
   };
 }
 

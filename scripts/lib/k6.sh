@@ -116,14 +116,16 @@ k6_check_env() {
   fi
 }
 
-# k6_run_phase PHASE: runs it; sets PHASE_EXIT to k6's exit code.
+# k6_run_phase PHASE [PHASE_DIR [LABEL]]: runs dist/PHASE.js with its results in PHASE_DIR (default
+# <run>/PHASE), named LABEL on the console (default PHASE; the soak's windows: "soak window 2/6"); sets
+# PHASE_EXIT to k6's exit code.
 k6_run_phase() {
-  local phase="$1" phase_dir="$RUN_DIR/$1" port
+  local phase="$1" phase_dir="${2:-$RUN_DIR/$1}" label="${3:-$1}" port
   mkdir -p "$phase_dir"
   port="$(node "$LIB_DIR/js/net.mjs" free-port)"
   K6_PORT="$port"
   k6_command "$phase" "$port" "$phase_dir" --mkdir
-  log_step "phase $phase: $(k6_command_text "$phase" "$port" "$phase_dir")"
+  log_step "phase $label: $(k6_command_text "$phase" "$port" "$phase_dir")"
   log_info "k6 REST API (live status): http://127.0.0.1:$port/v1/status; results: $phase_dir"
   if ((OPT_DASHBOARD == 1)); then
     if [[ "${K6_WEB_DASHBOARD_PORT:-}" == "-1" ]] || { ((STDOUT_IS_TTY == 0)) && [[ -z "${K6_WEB_DASHBOARD_PORT:-}" ]]; }; then
@@ -156,8 +158,8 @@ k6_run_phase() {
   fi
   generator_stop
   k6_save_problems "$phase" "$phase_dir"
-  generator_verdict "$phase" "$phase_dir"
-  workload_verdict "$phase" "$phase_dir" || k6_explain_exit "$phase" "$PHASE_EXIT" "$phase_dir"
+  generator_verdict "$phase" "$phase_dir" "$label"
+  workload_verdict "$phase" "$phase_dir" || k6_explain_exit "$label" "$PHASE_EXIT" "$phase_dir"
 }
 
 # The problems the phase's VUs reported to the token broker (first of each kind, with counts) go into

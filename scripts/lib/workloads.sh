@@ -6,7 +6,7 @@
 
 # Phases that run over the load phase's data set and, on the stand-in (which starts empty for every run),
 # get the load phase first in the same run. (readwrite alone stays refused there: --phase full is its form.)
-readonly WORKLOAD_PHASES_AFTER_LOAD="capacity volume deep-paging filtered-read"
+readonly WORKLOAD_PHASES_AFTER_LOAD="capacity volume deep-paging filtered-read soak"
 
 # After the target is known: PHASES for OPT_PHASE.
 workload_plan_phases() {
@@ -28,8 +28,10 @@ workload_phase_text() {
   fi
 }
 
-# Settings that only make sense together, checked before anything starts (exit 2).
+# Settings that only make sense together, checked before anything starts (exit 2). The soak's rate, when
+# not set, is SOAK_CAPACITY_SHARE of the capacity saved in baseline SOAK_BASELINE.
 workload_check_config() {
+  if [[ " ${PHASES[*]} " == *" soak "* ]]; then soak_resolve_rate; fi
   if [[ " ${PHASES[*]} " == *" capacity "* ]] && ((10#${CFG[CAPACITY_MAX_RATE]} < 10#${CFG[CAPACITY_START_RATE]})); then
     usage_error "CAPACITY_MAX_RATE=${CFG[CAPACITY_MAX_RATE]} (${CFG_SRC[CAPACITY_MAX_RATE]}) is below CAPACITY_START_RATE=${CFG[CAPACITY_START_RATE]} (${CFG_SRC[CAPACITY_START_RATE]})" \
       "The capacity steps go from CAPACITY_START_RATE up to CAPACITY_MAX_RATE (iterations/s): raise CAPACITY_MAX_RATE or lower CAPACITY_START_RATE."
@@ -96,17 +98,85 @@ generator_stop() {
   fi
 }
 
-# generator_verdict PHASE PHASE_DIR: the verdict into summary.json (when k6 wrote one) and its console line.
+# generator_verdict PHASE PHASE_DIR [LABEL]: the verdict into summary.json (when k6 wrote one) and its
+# console line (LABEL names the phase there, default PHASE).
 generator_verdict() {
-  local phase="$1" dir="$2" out rc=0
+  local phase="$1" dir="$2" label="${3:-$1}" out rc=0
   [[ -n "$GENERATOR_FILE" ]] || return 0
   out="$(cd "$ROOT" && node --import tsx "$ROOT/tools/generator/main.ts" merge --samples "$GENERATOR_FILE" --summary "$dir/summary.json" --phase "$phase" 2>&1)" || rc=$?
   GENERATOR_FILE=""
   if ((rc != 0 && rc != 3)); then
-    log_warn "phase $phase: the generator could not be judged (exit $rc): ${out##*$'\n'}"
+    log_warn "phase $label: the generator could not be judged (exit $rc): ${out##*$'\n'}"
   elif [[ "$out" == generator-bound:* ]]; then
-    log_warn "phase $phase: $out"
+    log_warn "phase $label: $out"
   elif [[ -n "$out" ]]; then
-    log_info "phase $phase: $out"
+    log_info "phase $label: $out"
+  fi
+}
+
+# The soak phase (docs/load-test-guide.md): one k6 run per window of SOAK_WINDOW for DURATION_SOAK_PHASE,
+# so k6's memory, which keeps every Trend sample, is bounded by a window whatever the soak's length; then
+# the windows are merged into <run>/soak/summary.json with the drift verdict (tools/workloads/soak.ts).
+
+soak_resolve_rate() {
+  local file out rc=0 share="${CFG[SOAK_CAPACITY_SHARE]}"
+  [[ -z "${CFG[SOAK_RATE]}" ]] || return 0
+  if [[ -z "${CFG[SOAK_BASELINE]}" ]]; then
+    usage_error "the soak phase needs a rate: SOAK_RATE is not set, and neither is SOAK_BASELINE" \
+      "Set SOAK_RATE=N (iterations/s of the readwrite mix), or SOAK_BASELINE=NAME, a baseline saved from a capacity run" \
+      "(./run-load-test.sh --phase capacity --save-baseline NAME): the soak then runs at SOAK_CAPACITY_SHARE (${share}) of its capacity."
+  fi
+  file="$(baseline_dir)/${CFG[SOAK_BASELINE]}.json"
+  if [[ ! -f "$file" ]]; then
+    usage_error "SOAK_BASELINE=${CFG[SOAK_BASELINE]} (${CFG_SRC[SOAK_BASELINE]}): there is no baseline $file" \
+      "Save one from a capacity run: ./run-load-test.sh --phase capacity --save-baseline ${CFG[SOAK_BASELINE]}; or set SOAK_RATE."
+  fi
+  out="$(cd "$ROOT" && node --import tsx "$ROOT/tools/workloads/main.ts" soak-rate "$file" "$share" 2>&1)" || rc=$?
+  if ((rc != 0)); then
+    usage_error "SOAK_BASELINE=${CFG[SOAK_BASELINE]} (${CFG_SRC[SOAK_BASELINE]}): ${out##*$'\n'}"
+  fi
+  config_set SOAK_RATE "${out%% *}" "${share} x the capacity in baseline ${CFG[SOAK_BASELINE]} (${out##* } iterations/s)"
+}
+
+# Runs the soak's windows, merges them, and sets PHASE_EXIT and PHASE_REASON: the first window that failed
+# (its thresholds, or k6's stop), else 99 when latency or failures drift upward, else 0.
+soak_run_phase() {
+  local dir="$RUN_DIR/soak" out rc=0 i n first=0 reason="" line verdict
+  local -a windows=()
+  mkdir -p "$dir"
+  out="$(cd "$ROOT" && node --import tsx "$ROOT/tools/workloads/main.ts" soak-plan "${CFG[DURATION_SOAK_PHASE]}" "${CFG[SOAK_WINDOW]}")"
+  read -r -a windows <<<"$out"
+  n=${#windows[@]}
+  log_info "soak: ${CFG[SOAK_RATE]} iterations/s for ${CFG[DURATION_SOAK_PHASE]}, in $n window(s) of ${CFG[SOAK_WINDOW]}: one k6 run each, so k6's memory is bounded by a window"
+  for ((i = 0; i < n; i++)); do
+    if ((INTERRUPTED == 1)); then break; fi
+    export SOAK_WINDOW_RUN="${windows[i]}"
+    k6_run_phase soak "$dir/window-$(printf '%02d' $((i + 1)))" "soak window $((i + 1))/$n"
+    unset SOAK_WINDOW_RUN
+    if ((first == 0 && PHASE_EXIT != 0)); then
+      first="$PHASE_EXIT"
+      reason="window $((i + 1)): $PHASE_REASON"
+    fi
+    # a stopped, broken or aborted window ends the soak; a window over its thresholds does not
+    if [[ "$PHASE_EXIT" =~ ^(105|107|108)$ ]]; then break; fi
+  done
+  rc=0
+  out="$(cd "$ROOT" && node --import tsx "$ROOT/tools/workloads/main.ts" soak-merge "$dir" "${CFG[SOAK_RATE]}" "${CFG[SOAK_WINDOW]}" "${CFG[SOAK_DRIFT_TOLERANCE]}" "${CFG[SOAK_ERROR_DRIFT]}" 2>&1)" || rc=$?
+  if ((rc == 0 || rc == 1)); then
+    while IFS= read -r line; do log_info "$line"; done <<<"$out"
+  else
+    log_warn "phase soak: the windows could not be merged (exit $rc): ${out##*$'\n'}"
+  fi
+  verdict="$(sed -n 's/^drift: //p' <<<"$out")"
+  PHASE_EXIT="$first"
+  PHASE_REASON="$reason"
+  if ((first == 0 && rc == 1)); then
+    PHASE_EXIT=99
+    PHASE_REASON="$verdict"
+  fi
+  if ((PHASE_EXIT == 0)); then
+    log_pass "phase soak" "${verdict:-windows merged}"
+  else
+    log_fail "phase soak" "$PHASE_REASON"
   fi
 }

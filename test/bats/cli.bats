@@ -74,7 +74,7 @@ teardown() {
   run "$RUNNER" --phase stress
   assert_status 2
   assert_output_has "unknown phase 'stress'"
-  assert_output_has "Use --phase load, readwrite, full, capacity, volume, deep-paging or filtered-read."
+  assert_output_has "Use --phase load, readwrite, full, capacity, soak, volume, deep-paging or filtered-read."
 }
 
 @test "unknown target: exit 2" {

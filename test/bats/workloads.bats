@@ -68,11 +68,37 @@ teardown() {
   run "$RUNNER" --phase capacityy
   assert_status 2
   assert_output_has "unknown phase 'capacityy'"
-  assert_output_has "Use --phase load, readwrite, full, capacity, volume, deep-paging or filtered-read."
+  assert_output_has "Use --phase load, readwrite, full, capacity, soak, volume, deep-paging or filtered-read."
 }
 
 @test "a k6 output may not overwrite the generator's samples, which the runner writes into each phase folder" {
   run "$RUNNER" --profile smoke --out json=generator-samples.json
   assert_status 2
   assert_output_has "the runner writes generator-samples.json into each phase folder itself"
+}
+
+@test "soak without a rate: refused before anything starts, naming both ways to give one" {
+  run "$RUNNER" --profile dev --phase soak
+  assert_status 2
+  assert_output_has "the soak phase needs a rate: SOAK_RATE is not set, and neither is SOAK_BASELINE"
+  assert_output_has "(./run-load-test.sh --phase capacity --save-baseline NAME): the soak then runs at SOAK_CAPACITY_SHARE (0.7) of its capacity."
+  refute compgen -G "$RESULTS_ROOT/2*"
+}
+
+@test "soak from a saved capacity: 70% of its sustainable rate, the source said; a baseline without one is refused" {
+  use_test_baselines
+  printf '{"format":"dms-load-test-baseline/2","name":"cap","fingerprint":{},"phases":{"capacity":{"rows":[],"capacity":{"rate":60,"requestsPerSecond":102,"heldSteps":6,"startRate":10,"stepRate":10,"atMax":false,"found":true}}}}\n' >"$BASELINE_DIR/cap.json"
+  SOAK_BASELINE=cap run "$RUNNER" --profile dev --phase soak --dry-run
+  assert_status 0
+  assert_config_line SOAK_RATE 42 "0.7 x the capacity in baseline cap (60 iterations/s)"
+  assert_output_has "phase     soak (load first: the stand-in starts empty; then soak)"
+  SOAK_BASELINE=cap SOAK_CAPACITY_SHARE=0.5 run "$RUNNER" --profile dev --phase soak --dry-run
+  assert_config_line SOAK_RATE 30 "0.5 x the capacity in baseline cap (60 iterations/s)"
+  printf '{"format":"dms-load-test-baseline/2","name":"rw","fingerprint":{},"phases":{"readwrite":{"rows":[]}}}\n' >"$BASELINE_DIR/rw.json"
+  SOAK_BASELINE=rw run "$RUNNER" --profile dev --phase soak
+  assert_status 2
+  assert_output_has "rw.json holds no sustainable capacity: save one from a capacity run"
+  SOAK_BASELINE=nothing run "$RUNNER" --profile dev --phase soak
+  assert_status 2
+  assert_output_has "SOAK_BASELINE=nothing (shell): there is no baseline $BASELINE_DIR/nothing.json"
 }

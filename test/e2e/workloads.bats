@@ -138,3 +138,47 @@ capacity_field() {
   assert_output_has "filtered-read needs the smoke data set, but student 1 is not in DMS (HTTP 200); run the load phase first"
   [ "$(json_get "$(run_dir)/run.json" 'j.phases.map((p) => p.name).join(",")')" = filtered-read ]
 }
+
+@test "soak: one k6 run per window, merged into the phase's summary, windows and drift verdict; stable when nothing changes" {
+  # a tolerance nothing on a busy machine can reach: this test is about the windows and the merge, not the verdict
+  DURATION_SOAK_PHASE=20s SOAK_WINDOW=5s SOAK_DRIFT_TOLERANCE=100 run "$RUNNER" --phase soak
+  assert_status 0
+  local dir
+  dir="$(run_dir)"
+  [ "$(json_get "$dir/run.json" 'j.phases.map((p) => p.name + ":" + p.exitCode).join(",")')" = "load:0,soak:0" ]
+  [ "$(ls -d "$dir"/soak/window-* | wc -l)" = 4 ]
+  assert_output_has "phase soak window 4/4: k6 run"
+  # the phase's counts are the windows' counts added
+  [ "$(json_get "$dir/soak/summary.json" 'j.metrics["http_reqs{api:data}"].values.count')" = \
+    "$(node -e 'let n = 0; for (const f of process.argv.slice(1)) n += require(f).metrics["http_reqs{api:data}"].values.count; console.log(n)' "$dir"/soak/window-0*/summary.json)" ]
+  [ "$(json_get "$dir/soak/summary.json" 'j.soak.windows.length + " " + j.soak.rate + " " + j.soak.drift.verdict')" = "4 10 stable" ]
+  [ "$(json_get "$dir/soak/summary.json" 'typeof j.generator.bound + " " + typeof j.histograms["(all) (all)"]')" = "boolean object" ]
+  assert_output_has "drift: stable: no upward trend beyond the tolerance over 4 windows"
+  assert_output_has "PASS  phase soak"
+  grep -q 'id="soak-windows-soak"' "$dir/report.html"
+}
+
+@test "soak: latency that grows window after window is drifting: FAIL (exit 99) with the trend and its test" {
+  start_test_sim
+  create_test_client "$SIM_URL"
+  export API_BASE_URL="$SIM_URL" CLIENT_ID="$TEST_CLIENT_ID" CLIENT_SECRET="$TEST_CLIENT_SECRET"
+  run "$RUNNER" --target dms --phase load
+  assert_status 0
+  rm -rf "$RESULTS_ROOT"
+  local out="$BATS_TEST_TMPDIR/soak.out" pid window
+  DURATION_SOAK_PHASE=20s SOAK_WINDOW=5s "$RUNNER" --target dms --phase soak >"$out" 2>&1 3>&- &
+  pid=$!
+  # each window slower than the last: 40 ms more per data request at the start of windows 2, 3 and 4
+  for window in 2 3 4; do
+    wait_for_output "$out" "phase soak window $window/4: k6 run" 120
+    node -e 'fetch(process.argv[1] + "/_sim/faults", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ latencyMs: Number(process.argv[2]) }) }).then((r) => process.exit(r.ok ? 0 : 1))' "$SIM_URL" $(((window - 1) * 40))
+  done
+  wait_for_runner "$pid" "$out"
+  assert_status 99
+  local dir
+  dir="$(run_dir)"
+  [ "$(json_get "$dir/soak/summary.json" 'j.soak.drift.verdict')" = drifting ]
+  [ "$(json_get "$dir/soak/summary.json" 'j.soak.drift.latency.pValue')" = "$(node -e 'console.log(1 / 24)')" ]
+  assert_output_has "FAIL  phase soak"
+  [[ "$(json_get "$dir/run.json" j.reason)" == "phase soak: drifting: p95 grew "*"over the soak"*"Mann-Kendall p 0.042 < 0.05)" ]]
+}

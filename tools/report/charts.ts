@@ -220,3 +220,19 @@ export function workloadCharts(phase: string, workload: WorkloadSummary, samples
     datasets: [ours, ...referenceLines(workload.reference, labels.length)],
   }];
 }
+
+/** The soak's windows: p95 and the share failed after retries per window, with the p95 limit dashed. */
+export function soakCharts(phase: string, windows: ReadonlyArray<{ index: number; startS: number; p95Ms?: number; p50Ms?: number; errorRate?: number; judged: boolean }>, p95LimitMs?: number): ChartSpec[] {
+  if (windows.length === 0) return [];
+  const labels = windows.map((w) => `${w.index + 1} (${formatDuration(w.startS)})${w.judged ? '' : ' short'}`);
+  const base = { phase, labels, type: 'line' as const, height: 260 };
+  const latency: ChartDataset[] = [
+    { label: 'p95 of the window', data: windows.map((w) => num(w.p95Ms)), color: COLORS.orange },
+    { label: 'p50 of the window', data: windows.map((w) => num(w.p50Ms)), color: COLORS.blue },
+  ];
+  if (p95LimitMs !== undefined) latency.push({ label: `p95 limit (${p95LimitMs} ms)`, data: windows.map(() => p95LimitMs), color: COLORS.red, dashed: true });
+  return [
+    { ...base, id: `${phase}-soak-latency`, title: 'Latency per window (x: window, its start)', yTitle: 'ms', datasets: latency },
+    { ...base, id: `${phase}-soak-errors`, title: 'Failed after retries per window', yTitle: '% of data requests', datasets: [{ label: 'failed %', data: windows.map((w) => num((w.errorRate ?? 0) * 100)), color: COLORS.red }] },
+  ];
+}

@@ -13,6 +13,7 @@ import { opRows, subMetrics, thresholdRows, type SummaryData } from './model.ts'
 import { capacityLine } from '../../src/workloads/capacity.ts';
 import { asCapacity } from '../workloads/capacity-text.ts';
 import { asWorkload, workloadLine } from '../workloads/workload-text.ts';
+import { asSoak, soakLine } from '../workloads/soak.ts';
 import type { GeneratorVerdict } from '../generator/verdict.ts';
 import type { PhaseResults, ResultsFolder } from './results.ts';
 
@@ -388,6 +389,8 @@ export function buildFindings({ results, status, comparison }: FindingsInput): F
     if (capacity) capacities.push(`phase ${p.name}: ${capacityLine(capacity)}`);
     const workload = asWorkload((p.summary as { workload?: unknown }).workload);
     if (workload) capacities.push(`phase ${p.name}: ${workloadLine(workload)}`);
+    const soak = asSoak((p.summary as { soak?: unknown }).soak);
+    if (soak) capacities.push(`phase ${p.name}: ${soakLine(soak)}`);
     const thresholds = thresholdRows(p.summary);
     thresholdsTotal += thresholds.length;
     for (const t of thresholds.filter((x) => !x.ok)) {

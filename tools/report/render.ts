@@ -10,6 +10,7 @@ import { failureText, sharePercent } from './answer.ts';
 import { TOP, type Findings, type FailureRow, type ProblemRow, type SlowPair } from './findings.ts';
 import { generatorLine } from '../generator/verdict.ts';
 import { figureText, workloadLine } from '../workloads/workload-text.ts';
+import type { SoakResult } from '../workloads/soak.ts';
 import { capacityLine, stepName, type StepVerdict } from '../../src/workloads/capacity.ts';
 
 const ms = (v: number | undefined) => formatMs(v);
@@ -251,6 +252,29 @@ function workloadSection(view: ReportView, p: PhaseView): string {
   return out.join('\n');
 }
 
+/** The soak's windows and its drift verdict. */
+function soakSection(view: ReportView, p: PhaseView): string {
+  const s = p.soak;
+  if (!s) return '';
+  const d = s.drift;
+  const out: string[] = ['<h3>Soak: drift from window to window</h3>'];
+  out.push(`<p id="soak-${esc(p.name)}" class="${d.verdict === 'drifting' ? 'banner fail' : ''}"><strong>${esc(d.verdict.toUpperCase().replace('-', ' '))}</strong>: ${esc(d.reasons.join('; '))}</p>`);
+  out.push(`<p class="note">${esc(s.rate)} iterations/s in windows of ${esc(formatDuration(s.windowSeconds))}, each one k6 run (so k6's memory is bounded by a window). How: ${esc(d.test)}; tolerances: p95 +${Math.round(d.rule.latencyTolerance * 100)}%, failed share +${esc((d.rule.errorTolerance * 100).toFixed(2))} points; alpha ${esc(d.rule.alpha)}; at least ${esc(d.rule.minWindows)} whole windows.</p>`);
+  const columns: Column<SoakResult['windows'][number]>[] = [
+    { head: 'window', cell: (w) => String(w.index + 1) },
+    { head: 'from', cell: (w) => formatDuration(w.startS), num: true },
+    { head: 'requests/s', cell: (w) => rate(w.requestsPerSecond), num: true },
+    { head: 'p50', cell: (w) => ms(w.p50Ms), num: true },
+    { head: 'p95', cell: (w) => ms(w.p95Ms), num: true },
+    { head: 'failed after retries', cell: (w) => pct(w.errorRate), num: true },
+    { head: 'dropped iterations', cell: (w) => n(w.droppedIterations), num: true },
+    { head: 'judged', cell: (w) => (w.judged ? 'yes' : 'no (short)') },
+  ];
+  out.push(table(columns, s.windows, { id: `soak-windows-${p.name}`, className: 'compact', rowClass: (w) => (w.judged ? '' : 'idle') }));
+  out.push(`<div class="charts">${chartBoxes(view, p.soakChartIds)}</div>`);
+  return out.join('\n');
+}
+
 /** The capacity phase's answer: the figure, what ended the ramp, the steps and their charts. */
 function capacitySection(view: ReportView, p: PhaseView): string {
   const c = p.capacity;
@@ -302,6 +326,7 @@ function phaseSection(view: ReportView, p: PhaseView): string {
   }
   out.push(capacitySection(view, p));
   out.push(workloadSection(view, p));
+  out.push(soakSection(view, p));
   out.push('<h3>Over time</h3>');
   if (!p.hasTimeseries) {
     out.push(
