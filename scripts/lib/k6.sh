@@ -138,7 +138,7 @@ k6_run_phase() {
   K6_PHASE="$phase"
   svc_launch - _k6_exec "$phase_dir"
   K6_PID="$SVC_PID"
-  generator_start "$phase_dir" "$K6_PID"
+  generator_start "$phase_dir" "$K6_PID" "$phase"
   progress_start "$phase" "$port" "$phase_dir"
   while :; do
     SIGNAL_DURING_WAIT=0
@@ -158,7 +158,7 @@ k6_run_phase() {
   fi
   generator_stop
   k6_save_problems "$phase" "$phase_dir"
-  generator_verdict "$phase" "$phase_dir" "$label"
+  generator_verdict "$phase_dir" "$label"
   workload_verdict "$phase" "$phase_dir" || k6_explain_exit "$label" "$PHASE_EXIT" "$phase_dir"
 }
 

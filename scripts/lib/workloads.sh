@@ -80,33 +80,37 @@ GENERATOR_FILE=""
 _generator_exec() {
   svc_close_saved_fds
   cd "$ROOT" || exit "$EXIT_INTERNAL"
-  exec node --import tsx "$ROOT/tools/generator/main.ts" sample --pid "$1" --out "$2"
+  exec node --import tsx "$ROOT/tools/generator/main.ts" sample --pid "$1" --out "$2" --summary "$3" --phase "$4"
 }
 
-# generator_start PHASE_DIR K6_PID
+# generator_start PHASE_DIR K6_PID PHASE: the sampler, which judges the phase into its summary.json when k6
+# has ended (one Node start per phase), its console line in generator-verdict.txt.
 generator_start() {
   GENERATOR_FILE="$1/generator-samples.json"
-  svc_launch - _generator_exec "$2" "$GENERATOR_FILE"
+  rm -f "$1/generator-verdict.txt"
+  svc_launch - _generator_exec "$2" "$GENERATOR_FILE" "$1/summary.json" "$3"
   GENERATOR_PID="$SVC_PID"
 }
 
-# After k6 has ended the sampler ends by itself within a second; TERM makes it write its file at once.
+# After k6 has ended the sampler sees it within a second, judges and ends: it is given up to 15 s (a sampler
+# still starting on a busy machine finds k6 gone at once); then TERM, which makes it write its files.
 generator_stop() {
-  if [[ -n "$GENERATOR_PID" ]]; then
-    svc_stop "$GENERATOR_PID" 5
-    GENERATOR_PID=""
-  fi
+  local tries=150
+  [[ -n "$GENERATOR_PID" ]] || return 0
+  while ((tries-- > 0)) && kill -0 "$GENERATOR_PID" 2>/dev/null; do sleep 0.1; done
+  svc_stop "$GENERATOR_PID" 5
+  GENERATOR_PID=""
 }
 
-# generator_verdict PHASE PHASE_DIR [LABEL]: the verdict into summary.json (when k6 wrote one) and its
-# console line (LABEL names the phase there, default PHASE).
+# generator_verdict PHASE_DIR [LABEL]: the sampler's console line (LABEL names the phase there). The
+# verdict is in summary.json already (when k6 wrote one): the sampler put it there when k6 ended.
 generator_verdict() {
-  local phase="$1" dir="$2" label="${3:-$1}" out rc=0
+  local dir="$1" label="$2" out=""
   [[ -n "$GENERATOR_FILE" ]] || return 0
-  out="$(cd "$ROOT" && node --import tsx "$ROOT/tools/generator/main.ts" merge --samples "$GENERATOR_FILE" --summary "$dir/summary.json" --phase "$phase" 2>&1)" || rc=$?
   GENERATOR_FILE=""
-  if ((rc != 0 && rc != 3)); then
-    log_warn "phase $label: the generator could not be judged (exit $rc): ${out##*$'\n'}"
+  if [[ -f "$dir/generator-verdict.txt" ]]; then IFS= read -r out <"$dir/generator-verdict.txt" || true; fi
+  if [[ -z "$out" ]]; then
+    log_warn "phase $label: the generator was not judged (its sampler ended without a verdict; see console.log)"
   elif [[ "$out" == generator-bound:* ]]; then
     log_warn "phase $label: $out"
   elif [[ -n "$out" ]]; then

@@ -17,7 +17,7 @@ import { isAbsolute, posix } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** Files the runner itself writes into a phase folder: an output must not take their names. */
-export const RUNNER_FILES = ['summary.json', 'timeseries.ndjson', 'dashboard.html', 'generator-samples.json'];
+export const RUNNER_FILES = ['summary.json', 'timeseries.ndjson', 'dashboard.html', 'generator-samples.json', 'generator-verdict.txt'];
 
 export class OutputError extends Error {}
 
