@@ -31,7 +31,11 @@ workload_phase_text() {
 # Settings that only make sense together, checked before anything starts (exit 2). The soak's rate, when
 # not set, is SOAK_CAPACITY_SHARE of the capacity saved in baseline SOAK_BASELINE.
 workload_check_config() {
-  if [[ " ${PHASES[*]} " == *" soak "* ]]; then soak_resolve_rate; fi
+  if [[ " ${PHASES[*]} " == *" soak "* ]]; then
+    soak_resolve_rate
+    SOAK_WINDOWS="$(cd "$ROOT" && node --import tsx "$ROOT/tools/workloads/main.ts" soak-plan "${CFG[DURATION_SOAK_PHASE]}" "${CFG[SOAK_WINDOW]}" 2>&1)" ||
+      usage_error "SOAK_WINDOW='${CFG[SOAK_WINDOW]}' (${CFG_SRC[SOAK_WINDOW]}): ${SOAK_WINDOWS##*$'\n'}" "A window is one k6 run: use a duration of 1s or more, e.g. 10m."
+  fi
   if [[ " ${PHASES[*]} " == *" capacity "* ]] && ((10#${CFG[CAPACITY_MAX_RATE]} < 10#${CFG[CAPACITY_START_RATE]})); then
     usage_error "CAPACITY_MAX_RATE=${CFG[CAPACITY_MAX_RATE]} (${CFG_SRC[CAPACITY_MAX_RATE]}) is below CAPACITY_START_RATE=${CFG[CAPACITY_START_RATE]} (${CFG_SRC[CAPACITY_START_RATE]})" \
       "The capacity steps go from CAPACITY_START_RATE up to CAPACITY_MAX_RATE (iterations/s): raise CAPACITY_MAX_RATE or lower CAPACITY_START_RATE."
@@ -144,12 +148,13 @@ soak_resolve_rate() {
 
 # Runs the soak's windows, merges them, and sets PHASE_EXIT and PHASE_REASON: the first window that failed
 # (its thresholds, or k6's stop), else 99 when latency or failures drift upward, else 0.
+SOAK_WINDOWS="" # the soak's windows as k6 durations ('600s 600s 120s'), from workload_check_config
+
 soak_run_phase() {
   local dir="$RUN_DIR/soak" out rc=0 i n first=0 reason="" line verdict
   local -a windows=()
   mkdir -p "$dir"
-  out="$(cd "$ROOT" && node --import tsx "$ROOT/tools/workloads/main.ts" soak-plan "${CFG[DURATION_SOAK_PHASE]}" "${CFG[SOAK_WINDOW]}")"
-  read -r -a windows <<<"$out"
+  read -r -a windows <<<"$SOAK_WINDOWS"
   n=${#windows[@]}
   log_info "soak: ${CFG[SOAK_RATE]} iterations/s for ${CFG[DURATION_SOAK_PHASE]}, in $n window(s) of ${CFG[SOAK_WINDOW]}: one k6 run each, so k6's memory is bounded by a window"
   for ((i = 0; i < n; i++)); do

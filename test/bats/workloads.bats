@@ -102,3 +102,10 @@ teardown() {
   assert_status 2
   assert_output_has "SOAK_BASELINE=nothing (shell): there is no baseline $BASELINE_DIR/nothing.json"
 }
+
+@test "a soak window shorter than a second is refused before anything starts" {
+  SOAK_WINDOW=0.5s run "$RUNNER" --phase soak
+  assert_status 2
+  assert_output_has "SOAK_WINDOW='0.5s' (shell): SOAK_WINDOW='0.5s' is shorter than 1s"
+  assert_output_has "A window is one k6 run: use a duration of 1s or more, e.g. 10m."
+}

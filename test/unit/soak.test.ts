@@ -94,3 +94,10 @@ test('the windows merged: counts and failures added, means weighted, percentiles
   assert.match(lines[4], /window  4 \(30-34 s\) .* \(short: not judged\)$/);
   assert.match(lines[5], /^drift: not-judged: 3 whole window\(s\)/);
 });
+
+test('the soak in windows: whole windows, then the rest as a shorter last one', async () => {
+  const { soakPlan } = await import('../../tools/workloads/main.ts');
+  assert.deepEqual(soakPlan(3600, 600), [600, 600, 600, 600, 600, 600]);
+  assert.deepEqual(soakPlan(1500, 600), [600, 600, 300]);
+  assert.deepEqual(soakPlan(20, 60), [20]);
+});

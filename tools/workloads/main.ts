@@ -51,7 +51,7 @@ function plan(duration: string, window: string): number {
   let each: number;
   try {
     total = durationSeconds(duration);
-    each = Math.round(durationSeconds(window));
+    each = durationSeconds(window);
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
@@ -60,7 +60,7 @@ function plan(duration: string, window: string): number {
     process.stderr.write(`SOAK_WINDOW='${window}' is shorter than 1s\n`);
     return 2;
   }
-  process.stdout.write(`${soakPlan(total, each).map((s) => `${s}s`).join(' ')}\n`);
+  process.stdout.write(`${soakPlan(total, Math.round(each)).map((s) => `${s}s`).join(' ')}\n`);
   return 0;
 }
 
