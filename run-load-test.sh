@@ -50,6 +50,8 @@ source "$LIB_DIR/instances.sh"
 source "$LIB_DIR/baseline.sh"
 # shellcheck source=scripts/lib/results.sh
 source "$LIB_DIR/results.sh"
+# shellcheck source=scripts/lib/workloads.sh
+source "$LIB_DIR/workloads.sh"
 
 RUN_TMP=""
 PHASES=()
@@ -120,6 +122,7 @@ on_exit() {
   trap '' INT TERM
   results_record_skipped_phases
   progress_stop
+  generator_stop
   sim_save_stats
   broker_save_stats
   broker_stop
@@ -142,7 +145,7 @@ banner() {
   log_info "${C_BOLD}DMS load test${C_RESET}"
   log_info "  target    ${C_BOLD}${what}${C_RESET} (${TARGET_REASON})"
   log_info "  profile   $OPT_PROFILE (.env.profiles/$OPT_PROFILE.env)"
-  log_info "  phase     $OPT_PHASE$( [[ "$OPT_PHASE" == full ]] && printf ' (load, then readwrite)')"
+  log_info "  phase     $(workload_phase_text)"
   if [[ "$SUITE_VERSION" == unknown ]]; then
     log_info "  suite     unknown (not a git checkout)"
   else
@@ -193,7 +196,7 @@ dry_run() {
     instances_plan_lines "$phase"
   done
   log_info "     k6 environment: the configuration above without its secrets (${CFG_SECRET_NAMES[*]:-none}; K6_* ones stay) and without K6_HTTP_DEBUG"
-  log_info "     + PROFILE, TARGET, RUN_ID, RESULTS_DIR=<run folder>/<phase>, TOKEN_BROKER_URL, TOKEN_BROKER_KEY"
+  log_info "     + PROFILE, TARGET, RUN_ID, RESULTS_DIR=<run folder>/<phase>, TOKEN_BROKER_URL, TOKEN_BROKER_KEY, LIVE_METRICS_URL (k6's REST API)"
   if [[ -n "$OPT_PROMETHEUS" ]]; then log_info "     + K6_PROMETHEUS_RW_SERVER_URL (--prometheus), K6_PROMETHEUS_RW_TREND_STATS=${K6_PROMETHEUS_RW_TREND_STATS:-$PROMETHEUS_TREND_STATS}, K6_SYSTEM_TAGS without url"; fi
   if ((OPT_DASHBOARD == 1)); then log_info "     + k6 web dashboard (K6_WEB_DASHBOARD=true), saved as <run folder>/<phase>/dashboard.html"; fi
   if [[ -n "$OPT_BASELINE" ]]; then log_info "  $((step++)). compare with baseline $OPT_BASELINE ($(baseline_dir)/$OPT_BASELINE.json)"; fi
@@ -224,12 +227,13 @@ run_phases() {
       results_record_phase "$phase" ""
       continue
     fi
-    if [[ "$phase" == "readwrite" && "$OPT_PHASE" == "full" ]] && [[ "$run_exit" =~ ^(105|107|108)$ ]]; then
-      log_warn "skipping the readwrite phase: the load phase ended with k6 exit code $run_exit"
+    # A phase after this run's load phase needs its data set: an interrupted, broken or aborted load has none.
+    if [[ "$phase" != "load" && "${PHASES[0]}" == "load" ]] && [[ "$run_exit" =~ ^(105|107|108)$ ]]; then
+      log_warn "skipping the $phase phase: the load phase ended with k6 exit code $run_exit"
       results_record_phase "$phase" ""
       continue
     fi
-    k6_run_phase "$phase"
+    if [[ "$phase" == soak ]]; then soak_run_phase; else k6_run_phase "$phase"; fi
     results_record_phase "$phase" "$PHASE_EXIT"
     if ((run_exit == 0 && PHASE_EXIT != 0)); then
       run_exit="$PHASE_EXIT"
@@ -277,10 +281,6 @@ main() {
   esac
   validate_args
   baseline_validate
-  case "$OPT_PHASE" in
-    full) PHASES=(load readwrite) ;;
-    *) PHASES=("$OPT_PHASE") ;;
-  esac
   preflight_require_node
   if ((OPT_DRY_RUN == 1)) && ! runner_helpers_ready --no-install; then
     log_error "the project's dependencies are not installed, and a dry run installs nothing"
@@ -297,6 +297,8 @@ main() {
 
   config_load
   config_resolve_target
+  workload_plan_phases
+  workload_check_config
   instances_check_config
   k6_check_env
   k6_outputs_resolve

@@ -26,6 +26,40 @@ export interface Thresholds {
   checksRate: number;
 }
 
+/**
+ * The capacity phase (src/scenarios/capacity.ts): open-model steps of the readwrite mix, each held for
+ * stepDuration, from startRate up to maxRate (iterations/s), and the rule that says a step broke.
+ */
+export interface CapacityConfig {
+  /** Iterations per second of the first step. */
+  startRate: number;
+  /** Iterations per second added per step. */
+  stepRate: number;
+  /** Highest step, iterations per second (the last step is exactly this rate). */
+  maxRate: number;
+  /** How long each step is held (a k6 duration). */
+  stepDuration: string;
+  /** VUs k6 may keep busy (pre-allocated, so no VU is started mid-step). */
+  vus: number;
+  /** A step breaks when its p95 is more than this share above the first step's (0.5 = 50%)... */
+  p95Growth: number;
+  /** ...and at least this many ms above it (a 2 ms p95 growing by 1.1 ms is noise, not saturation). */
+  p95GrowthMinMs: number;
+}
+
+/** The collections the deep-paging phase may walk: those of the load phase's data set. */
+export const PAGED_RESOURCES = ['studentSectionAssociations', 'studentSchoolAssociations', 'students', 'staffSectionAssociations', 'sections', 'staffs'] as const;
+export type PagedResource = (typeof PAGED_RESOURCES)[number];
+
+/** The workloads shaped as Ed-Fi's Suite-3 runs them (src/scenarios/volume.ts, deep-paging.ts, filtered-read.ts). */
+export interface WorkloadsConfig {
+  volume: { vus: number; duration: string };
+  deepPaging: { vus: number; resource: PagedResource; pageSize: number; walks: number; duration: string };
+  filteredRead: { vus: number; duration: string; limit: number };
+  /** The soak phase's window: its rate (0 = not set: the runner sets it) and the length of this k6 run. */
+  soak: { vus: number; rate: number; windowDuration: string };
+}
+
 export interface SuiteConfig {
   apiBaseUrl: string;
   dataApiUrl: string;
@@ -34,8 +68,12 @@ export interface SuiteConfig {
   clientSecret: string;
   tokenBrokerUrl: string;
   tokenBrokerKey: string;
+  /** k6's own REST API metrics endpoint (http://127.0.0.1:PORT/v1/metrics), set by the runner; '' when run bare. */
+  liveMetricsUrl: string;
   tokenRefreshMarginSeconds: number;
   profileName: string;
+  /** What k6 talks to: 'dms' or 'sim' (the bundled stand-in). */
+  target: string;
   data: DataProfile;
   vusLoad: number;
   vusReadwrite: number;
@@ -44,6 +82,8 @@ export interface SuiteConfig {
   /** Iterations per second of the readwrite phase (open model); 0 = closed model, VUs loop without pause. */
   readwriteRate: number;
   readwriteMix: Record<Operation, number>;
+  capacity: CapacityConfig;
+  workloads: WorkloadsConfig;
   thresholds: Thresholds;
   resultsDir: string;
   runId: string;
@@ -95,6 +135,54 @@ export function durationSeconds(value: string): number {
   return seconds;
 }
 
+/** The capacity phase's settings; the highest step must not be below the first. */
+export function loadCapacityConfig(env: Env): CapacityConfig {
+  const capacity: CapacityConfig = {
+    startRate: number(env, 'CAPACITY_START_RATE'),
+    stepRate: number(env, 'CAPACITY_STEP_RATE'),
+    maxRate: number(env, 'CAPACITY_MAX_RATE'),
+    stepDuration: text(env, 'CAPACITY_STEP_DURATION'),
+    vus: number(env, 'VUS_CAPACITY_PHASE'),
+    p95Growth: number(env, 'CAPACITY_P95_GROWTH'),
+    p95GrowthMinMs: number(env, 'CAPACITY_P95_GROWTH_MIN_MS'),
+  };
+  if (capacity.maxRate < capacity.startRate) {
+    throw new ConfigError(`CAPACITY_MAX_RATE='${capacity.maxRate}' is below CAPACITY_START_RATE (${capacity.startRate}); the steps go from the start rate up to the maximum`);
+  }
+  if (durationSeconds(capacity.stepDuration) < 1) {
+    throw new ConfigError(`CAPACITY_STEP_DURATION='${capacity.stepDuration}' is shorter than 1s; a step must be long enough to judge`);
+  }
+  return capacity;
+}
+
+function pagedResource(env: Env): PagedResource {
+  return text(env, 'DEEP_PAGING_RESOURCE') as PagedResource; // a 'choice' of PAGED_RESOURCES in the table
+}
+
+/** The settings of the volume, deep-paging and filtered-read phases. */
+export function loadWorkloadsConfig(env: Env): WorkloadsConfig {
+  // DMS's largest page is 500 rows: the table's ranges stop there.
+  const pageSize = number(env, 'DEEP_PAGING_PAGE_SIZE');
+  const limit = number(env, 'FILTERED_READ_LIMIT');
+  return {
+    volume: { vus: number(env, 'VUS_VOLUME_PHASE'), duration: text(env, 'DURATION_VOLUME_PHASE') },
+    deepPaging: {
+      vus: number(env, 'VUS_DEEP_PAGING_PHASE'),
+      resource: pagedResource(env),
+      pageSize,
+      walks: number(env, 'DEEP_PAGING_WALKS'),
+      duration: text(env, 'DURATION_DEEP_PAGING_PHASE'),
+    },
+    filteredRead: { vus: number(env, 'VUS_FILTERED_READ_PHASE'), duration: text(env, 'DURATION_FILTERED_READ_PHASE'), limit },
+    soak: {
+      vus: number(env, 'VUS_SOAK_PHASE'),
+      rate: text(env, 'SOAK_RATE') === '' ? 0 : number(env, 'SOAK_RATE'),
+      // The runner runs the soak as one k6 run per window and gives each its length (the last may be shorter).
+      windowDuration: text(env, 'SOAK_WINDOW_RUN') || text(env, 'SOAK_WINDOW'),
+    },
+  };
+}
+
 export function loadConfig(env: Env): SuiteConfig {
   const apiBaseUrl = text(env, 'API_BASE_URL').replace(/\/+$/, '');
   if (apiBaseUrl === '') {
@@ -118,8 +206,10 @@ export function loadConfig(env: Env): SuiteConfig {
     clientSecret: text(env, 'CLIENT_SECRET'),
     tokenBrokerUrl: text(env, 'TOKEN_BROKER_URL').replace(/\/+$/, ''),
     tokenBrokerKey: text(env, 'TOKEN_BROKER_KEY'),
+    liveMetricsUrl: text(env, 'LIVE_METRICS_URL'),
     tokenRefreshMarginSeconds: number(env, 'TOKEN_REFRESH_MARGIN_SECONDS'),
     profileName: text(env, 'PROFILE'),
+    target: text(env, 'TARGET'),
     data,
     vusLoad: number(env, 'VUS_LOAD_PHASE'),
     vusReadwrite: number(env, 'VUS_READWRITE_PHASE'),
@@ -127,6 +217,8 @@ export function loadConfig(env: Env): SuiteConfig {
     durationReadwrite: text(env, 'DURATION_READWRITE_PHASE'),
     readwriteRate: number(env, 'READWRITE_RATE'),
     readwriteMix: parseMix(text(env, 'READWRITE_MIX')),
+    capacity: loadCapacityConfig(env),
+    workloads: loadWorkloadsConfig(env),
     thresholds: {
       p95MsLoad: number(env, 'THRESHOLD_P95_MS_LOAD'),
       p95MsReadwrite: number(env, 'THRESHOLD_P95_MS_READWRITE'),

@@ -26,7 +26,12 @@ configured. Pre-flight checks, API client setup, the k6 phases, and a results fo
 
 Options:
   --profile NAME     data set and scale: a file .env.profiles/NAME.env (default: smoke)
-  --phase PHASE      load | readwrite | full (default: full = load, then readwrite)
+  --phase PHASE      load | readwrite | full | capacity | soak | volume | deep-paging | filtered-read
+                     (default: full = load, then readwrite). capacity: open-model steps of the readwrite
+                     mix up to the first that breaks the SLO; soak: the mix at SOAK_RATE for an hour,
+                     judged for drift window by window; volume, deep-paging, filtered-read: Ed-Fi's
+                     Suite-3 workloads, shown beside its published figures. These run over data loaded
+                     earlier; on the stand-in, which starts empty, the load phase runs first
   --target TARGET    dms | sim (default: dms when API_BASE_URL is set in the shell, the profile or the
                      env file, otherwise sim = the bundled stand-in on a free local port)
   --env-file PATH    settings file (default: .env.load-test in the project folder)
@@ -185,8 +190,8 @@ validate_args() {
       "A custom profile is any .env.profiles/<name>.env file (see docs/load-test-guide.md)."
   fi
   case "$OPT_PHASE" in
-    load | readwrite | full) ;;
-    *) usage_error "unknown phase '$OPT_PHASE'" "Use --phase load, --phase readwrite or --phase full." ;;
+    load | readwrite | full | capacity | soak | volume | deep-paging | filtered-read) ;;
+    *) usage_error "unknown phase '$OPT_PHASE'" "Use --phase load, readwrite, full, capacity, soak, volume, deep-paging or filtered-read." ;;
   esac
   case "$OPT_TARGET" in
     "" | sim | dms) ;;

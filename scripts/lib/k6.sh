@@ -11,6 +11,7 @@ K6_PHASE="" # the phase whose k6 is running (for the record when the runner ends
 K6_CMD=()
 K6_INT_SENT=0 # set when the runner has passed a SIGINT on to the running k6
 K6_STOP_STATUS="" # k6's exit status when k6_stop ended it
+K6_PORT="" # the port of the running k6's REST API
 
 # --quiet when the progress poller shows progress instead (k6 prints a progress line every second when
 # its output is not a terminal); the end-of-test summary is printed either way. The user's outputs
@@ -90,6 +91,8 @@ _k6_exec() {
   export TOKEN_BROKER_URL="$BROKER_URL" TOKEN_BROKER_KEY="$BROKER_KEY"
   instances_export_env
   prometheus_export_env
+  # k6's own REST API, for a scenario that judges its progress live (capacity: the steps ended so far).
+  export LIVE_METRICS_URL="http://127.0.0.1:$K6_PORT/v1/metrics"
   if ((OPT_DASHBOARD == 1)); then
     export K6_WEB_DASHBOARD=true K6_WEB_DASHBOARD_EXPORT="$phase_dir/dashboard.html"
     # k6 skips the saved report for runs shorter than three periods (10 s by default): sample every 2 s.
@@ -117,14 +120,17 @@ k6_check_env() {
   fi
 }
 
-# k6_run_phase PHASE: runs it; sets PHASE_EXIT to k6's exit code.
+# k6_run_phase PHASE [PHASE_DIR [LABEL]]: runs dist/PHASE.js with its results in PHASE_DIR (default
+# <run>/PHASE), named LABEL on the console (default PHASE; the soak's windows: "soak window 2/6"); sets
+# PHASE_EXIT to k6's exit code.
 k6_run_phase() {
-  local phase="$1" phase_dir="$RUN_DIR/$1" port
+  local phase="$1" phase_dir="${2:-$RUN_DIR/$1}" label="${3:-$1}" port
   if instances_several && ((INSTANCES_ONE == 0)); then instances_run_phase "$phase"; return 0; fi
   mkdir -p "$phase_dir"
   port="$(node_helper net free-port)"
+  K6_PORT="$port"
   k6_command "$phase" "$port" "$phase_dir" --mkdir
-  log_step "phase $phase: $(k6_command_text "$phase" "$port" "$phase_dir")"
+  log_step "phase $label: $(k6_command_text "$phase" "$port" "$phase_dir")"
   log_info "k6 REST API (live status): http://127.0.0.1:$port/v1/status; results: $phase_dir"
   if ((OPT_DASHBOARD == 1)); then
     if [[ "${K6_WEB_DASHBOARD_PORT:-}" == "-1" ]] || { ((STDOUT_IS_TTY == 0)) && [[ -z "${K6_WEB_DASHBOARD_PORT:-}" ]]; }; then
@@ -137,14 +143,17 @@ k6_run_phase() {
   K6_PHASE="$phase"
   svc_launch - _k6_exec "$phase_dir"
   K6_PID="$SVC_PID"
+  generator_start "$phase_dir" "$K6_PID" "$phase"
   progress_start "$phase" "$port" "$phase_dir"
   k6_wait
   progress_stop
   if ((OPT_DASHBOARD == 1)) && [[ ! -f "$phase_dir/dashboard.html" ]]; then
     log_warn "phase $phase: k6 saved no dashboard.html (it saves one only for a phase longer than three periods of K6_WEB_DASHBOARD_PERIOD, ${K6_WEB_DASHBOARD_PERIOD:-2s})"
   fi
+  generator_stop
   k6_save_problems "$phase" "$phase_dir"
-  k6_explain_exit "$phase" "$PHASE_EXIT" "$phase_dir"
+  generator_verdict "$phase_dir" "$label"
+  workload_verdict "$phase" "$phase_dir" || k6_explain_exit "$label" "$PHASE_EXIT" "$phase_dir"
 }
 
 # Waits for the running k6 (K6_PID; with several instances, their supervisor); sets PHASE_EXIT to its exit code.

@@ -291,3 +291,21 @@ export function staffSectionAssociationDocs(p: DataProfile, j: number): Doc[] {
     };
   });
 }
+
+// ---- the volume phase's enrolments ----------------------------------------------------------------
+
+/** Entry dates the volume phase uses: the days after the loaded enrolments' entry date, in the school year. */
+export const VOLUME_ENTRY_DAYS = 300;
+
+/**
+ * Enrolment number k of the volume phase (POSTed, updated, DELETEd): loaded student k mod studentCount at
+ * that student's school, entering on one of the VOLUME_ENTRY_DAYS days after the load phase's entry date,
+ * so its natural key (student, school, entry date) is new to the data set. Keys repeat only after
+ * studentCount x VOLUME_ENTRY_DAYS enrolments, long after k's own was deleted.
+ */
+export function volumeEnrollmentDoc(p: DataProfile, k: number): Doc {
+  if (!Number.isInteger(k) || k < 0) throw new Error(`volumeEnrollmentDoc: k must be a non-negative integer, got ${String(k)}`);
+  const student = k % p.studentCount;
+  const day = 1 + (Math.floor(k / p.studentCount) % VOLUME_ENTRY_DAYS);
+  return { ...studentSchoolAssociationDoc(p, student), entryDate: addDays(fallSemesterBegin(p.schoolYear), day) };
+}

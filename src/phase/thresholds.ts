@@ -32,6 +32,21 @@ export function phaseThresholds(config: SuiteConfig, p95Ms: number, gates = { ch
 }
 
 /**
+ * A workload measured against published figures (volume, deep-paging, filtered-read): its outcomes are gated
+ * (failures after retries, operations, checks), its latency is measured and shown, not judged.
+ */
+export function outcomeThresholds(config: SuiteConfig): ThresholdMap {
+  return { ...phaseThresholds(config, config.thresholds.p95MsReadwrite), 'http_req_duration{api:data}': [] };
+}
+
+/** The same metrics and sub-metrics without their gates: shown in the summary, never failing the phase. */
+export function informational(map: ThresholdMap): ThresholdMap {
+  const out: ThresholdMap = {};
+  for (const name of Object.keys(map)) out[name] = [];
+  return out;
+}
+
+/**
  * Sub-metrics per resource and operation for the breakdown tables. Request counts come from the duration
  * trend's `count`; every sub-metric costs k6 work on every sample, so there is no http_reqs one.
  */

@@ -85,10 +85,10 @@ teardown() {
 }
 
 @test "unknown phase: exit 2, names the valid ones" {
-  run "$RUNNER" --phase soak
+  run "$RUNNER" --phase stress
   assert_status 2
-  assert_output_has "unknown phase 'soak'"
-  assert_output_has "--phase load, --phase readwrite or --phase full"
+  assert_output_has "unknown phase 'stress'"
+  assert_output_has "Use --phase load, readwrite, full, capacity, soak, volume, deep-paging or filtered-read."
 }
 
 @test "unknown target: exit 2" {

@@ -115,7 +115,7 @@ teardown() {
 @test "--target dms (the stand-in as DMS): client setup saves the client, the next run reuses it, the secret never shows" {
   start_test_sim
   # the test's own stand-in answers like the DMS line of this pass too (discovery names it)
-  node "$REPO/scripts/lib/js/net.mjs" get-json "$SIM_URL/" "$BATS_TEST_TMPDIR/discovery.json"
+  node "$REPO/dist/runner/net.mjs" get-json "$SIM_URL/" "$BATS_TEST_TMPDIR/discovery.json"
   [ "$(json_get "$BATS_TEST_TMPDIR/discovery.json" j.version)" = "$E2E_DMS_VERSION.0" ]
   # a district's own copy of a descriptor the data set uses, spelled in another case ('Ninth grade' in ours):
   # DMS's identity is case-insensitive and its queries are not; the load must find it, not overwrite it

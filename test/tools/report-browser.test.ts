@@ -88,3 +88,60 @@ test('a report with failures, caps and a wide baseline comparison: no errors, an
     await browser.close();
   }
 });
+
+test('a capacity run: the step table and the per-step charts (throughput, p95 with its limits) are drawn, without errors', { skip, timeout: 60_000 }, async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'report-browser-')), 'run');
+  cpSync(join(ROOT, 'test/tools/fixtures/capacity-sim'), dir, { recursive: true });
+  const { browser, page, problems } = await openReport(dir);
+  try {
+    const seen = (await page.evaluate(`(() => {
+      const chart = (id) => { const c = document.getElementById('chart-' + id); const ch = c && window.Chart.getChart(c);
+        return ch ? { labels: ch.data.labels, datasets: ch.data.datasets.map((d) => d.label), width: c.width } : null; };
+      const rows = [...document.querySelectorAll('#capacity-steps-capacity tbody tr')].map((r) => r.className + ':' + r.cells[0].textContent);
+      return { line: document.getElementById('capacity-capacity').textContent, rows,
+        throughput: chart('capacity-capacity-throughput'), p95: chart('capacity-capacity-p95') };
+    })()`)) as { line: string; rows: string[]; throughput: { labels: string[]; datasets: string[]; width: number } | null; p95: { labels: string[]; datasets: string[]; width: number } | null };
+    assert.deepEqual(problems, []);
+    assert.match(seen.line, /^sustainable capacity: \d+ requests\/s/);
+    assert.deepEqual(seen.rows, ['good:step 1 (10 iterations/s)', 'bad:step 2 (20 iterations/s)', 'bad:step 3 (30 iterations/s)', 'idle:step 4 (40 iterations/s)']);
+    assert.deepEqual(seen.throughput?.labels, ['10/s', '20/s (broke)', '30/s (broke)', '40/s (cut short)']);
+    assert.deepEqual(seen.throughput?.datasets, ['data requests/s', 'operations/s', 'planned iterations/s']);
+    assert.deepEqual(seen.p95?.datasets, ['p95 of the step', 'p95 limit (500 ms)', "first step's p95 + 50%"]);
+    assert.ok((seen.p95?.width ?? 0) > 0);
+  } finally {
+    await browser.close();
+  }
+});
+
+test("the workloads shaped as Ed-Fi's: each run's figure beside Ed-Fi's published ones, drawn as labelled reference lines", { skip, timeout: 60_000 }, async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'report-browser-')), 'run');
+  cpSync(join(ROOT, 'test/tools/fixtures/workloads-sim'), dir, { recursive: true });
+  const { browser, page, problems } = await openReport(dir);
+  try {
+    const seen = (await page.evaluate(`(() => ['volume', 'deep-paging', 'filtered-read'].map((phase) => {
+      const canvas = document.getElementById('chart-' + phase + '-reference');
+      const chart = canvas && window.Chart.getChart(canvas);
+      const table = document.getElementById('workload-figures-' + phase);
+      return { phase, line: document.getElementById('workload-' + phase).textContent,
+        datasets: chart ? chart.data.datasets.map((d) => d.label + (d.borderDash ? ' (dashed)' : '')) : null,
+        labels: chart ? chart.data.labels.length : 0, width: canvas ? canvas.width : 0,
+        head: table ? [...table.querySelectorAll('th')].map((th) => th.textContent) : null };
+    }))()`)) as Array<{ phase: string; line: string; datasets: string[] | null; labels: number; width: number; head: string[] | null }>;
+    assert.deepEqual(problems, []);
+    const unit: Record<string, string> = { volume: 'requests/s', 'deep-paging': 'ms', 'filtered-read': 'ms' };
+    const values: Record<string, [number, number]> = { volume: [1378, 1305], 'deep-paging': [379, 573], 'filtered-read': [17, 29.1] };
+    for (const s of seen) {
+      assert.match(s.line, new RegExp(`^${s.phase}: .*; beside Ed-Fi 2026-09-30 \\(PostgreSQL; hardware: .*\\): DMS 8\\.1 pre-release .* \\(a reference, not a verdict`), s.phase);
+      const [dms, ods] = values[s.phase];
+      assert.deepEqual(s.datasets?.filter((d) => d.startsWith('Ed-Fi')), [
+        `Ed-Fi 2026-09-30: DMS 8.1 pre-release ${dms} ${unit[s.phase]} (reference) (dashed)`,
+        `Ed-Fi 2026-09-30: ODS/API 7.3.2 ${ods} ${unit[s.phase]} (reference) (dashed)`,
+      ], s.phase);
+      assert.ok((s.datasets?.length ?? 0) >= 3 && s.width > 0 && s.labels >= 3, `${s.phase}: ${JSON.stringify(s)}`);
+      assert.deepEqual(s.head, ['figure', 'this run', 'DMS 8.1 pre-release (Ed-Fi 2026-09-30)', 'ODS/API 7.3.2 (Ed-Fi 2026-09-30)']);
+    }
+    assert.deepEqual(seen.find((s) => s.phase === 'deep-paging')?.datasets?.slice(0, 2), ['mean ms per page, by offset', 'mean ms per page, by cursor']);
+  } finally {
+    await browser.close();
+  }
+});

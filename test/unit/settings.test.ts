@@ -74,7 +74,8 @@ function probes(s: Setting): string[] {
 
 function k6Accepts(name: string, value: string): boolean {
   try {
-    loadConfig({ ...BASE, [name]: value });
+    // CAPACITY_MAX_RATE is also checked against CAPACITY_START_RATE: probe it with the lowest start rate.
+    loadConfig({ ...BASE, ...(name === 'CAPACITY_MAX_RATE' ? { CAPACITY_START_RATE: '1' } : {}), [name]: value });
     return true;
   } catch (error) {
     assert.ok(error instanceof ConfigError, `${name}='${value}': ${String(error)}`);

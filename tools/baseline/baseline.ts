@@ -7,6 +7,7 @@ import type { PhaseResults, ResultsFolder } from '../report/results.ts';
 import { ALL_KEY, BUCKET_COUNT, denseCounts, upperBound, type Histogram } from '../../src/summary/latency-histogram.ts';
 import { binnedQuantile, fisherGreater, holmAdjust, mannWhitneyBinned, quantileTest } from './stats.ts';
 import type { Tolerances } from './tolerances.ts';
+import { capacityNumbers, compareCapacity, type CapacityComparison, type CapacityNumbers } from './capacity.ts';
 
 /** Format 2 adds latency histograms and failed-request counts; format 1 files are still read. */
 export const BASELINE_FORMAT = 'dms-load-test-baseline/2';
@@ -36,6 +37,8 @@ export interface BaselinePhase {
   seconds?: number;
   /** First row: every data request of the phase (resource and op '(all)'). */
   rows: BaselineRow[];
+  /** Capacity phase: the sustainable capacity and the steps it was found with (tools/baseline/capacity.ts). */
+  capacity?: CapacityNumbers;
 }
 
 /** Flat, so differences are easy to list: profile, phase, target, k6, suite, vus.<phase>, data size. */
@@ -62,6 +65,9 @@ export const FINGERPRINT_CONFIG = [
   'READWRITE_MIX',
 ];
 
+/** The capacity phase's plan: a figure found with other steps or VUs is on another scale. */
+export const CAPACITY_FINGERPRINT_CONFIG = ['CAPACITY_START_RATE', 'CAPACITY_STEP_RATE', 'CAPACITY_MAX_RATE', 'CAPACITY_STEP_DURATION', 'VUS_CAPACITY_PHASE', 'READWRITE_MIX'];
+
 export function fingerprintOf(results: ResultsFolder): Fingerprint {
   const run = results.run;
   const fp: Fingerprint = {};
@@ -79,6 +85,8 @@ export function fingerprintOf(results: ResultsFolder): Fingerprint {
     set(`vus.${phase.name}`, actual ?? configured);
   }
   for (const key of FINGERPRINT_CONFIG) set(key, run?.config?.[key]?.value);
+  // Only runs with a capacity phase: older baselines have no such keys and would differ from every new run.
+  if (results.phases.some((p) => p.name === 'capacity')) for (const key of CAPACITY_FINGERPRINT_CONFIG) set(key, run?.config?.[key]?.value);
   return fp;
 }
 
@@ -100,7 +108,8 @@ export function phaseNumbers(phase: PhaseResults): BaselinePhase | undefined {
   const histograms = phase.summary.histograms ?? {};
   const rows = [rowOf(ALL, ALL, { ...t, count: t.requests }, histograms[ALL_KEY])];
   for (const r of opRows(phase.summary)) rows.push(rowOf(r.resource, r.op, r, histograms[`${r.resource} ${r.op}`]));
-  return { seconds: t.seconds, rows };
+  const capacity = capacityNumbers(phase.summary);
+  return capacity ? { seconds: t.seconds, rows, capacity } : { seconds: t.seconds, rows };
 }
 
 export class BaselineInputError extends Error {}
@@ -172,7 +181,8 @@ export interface Regression {
   phase: string;
   resource: string;
   op: string;
-  metric: MetricName;
+  /** 'capacity': the capacity phase's sustainable rate (iterations/s; baseline and current in that unit). */
+  metric: MetricName | 'capacity';
   baseline: number;
   current: number;
   limit: string;
@@ -203,6 +213,8 @@ export interface Comparison {
   /** Phases found on only one side, and other notes (an old baseline without histograms). */
   phaseNotes: string[];
   rows: RowComparison[];
+  /** Capacity phases: the sustainable capacity against the baseline's (no significance test: one figure). */
+  capacity?: CapacityComparison[];
   regressions: Regression[];
   verdict: 'pass' | 'regression';
 }
@@ -408,7 +420,15 @@ export function compare(baseline: Baseline, baselineFile: string, current: Resul
     throw new BaselineMismatchError(`nothing to compare between ${current.folder} and baseline '${baseline.name}': ${why}`);
   }
   const tests = decide(pending, tol);
+  const capacity: CapacityComparison[] = [];
+  for (const [name, numbers] of currentPhases) {
+    const base = baseline.phases[name]?.capacity;
+    if (base && numbers.capacity) capacity.push(compareCapacity(name, base, numbers.capacity, tol));
+  }
   const regressions: Regression[] = [];
+  for (const c of capacity.filter((x) => x.verdict === 'regression')) {
+    regressions.push({ phase: c.phase, resource: ALL, op: 'sustainable', metric: 'capacity', baseline: c.baseline.rate, current: c.current.rate, limit: c.limit });
+  }
   for (const row of rows) {
     for (const m of row.metrics) {
       if (m.verdict === 'regression') {
@@ -428,6 +448,7 @@ export function compare(baseline: Baseline, baselineFile: string, current: Resul
     fingerprint: { baseline: baseline.fingerprint, current: currentFingerprint, differences: fingerprintDifferences(baseline.fingerprint, currentFingerprint) },
     phaseNotes: [...phaseNotes, ...notes],
     rows,
+    ...(capacity.length > 0 ? { capacity } : {}),
     regressions,
     verdict: regressions.length > 0 ? 'regression' : 'pass',
   };

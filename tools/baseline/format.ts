@@ -46,6 +46,16 @@ function verdict(row: RowComparison): string {
   return 'ok';
 }
 
+/** One line per capacity phase: the figure against the baseline's, and the verdict in words. */
+export function capacityComparisonLines(c: Comparison): string[] {
+  return (c.capacity ?? []).map((x) => {
+    const fig = (n: { rate: number; requestsPerSecond: number; found: boolean; atMax: boolean }) =>
+      n.found ? `${n.atMax ? 'at least ' : ''}${n.rate} iterations/s (${Math.round(n.requestsPerSecond)} requests/s)` : 'none';
+    const verdict = x.verdict === 'regression' ? 'REGRESSION' : x.verdict.replace('-', ' ');
+    return `${x.phase} sustainable capacity: ${fig(x.baseline)} -> ${fig(x.current)}: ${verdict} (${x.note}; allowed ${x.limit}; one figure per run, no significance test)`;
+  });
+}
+
 export function comparisonTable(c: Comparison): string {
   const rows = c.rows.map((r) => {
     const by = (name: MetricName) => r.metrics.find((m) => m.metric === name);
@@ -70,7 +80,7 @@ export function comparisonTable(c: Comparison): string {
     `p = one-sided p-value after Holm's adjustment over the comparison's ${c.method.tests} tests; a change beyond the tolerance is a regression when p < ${c.method.alpha} ` +
       `(p50: Mann-Whitney U; p95/p99: share above the baseline's percentile, Fisher, and only with the median; errors: Fisher)`,
   ];
-  return [line(HEAD), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...legend].join('\n');
+  return [line(HEAD), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...capacityComparisonLines(c), ...legend].join('\n');
 }
 
 const METRIC_WORDS: Record<MetricName, string> = { throughput: 'requests/s', p50: 'p50', p95: 'p95', p99: 'p99', errorRate: 'error rate' };
@@ -84,6 +94,10 @@ function testWords(t: TestResult, alpha: number): string {
 
 export function regressionLines(c: Comparison): string[] {
   return c.regressions.map((r) => {
+    if (r.metric === 'capacity') {
+      const judged = c.capacity?.find((x) => x.phase === r.phase);
+      return `REGRESSION ${r.phase} sustainable capacity: ${r.baseline} -> ${r.current} iterations/s (allowed ${r.limit}; ${judged?.method ?? 'no significance test'})`;
+    }
     const m: MetricComparison = { metric: r.metric, baseline: r.baseline, current: r.current, verdict: 'regression', limit: r.limit, change: r.baseline ? r.current / r.baseline - 1 : undefined };
     const unit = r.metric === 'p50' || r.metric === 'p95' || r.metric === 'p99' ? ' ms' : '';
     const test = r.test ? `; ${testWords(r.test, c.method.alpha)}` : '';
@@ -109,7 +123,7 @@ export function summaryLine(c: Comparison): string {
   if (c.verdict === 'pass') {
     return `baseline '${c.baseline.name}': no regression (${judged} rows compared; ${c.method.tests} significance tests at alpha ${c.method.alpha}, Holm-adjusted)`;
   }
-  const names = [...new Set(c.regressions.map(rowLabel))];
+  const names = [...new Set(c.regressions.map((r) => (r.metric === 'capacity' ? `${r.phase} sustainable capacity` : rowLabel(r))))];
   // A long list would bury the line CI shows: three rows, then a count (the table above has them all).
   const shown = names.slice(0, SUMMARY_NAMES).join('; ');
   const more = names.length > SUMMARY_NAMES ? ` and ${names.length - SUMMARY_NAMES} more` : '';

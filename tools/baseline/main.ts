@@ -20,7 +20,8 @@ const USAGE = `usage: node --import tsx tools/baseline/main.ts save <results-fol
        node --import tsx tools/baseline/main.ts list
 Baselines live in \${BASELINE_DIR:-baselines}. Tolerances: BASELINE_P50_TOLERANCE, BASELINE_P95_TOLERANCE,
 BASELINE_P99_TOLERANCE, BASELINE_THROUGHPUT_TOLERANCE, BASELINE_ERROR_RATE_TOLERANCE, BASELINE_MIN_DELTA_MS,
-BASELINE_MIN_COUNT, BASELINE_MIN_SECONDS, BASELINE_ALPHA (see docs/reports-and-baselines.md).`;
+BASELINE_MIN_COUNT, BASELINE_MIN_SECONDS, BASELINE_ALPHA, BASELINE_CAPACITY_TOLERANCE, BASELINE_CAPACITY_MIN_STEPS
+(see docs/reports-and-baselines.md).`;
 
 class UsageError extends Error {}
 

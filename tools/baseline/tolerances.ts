@@ -21,6 +21,10 @@ export interface Tolerances {
    * change beyond the tolerance is a regression only when p < alpha (0.01 = 99% confidence).
    */
   alpha: number;
+  /** Capacity phase: relative drop of the sustainable rate allowed (one figure per run: no test). */
+  capacity: number;
+  /** Capacity phase: the baseline must have held this many steps for a change to be judged. */
+  capacityMinSteps: number;
 }
 
 // The defaults and ranges are the settings table's (src/settings/table.ts). p50 and p95 at 10%: the
@@ -37,6 +41,8 @@ export const TOLERANCE_ENV: Record<keyof Tolerances, string> = {
   minCount: 'BASELINE_MIN_COUNT',
   minSeconds: 'BASELINE_MIN_SECONDS',
   alpha: 'BASELINE_ALPHA',
+  capacity: 'BASELINE_CAPACITY_TOLERANCE',
+  capacityMinSteps: 'BASELINE_CAPACITY_MIN_STEPS',
 };
 
 const KEYS = Object.keys(TOLERANCE_ENV) as Array<keyof Tolerances>;

@@ -10,6 +10,11 @@
 // they existed fall back to `dms_unexpected_status` (answers the client did not expect, after retries).
 import { ALL, type Comparison, type RowComparison } from '../baseline/baseline.ts';
 import { opRows, subMetrics, thresholdRows, type SummaryData } from './model.ts';
+import { capacityLine } from '../../src/workloads/capacity.ts';
+import { asCapacity } from '../workloads/capacity-text.ts';
+import { asWorkload, workloadLine } from '../workloads/workload-text.ts';
+import { asSoak, soakLine } from '../workloads/soak.ts';
+import type { GeneratorVerdict } from '../generator/verdict.ts';
 import type { PhaseResults, ResultsFolder } from './results.ts';
 
 /** How many items a list at the top shows before "and N more". */
@@ -270,6 +275,18 @@ export const CAP_MIN_COUNT = 100;
 /** A share of a handful of answers is no evidence: the share rule needs at least this many. */
 export const CAP_MIN_SHARE_COUNT = 10;
 
+/** summary.json's `generator` (tools/generator/verdict.ts), written by the runner after the phase. */
+export function generatorOf(data: SummaryData | undefined): GeneratorVerdict | undefined {
+  const g = (data as { generator?: unknown } | undefined)?.generator;
+  if (!g || typeof g !== 'object' || typeof (g as GeneratorVerdict).bound !== 'boolean' || !Array.isArray((g as GeneratorVerdict).reasons)) return undefined;
+  return g as GeneratorVerdict;
+}
+
+/** The setting that sizes a phase's VU pool: VUS_READWRITE_PHASE, VUS_CAPACITY_PHASE, ... */
+export function vusSetting(phase: string): string {
+  return `VUS_${phase.toUpperCase().replace(/-/g, '_')}_PHASE`;
+}
+
 export function capsOf(phase: string, data: SummaryData, isStandIn: boolean): Cap[] {
   const caps: Cap[] = [];
   const retries = new Map(retryRowsOf(phase, data).map((r) => [r.reason, r.count]));
@@ -305,6 +322,11 @@ export function capsOf(phase: string, data: SummaryData, isStandIn: boolean): Ca
       text: `an open circuit breaker stalled the run: ${breakerWaits} requests waited out its 503 Retry-After once (${Math.round(stalled)} VU-seconds in all); throughput in that time is the breaker's, not DMS's`,
     });
   }
+  const generator = generatorOf(data);
+  if (generator?.bound) {
+    caps.push({ phase, kind: 'load-generator', text: `generator-bound: ${generator.reasons.join('; ')}` });
+    return caps;
+  }
   const dropped = data.metrics.dropped_iterations?.values.count ?? 0;
   if (dropped > 0) {
     const done = data.metrics.iterations?.values.count ?? 0;
@@ -316,7 +338,7 @@ export function capsOf(phase: string, data: SummaryData, isStandIn: boolean): Ca
       kind: waited > 0 ? 'target-waits' : 'load-generator',
       text: waited > 0
         ? `k6 dropped ${dropped} of ${dropped + done} planned iterations: its VUs were busy waiting on DMS (${waited} retried answers, above), so the arrival rate was not met; that is DMS's doing, not the load generator's`
-        : `k6 dropped ${dropped} of ${dropped + done} planned iterations: every VU was busy, either because DMS answered slower than the VU pool allows for at this rate (raise VUS_READWRITE_PHASE) or because k6 lacked CPU; compare the latency with earlier runs before blaming DMS`,
+        : `k6 dropped ${dropped} of ${dropped + done} planned iterations: every VU was busy, either because DMS answered slower than the VU pool allows for at this rate (raise ${vusSetting(phase)}) or because k6 lacked CPU; compare the latency with earlier runs before blaming DMS`,
     });
   }
   return caps;
@@ -326,7 +348,10 @@ function baselineFindings(c: Comparison): BaselineFindings {
   const label = (r: { phase: string; resource: string; op: string }) => (r.resource === ALL ? `${r.phase} all data requests` : `${r.phase} ${r.resource} ${r.op}`);
   const round = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : String(Math.round(v * 100) / 100));
   const unit = (metric: string) => (metric === 'throughput' ? ' req/s' : metric === 'errorRate' ? '' : ' ms');
-  const lines = c.regressions.map((r) => `${label(r)} ${r.metric === 'errorRate' ? 'error rate' : r.metric} ${round(r.baseline)} -> ${round(r.current)}${unit(r.metric)} (allowed ${r.limit})`);
+  const lines = c.regressions.map((r) =>
+    r.metric === 'capacity'
+      ? `${r.phase} sustainable capacity ${r.baseline} -> ${r.current} iterations/s (allowed ${r.limit}; one figure per run, no significance test)`
+      : `${label(r)} ${r.metric === 'errorRate' ? 'error rate' : r.metric} ${round(r.baseline)} -> ${round(r.current)}${unit(r.metric)} (allowed ${r.limit})`);
   const compared = c.rows.filter((r: RowComparison) => r.status === 'compared').length;
   return {
     name: c.baseline.name,
@@ -347,17 +372,25 @@ export function buildFindings({ results, status, comparison }: FindingsInput): F
   const isStandIn = results.run?.target === 'sim';
   const reasons: string[] = [];
   if (status !== 'PASS' && results.run?.reason) reasons.push(results.run.reason);
+  // (A failed run's capacity, if any, is in its reason or in the phase's own section.)
   const failures: FailureRow[] = [];
   const failureTotals: FailureTotals[] = [];
   const problems: ProblemRow[] = [];
   const retries: RetryRow[] = [];
   const caps: Cap[] = [];
   let thresholdsTotal = 0;
+  const capacities: string[] = [];
   for (const p of results.phases) {
     if (!p.summary) {
       if (status !== 'PASS') reasons.push(`phase ${p.name}: no summary (k6 did not finish it)`);
       continue;
     }
+    const capacity = asCapacity((p.summary as { capacity?: unknown }).capacity);
+    if (capacity) capacities.push(`phase ${p.name}: ${capacityLine(capacity)}`);
+    const workload = asWorkload((p.summary as { workload?: unknown }).workload);
+    if (workload) capacities.push(`phase ${p.name}: ${workloadLine(workload)}`);
+    const soak = asSoak((p.summary as { soak?: unknown }).soak);
+    if (soak) capacities.push(`phase ${p.name}: ${soakLine(soak)}`);
     const thresholds = thresholdRows(p.summary);
     thresholdsTotal += thresholds.length;
     for (const t of thresholds.filter((x) => !x.ok)) {
@@ -375,6 +408,8 @@ export function buildFindings({ results, status, comparison }: FindingsInput): F
   if (baseline && comparison?.verdict !== 'pass') reasons.push(`baseline ${baseline.name}: ${baseline.verdict}`);
   if (status === 'PASS' && reasons.length === 0) {
     const phases = results.phases.filter((p) => p.summary).map((p) => p.name);
+    // A capacity, or a workload's figure beside Ed-Fi's, is the result of its phase: said first.
+    reasons.push(...capacities);
     reasons.push(`all ${thresholdsTotal} thresholds passed${phases.length ? ` (${phases.join(', ')})` : ''}${baseline ? `; baseline ${baseline.name}: ${baseline.verdict}` : ''}`);
   }
   failures.sort((a, b) => failedOf(b) - failedOf(a));

@@ -2,11 +2,16 @@
 // chart specifications travel as JSON in <script type="application/json" id="report-data">.
 import { formatCount, formatDuration, formatMs, formatPercent } from '../progress/format.ts';
 import type { Comparison, MetricComparison, MetricName, RowComparison } from '../baseline/baseline.ts';
+import { capacityComparisonLines } from '../baseline/format.ts';
 import { esc, json, table, type Column } from './html.ts';
 import type { CheckRow, CountRow, EntityRow, OpRow, SimRouteRow, ThresholdRow } from './model.ts';
 import type { PhaseView, ReportView } from './view.ts';
 import { failureText, sharePercent } from './answer.ts';
 import { TOP, type Findings, type FailureRow, type ProblemRow, type SlowPair } from './findings.ts';
+import { generatorLine } from '../generator/verdict.ts';
+import { figureText, workloadLine } from '../workloads/workload-text.ts';
+import type { SoakResult } from '../workloads/soak.ts';
+import { capacityLine, stepName, type StepVerdict } from '../../src/workloads/capacity.ts';
 
 const ms = (v: number | undefined) => formatMs(v);
 const pct = (v: number | undefined) => (v === undefined ? '-' : formatPercent(v));
@@ -219,6 +224,76 @@ function answerSection(f: Findings): string {
   return out.join('\n');
 }
 
+const capacityColumns: Column<StepVerdict>[] = [
+  { head: 'step', cell: (r) => stepName(r) },
+  { head: 'iterations (planned)', cell: (r) => `${n(r.iterations)} (${n(r.planned)})`, num: true },
+  { head: 'requests/s', cell: (r) => rate(r.requestsPerSecond), num: true },
+  { head: 'operations/s', cell: (r) => rate(r.operationsPerSecond), num: true },
+  { head: 'p95', cell: (r) => ms(r.p95Ms), num: true },
+  { head: 'failed after retries', cell: (r) => pct(r.errorRate), num: true },
+  { head: 'operations failed', cell: (r) => pct(r.operationErrorRate), num: true },
+  { head: 'verdict', cell: (r) => (!r.judged ? `not judged: ${r.reason ?? ''}` : r.held ? 'held' : `BROKE: ${r.reason ?? ''}`) },
+];
+
+/** A workload shaped as Ed-Fi's: its parameters, its figures beside Ed-Fi's published ones, the reference chart. */
+function workloadSection(view: ReportView, p: PhaseView): string {
+  const w = p.workload;
+  if (!w) return '';
+  const r = w.reference;
+  const out: string[] = [`<h3>Beside Ed-Fi's published figures (${esc(w.name)})</h3>`];
+  out.push(`<p id="workload-${esc(p.name)}"><strong>${esc(workloadLine(w))}</strong></p>`);
+  out.push(`<p class="note">Reference: ${esc(r.source)}, published ${esc(r.date)}; ${esc(r.database)}; hardware: ${esc(r.hardware)}. Measure: ${esc(r.measure)}. ` +
+    'These are reference lines, never a pass/fail: another machine, data set and load generator. The phase passes or fails on its own outcomes (failures after retries, checks).</p>');
+  const head = ['figure', 'this run', ...r.figures.map((f) => `${f.target} (Ed-Fi ${r.date})`)];
+  const rows = w.figures.map((f) => [f.label, figureText(f), ...r.figures.map((x) => (f.comparable ? figureText({ value: x.value, unit: r.unit }) : ''))]);
+  out.push(`<table id="workload-figures-${esc(p.name)}" class="compact"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((row) => `<tr>${row.map((c, i) => `<td${i > 0 ? ' class="num"' : ''}>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`);
+  out.push(`<p class="note">The run's shape: ${esc(Object.entries(w.parameters).map(([k, v]) => `${k} ${v}`).join('; '))}.${w.notes.length ? ` ${esc(w.notes.join('; '))}.` : ''}</p>`);
+  out.push(`<div class="charts">${chartBoxes(view, p.workloadChartIds)}</div>`);
+  return out.join('\n');
+}
+
+/** The soak's windows and its drift verdict. */
+function soakSection(view: ReportView, p: PhaseView): string {
+  const s = p.soak;
+  if (!s) return '';
+  const d = s.drift;
+  const out: string[] = ['<h3>Soak: drift from window to window</h3>'];
+  out.push(`<p id="soak-${esc(p.name)}" class="${d.verdict === 'drifting' ? 'banner fail' : ''}"><strong>${esc(d.verdict.toUpperCase().replace('-', ' '))}</strong>: ${esc(d.reasons.join('; '))}</p>`);
+  out.push(`<p class="note">${esc(s.rate)} iterations/s in windows of ${esc(formatDuration(s.windowSeconds))}, each one k6 run (so k6's memory is bounded by a window). How: ${esc(d.test)}; tolerances: p95 +${Math.round(d.rule.latencyTolerance * 100)}%, failed share +${esc((d.rule.errorTolerance * 100).toFixed(2))} points; alpha ${esc(d.rule.alpha)}; at least ${esc(d.rule.minWindows)} whole windows.</p>`);
+  const columns: Column<SoakResult['windows'][number]>[] = [
+    { head: 'window', cell: (w) => String(w.index + 1) },
+    { head: 'from', cell: (w) => formatDuration(w.startS), num: true },
+    { head: 'requests/s', cell: (w) => rate(w.requestsPerSecond), num: true },
+    { head: 'p50', cell: (w) => ms(w.p50Ms), num: true },
+    { head: 'p95', cell: (w) => ms(w.p95Ms), num: true },
+    { head: 'failed after retries', cell: (w) => pct(w.errorRate), num: true },
+    { head: 'dropped iterations', cell: (w) => n(w.droppedIterations), num: true },
+    { head: 'judged', cell: (w) => (w.judged ? 'yes' : 'no (short)') },
+  ];
+  out.push(table(columns, s.windows, { id: `soak-windows-${p.name}`, className: 'compact', rowClass: (w) => (w.judged ? '' : 'idle') }));
+  out.push(`<div class="charts">${chartBoxes(view, p.soakChartIds)}</div>`);
+  return out.join('\n');
+}
+
+/** The capacity phase's answer: the figure, what ended the ramp, the steps and their charts. */
+function capacitySection(view: ReportView, p: PhaseView): string {
+  const c = p.capacity;
+  if (!c) return '';
+  const rule = c.rule;
+  const out: string[] = ['<h3>Capacity</h3>'];
+  out.push(`<p id="capacity-${esc(p.name)}" class="${c.sustainable ? '' : 'banner fail'}"><strong>${esc(capacityLine(c))}</strong></p>`);
+  out.push(`<p>The ramp ended: ${esc(c.stoppedBy)}.</p>`);
+  out.push(
+    `<p class="note">Each step is judged on its own samples (the k6 tag <code>step</code>). A step breaks the SLO when its p95 is above ${esc(ms(rule.p95LimitMs))}, ` +
+      `or more than ${Math.round(rule.p95Growth * 100)}% (and at least ${esc(ms(rule.p95GrowthMinMs))}) above the first step's; when more than ${esc(pct(rule.errorRate))} of its data requests failed after retries ` +
+      `(operations: ${esc(pct(rule.operationErrorRate))}); or when more than ${esc(pct(rule.errorRate))} of its planned iterations could not start (dropped iterations). ` +
+      'The sustainable capacity is the highest step that held with every step below it. Requests/s count attempts; operations/s the mix operations.</p>',
+  );
+  out.push(table(capacityColumns, c.steps, { id: `capacity-steps-${p.name}`, className: 'compact', rowClass: (r) => (!r.judged ? 'idle' : r.held ? 'good' : 'bad') }));
+  out.push(`<div class="charts">${chartBoxes(view, p.capacityChartIds)}</div>`);
+  return out.join('\n');
+}
+
 function phaseSection(view: ReportView, p: PhaseView): string {
   const out: string[] = [];
   const exit = p.exitCode === undefined ? '' : ` (k6 exit code ${p.exitCode})`;
@@ -243,6 +318,15 @@ function phaseSection(view: ReportView, p: PhaseView): string {
   } else {
     out.push(`<p class="banner fail">No summary.json for this phase in ${esc(p.dir)}: k6 did not finish it (see console.log in the results folder).</p>`);
   }
+  const generator = p.generator;
+  if (generator) {
+    out.push(generator.bound
+      ? `<p class="banner" id="generator-${esc(p.name)}">GENERATOR-BOUND: ${esc(generator.reasons.join('; '))}. Read this phase's figures as the load generator's limit, not the target's.</p>`
+      : `<p class="note" id="generator-${esc(p.name)}">${esc(generatorLine(generator))}.</p>`);
+  }
+  out.push(capacitySection(view, p));
+  out.push(workloadSection(view, p));
+  out.push(soakSection(view, p));
   out.push('<h3>Over time</h3>');
   if (!p.hasTimeseries) {
     out.push(
@@ -410,6 +494,8 @@ function comparisonSection(c: Comparison): string {
     { head: 'verdict', cell: status },
   ];
   out.push(table(columns, c.rows, { id: 'baseline-rows', className: 'compact', rowClass: (r) => (status(r) === 'REGRESSION' ? 'bad' : '') }));
+  const capacity = capacityComparisonLines(c);
+  if (capacity.length > 0) out.push(`<h3>Sustainable capacity</h3><ul id="baseline-capacity">${capacity.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`);
   out.push('</section>');
   return out.join('\n');
 }

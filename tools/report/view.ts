@@ -1,7 +1,14 @@
 // Everything the page shows, as plain values: one ReportView from one results folder. Pure, unit-tested.
 import { COMPARISON_FORMATS, type Comparison } from '../baseline/baseline.ts';
-import { MIN_CHART_POINTS, opLatencyChart, timeseriesCharts, type ChartSpec } from './charts.ts';
-import { buildFindings, failureRows, isOpenModel, type FailureRow, type Findings } from './findings.ts';
+import { capacityCharts, soakCharts, workloadCharts, MIN_CHART_POINTS, opLatencyChart, timeseriesCharts, type ChartSpec } from './charts.ts';
+import type { CapacityResult } from '../../src/workloads/capacity.ts';
+import { asCapacity } from '../workloads/capacity-text.ts';
+import { asWorkload } from '../workloads/workload-text.ts';
+import { asSoak, type SoakResult } from '../workloads/soak.ts';
+import { p95Limit } from './findings.ts';
+import type { WorkloadSummary } from '../../src/workloads/reference.ts';
+import { buildFindings, failureRows, generatorOf, isOpenModel, type FailureRow, type Findings } from './findings.ts';
+import type { GeneratorVerdict } from '../generator/verdict.ts';
 import {
   checkRows,
   entityRows,
@@ -50,6 +57,17 @@ export interface PhaseView {
   retries: CountRow[];
   checks: CheckRow[];
   chartIds: string[];
+  /** The capacity phase's steps and sustainable capacity (summary.json `capacity`). */
+  capacity?: CapacityResult;
+  capacityChartIds: string[];
+  /** volume, deep-paging, filtered-read: the run's figures beside Ed-Fi's (summary.json `workload`). */
+  workload?: WorkloadSummary;
+  workloadChartIds: string[];
+  /** soak: its windows and drift verdict (summary.json `soak`). */
+  soak?: SoakResult;
+  soakChartIds: string[];
+  /** Was the load generator the bottleneck? (summary.json `generator`, tools/generator). */
+  generator?: GeneratorVerdict;
 }
 
 export interface ReportView {
@@ -131,6 +149,16 @@ export function buildView(results: ResultsFolder): ReportView {
     const ops = opLatencyChart(p.name, rows);
     if (ops) phaseCharts.push(ops);
     charts.push(...phaseCharts);
+    const capacity = asCapacity((s as { capacity?: unknown } | undefined)?.capacity);
+    const stepCharts = capacity ? capacityCharts(p.name, capacity.steps, capacity.rule) : [];
+    charts.push(...stepCharts);
+    const workload = asWorkload((s as { workload?: unknown } | undefined)?.workload);
+    const referenceCharts = workload ? workloadCharts(p.name, workload, p.timeseries) : [];
+    charts.push(...referenceCharts);
+    const soak = asSoak((s as { soak?: unknown } | undefined)?.soak);
+    const limit = p95Limit(Object.keys(s?.metrics['http_req_duration{api:data}']?.thresholds ?? {}));
+    const windowCharts = soak ? soakCharts(p.name, soak.windows, limit) : [];
+    charts.push(...windowCharts);
     return {
       name: p.name,
       dir: p.dir,
@@ -153,6 +181,13 @@ export function buildView(results: ResultsFolder): ReportView {
       retries: s ? retryRows(s) : [],
       checks: s ? checkRows(s) : [],
       chartIds: phaseCharts.map((c) => c.id),
+      capacity,
+      capacityChartIds: stepCharts.map((c) => c.id),
+      generator: generatorOf(s),
+      workload,
+      workloadChartIds: referenceCharts.map((c) => c.id),
+      soak,
+      soakChartIds: windowCharts.map((c) => c.id),
     };
   });
   const sim = results.simStats as { tokens?: Record<string, unknown>; documents?: Record<string, unknown> } | undefined;

@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { isMainModule } from './main-module.ts';
 
 /** Files the runner itself writes into a phase folder: an output must not take their names. */
-export const RUNNER_FILES = ['summary.json', 'timeseries.ndjson', 'dashboard.html'];
+export const RUNNER_FILES = ['summary.json', 'timeseries.ndjson', 'dashboard.html', 'generator-samples.json', 'generator-verdict.txt'];
 
 export class OutputError extends Error {}
 

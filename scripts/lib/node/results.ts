@@ -244,7 +244,7 @@ function failedThresholds(summaryFile: string): number {
   return 0;
 }
 
-const UNITS: Record<string, string> = { p50: ' ms', p95: ' ms', p99: ' ms', throughput: ' req/s' };
+const UNITS: Record<string, string> = { p50: ' ms', p95: ' ms', p99: ' ms', throughput: ' req/s', capacity: ' iterations/s' };
 
 /** One line naming the first three regressions of a baseline comparison, then "and N more". */
 /** One regression row of baseline-comparison.json, as far as the line reads it. */
