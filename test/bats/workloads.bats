@@ -58,7 +58,9 @@ teardown() {
 @test "bad capacity values are refused with the variable, where it was set and a fix" {
   CAPACITY_P95_GROWTH=half run "$RUNNER" --phase capacity
   assert_status 2
-  assert_output_has "CAPACITY_P95_GROWTH='half' must be a number from 0 to 100, e.g. 0.5."
+  assert_output_has "CAPACITY_P95_GROWTH='half' must be a number from 0 to 100"
+  assert_output_has "set in: your shell environment"
+  assert_output_has "fix:    export CAPACITY_P95_GROWTH=0.5"
   CAPACITY_STEP_DURATION=10 run "$RUNNER" --phase capacity
   assert_status 2
   assert_output_has "CAPACITY_STEP_DURATION='10' must be a duration"
