@@ -135,7 +135,7 @@ capacity_field() {
   create_test_client "$SIM_URL"
   API_BASE_URL="$SIM_URL" CLIENT_ID="$TEST_CLIENT_ID" CLIENT_SECRET="$TEST_CLIENT_SECRET" run "$RUNNER" --target dms --phase filtered-read
   assert_status 108
-  assert_output_has "filtered-read needs the smoke data set, but student 1 is not in DMS (HTTP 200); run the load phase first"
+  assert_output_has "filtered-read needs the smoke data set, but student 1 is not in DMS; run the load phase first"
   [ "$(json_get "$(run_dir)/run.json" 'j.phases.map((p) => p.name).join(",")')" = filtered-read ]
 }
 
