@@ -14,7 +14,12 @@ setup() {
   NS_B="dltB$$"
   NS_C="dltC$$"
   BRIDGE="dltbr$$"
-  NET="10.213.77"
+  # A subnet per DMS line: npm test runs the 8.0 and 8.1 passes side by side, and two bridges on one subnet
+  # would take each other's routes.
+  case "${E2E_DMS_VERSION:-8.1}" in
+    8.0) NET="10.213.80" ;;
+    *) NET="10.213.81" ;;
+  esac
   RUNNER_A_PID=""
   if [[ $(id -u) -ne 0 ]] || ! command -v ip >/dev/null 2>&1; then
     if [[ "${CI:-}" == true ]]; then
