@@ -4,7 +4,7 @@
 //                                                       its exit code is the phase's in run.json
 // The merged folder gets run.json, <phase>/summary.json (merged, with the `merge` record) and a copy of each
 // part under <phase>/instance-<i>/, so it can be read, reported on and merged again on its own.
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { SummaryData } from '../../src/summary/summary.ts';
 import { segmentBounds, type SegmentRecord } from '../../src/phase/segment.ts';
@@ -12,6 +12,7 @@ import { writeWhole } from '../../scripts/lib/node/write-whole.ts';
 import { RESULTS_SCHEMA_VERSION, runReason } from '../../scripts/lib/node/results.ts';
 import { MergeError, mergeSummaries, type SummaryPart } from './merge.ts';
 import { summaryJson } from '../../src/summary/summary.ts';
+import { isDir } from '../report/results.ts';
 
 /** The phases a run can have, in the order they run. */
 const PHASE_ORDER = ['load', 'readwrite', 'capacity', 'soak', 'volume', 'deep-paging', 'filtered-read'];
@@ -35,14 +36,6 @@ function readJson<T>(file: string, what: string): T {
     return JSON.parse(readFileSync(file, 'utf8')) as T;
   } catch (error) {
     throw new MergeError(`${file}: ${what} cannot be read (${(error as Error).message})`);
-  }
-}
-
-function isDir(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }
 

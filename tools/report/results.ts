@@ -65,7 +65,8 @@ function readJson(path: string, warnings: string[]): unknown {
   }
 }
 
-function isDir(path: string): boolean {
+/** Whether a path is a folder (false when it does not exist). */
+export function isDir(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {
